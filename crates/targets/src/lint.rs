@@ -1,0 +1,535 @@
+//! The lint: arithmetic and consistency defects that real contracts contain.
+//!
+//! A contract can be valid (every field well formed) and still be wrong: a stated total
+//! that no reading of the steps gives, a step on a rate that does not say whether it
+//! means percent or percentage points, a deadline after the contract has ended. The lint
+//! finds these and reports them as data: a [`Finding`] with a code, a [`Severity`], the
+//! JSON path and a message with the numbers.
+//!
+//! | code | severity | what |
+//! |---|---|---|
+//! | `stated_total_mismatch` | error | a stated total that matches no convention |
+//! | `stated_total_other_convention` | warning | a stated total that matches another convention than the declared one |
+//! | `rate_step_without_unit` | warning | a change of a rate without `relative` or `percentage_points` |
+//! | `decrease_of_100_percent` | error | a required fall of 100 % or more |
+//! | `date_outside_term` | warning | a deadline, milestone or step outside the longest possible term |
+//! | `window_ends_before_start` | error | a validity window that ends before the contract starts |
+//! | `step_periods_overlap` | error | two steps of one result over overlapping periods |
+//! | `step_periods_gap` | warning | days between consecutive steps that no step covers |
+//! | `steps_out_of_order` | warning | steps not listed in date order |
+//! | `contradicting_targets` | error | two results on one indicator and dimension that cannot both be met |
+//! | `baseline_missing_value` | warning | a declared baseline without a value for a dimension value |
+//! | `milestones_not_cumulative` | warning | a later milestone that asks less than an earlier one |
+//! | `consequence_on_out_of_scope` | warning | a bonus or escalation that depends on a result the provider is not responsible for |
+//!
+//! # Example: the defect of the Jeugdzorgplus contract
+//!
+//! ```
+//! use targets::{lint, Contract, Severity};
+//!
+//! let c = Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN)?;
+//! let findings = lint::lint(&c);
+//! let f = findings.iter().find(|f| f.code == "stated_total_mismatch").expect("found");
+//! assert_eq!(f.severity, Severity::Error);
+//! assert!(f.message.contains("compound gives 9.75 %, additive gives 10 %"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::change::{Convention, Direction, StepTotals, StepUnit};
+use crate::contract::{Contract, ScheduleItem};
+use crate::model::{Baseline, BoundOp, Rule, Scope, Target};
+use crate::num::Percent;
+use crate::period::Period;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The contract says something impossible or self-contradictory; a person must decide.
+    Error,
+    /// The contract is ambiguous or unusual; the engine chose a reading and says which.
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// One lint finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// A stable code, such as `stated_total_mismatch`.
+    pub code: String,
+    /// How serious it is.
+    pub severity: Severity,
+    /// The JSON path of the value concerned.
+    pub path: String,
+    /// What is wrong, with the numbers.
+    pub message: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} [{}] {}: {}",
+            self.severity, self.code, self.path, self.message
+        )
+    }
+}
+
+/// Lints a contract. Findings come in document order.
+pub fn lint(contract: &Contract) -> Vec<Finding> {
+    let mut out = Linter {
+        c: contract,
+        findings: Vec::new(),
+    };
+    out.run();
+    out.findings
+}
+
+/// Renders findings as text, one per line, with a closing count.
+pub fn render_text(findings: &[Finding]) -> String {
+    let mut s = String::new();
+    for f in findings {
+        s.push_str(&f.to_string());
+        s.push('\n');
+    }
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    s.push_str(&format!(
+        "{errors} error(s), {} warning(s)\n",
+        findings.len() - errors
+    ));
+    s
+}
+
+struct Linter<'a> {
+    c: &'a Contract,
+    findings: Vec<Finding>,
+}
+
+fn fmt_percent(p: Option<Percent>) -> String {
+    p.map_or_else(|| "nothing".to_owned(), |p| p.to_string())
+}
+
+impl Linter<'_> {
+    fn push(&mut self, code: &str, severity: Severity, path: String, message: String) {
+        self.findings.push(Finding {
+            code: code.to_owned(),
+            severity,
+            path,
+            message,
+        });
+    }
+
+    fn run(&mut self) {
+        let c = self.c;
+        let mut paths = Vec::new();
+        for (i, g) in c.doc().goals.iter().enumerate() {
+            for (j, t) in g.results.iter().enumerate() {
+                let path = format!("$.goals[{i}].results[{j}]");
+                self.target(t, &path);
+                paths.push((path, t));
+            }
+        }
+        self.contradictions(&paths);
+        self.consequences();
+    }
+
+    fn target(&mut self, t: &Target, path: &str) {
+        let c = self.c;
+        let rpath = format!("{path}.rule");
+        let max_term = c.max_term();
+        match &t.rule {
+            Rule::SteppedChange {
+                direction,
+                convention,
+                unit,
+                steps,
+                stated_total,
+                baseline,
+            } => {
+                self.unit(t, *unit, &rpath);
+                self.baseline(t, baseline, &rpath);
+                let unit = unit.unwrap_or(StepUnit::Relative);
+                let changes: Vec<Percent> = steps.iter().map(|s| s.change).collect();
+                self.hundred(*direction, unit, &changes, &format!("{rpath}.steps"));
+                if let Some(st) = stated_total {
+                    self.stated_total(
+                        *direction,
+                        *convention,
+                        unit,
+                        &changes,
+                        st.value,
+                        &format!("{rpath}.stated_total"),
+                    );
+                }
+                let schedule = c.schedule(&t.id);
+                let periods: Vec<Period> =
+                    schedule.iter().filter_map(ScheduleItem::period).collect();
+                for (k, p) in periods.iter().enumerate() {
+                    if !(max_term.start() <= p.start() && p.end() <= max_term.end()) {
+                        self.push(
+                            "date_outside_term",
+                            Severity::Warning,
+                            format!("{rpath}.steps[{k}].period"),
+                            format!(
+                                "step period {p} lies outside the longest possible term {max_term}"
+                            ),
+                        );
+                    }
+                }
+                self.step_order(&periods, &rpath);
+            }
+            Rule::Milestone {
+                direction,
+                unit,
+                points,
+                baseline,
+                ..
+            } => {
+                self.unit(t, *unit, &rpath);
+                self.baseline(t, baseline, &rpath);
+                let unit = unit.unwrap_or(StepUnit::Relative);
+                let mut sorted: Vec<(usize, _)> = points.iter().enumerate().collect();
+                sorted.sort_by_key(|(_, p)| p.by);
+                for (k, p) in points.iter().enumerate() {
+                    self.hundred(
+                        *direction,
+                        unit,
+                        &[p.change],
+                        &format!("{rpath}.points[{k}].change"),
+                    );
+                    if p.by <= max_term.start() || p.by > max_term.end() {
+                        self.push(
+                            "date_outside_term",
+                            Severity::Warning,
+                            format!("{rpath}.points[{k}].by"),
+                            format!("milestone date {} lies outside the longest possible term {max_term}", p.by),
+                        );
+                    }
+                }
+                for w in sorted.windows(2) {
+                    let ((_, a), (k, b)) = (w[0], w[1]);
+                    if b.change < a.change {
+                        self.push(
+                            "milestones_not_cumulative",
+                            Severity::Warning,
+                            format!("{rpath}.points[{k}].change"),
+                            format!(
+                                "the milestone of {} asks {} but the earlier one of {} asked {}",
+                                b.by, b.change, a.by, a.change
+                            ),
+                        );
+                    }
+                }
+            }
+            Rule::Deadline { on_or_before, .. } => {
+                if *on_or_before < max_term.start() || *on_or_before >= max_term.end() {
+                    self.push(
+                        "date_outside_term",
+                        Severity::Warning,
+                        format!("{rpath}.on_or_before"),
+                        format!("deadline {on_or_before} lies outside the longest possible term {max_term}"),
+                    );
+                }
+            }
+            Rule::Bound {
+                valid_until,
+                valid_from,
+                ..
+            } => {
+                let start = c.doc().start;
+                if let Some(until) = valid_until {
+                    if *until <= start {
+                        self.push(
+                            "window_ends_before_start",
+                            Severity::Error,
+                            format!("{rpath}.valid_until"),
+                            format!("the bound holds until {until}, which is not after the contract start {start}; it never applies"),
+                        );
+                    } else if valid_from.is_some_and(|f| f >= *until) {
+                        self.push(
+                            "window_ends_before_start",
+                            Severity::Error,
+                            format!("{rpath}.valid_until"),
+                            format!("the bound holds until {until}, which is not after its own start; it never applies"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn unit(&mut self, t: &Target, unit: Option<StepUnit>, rpath: &str) {
+        if unit.is_none() && t.indicator.is_rate() {
+            self.push(
+                "rate_step_without_unit",
+                Severity::Warning,
+                rpath.to_owned(),
+                format!(
+                    "`{}` is a rate, but the change does not say `relative` or `percentage_points`; \
+                     it is assessed as relative (a 5 % fall of 20 % is 19 %; 5 points would give 15 %)",
+                    t.indicator.key()
+                ),
+            );
+        }
+    }
+
+    fn baseline(&mut self, t: &Target, b: &Baseline, rpath: &str) {
+        if let Baseline::Declared { values, .. } = b {
+            for v in self.c.dimension_values(t.dimension) {
+                if !values.contains_key(&v) {
+                    self.push(
+                        "baseline_missing_value",
+                        Severity::Warning,
+                        format!("{rpath}.baseline.values"),
+                        format!(
+                            "no baseline value for `{v}`; its verdicts will be insufficient data"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn hundred(&mut self, direction: Direction, unit: StepUnit, changes: &[Percent], path: &str) {
+        if direction != Direction::Decrease {
+            return;
+        }
+        let total = match StepTotals::of(direction, unit, changes) {
+            Ok(t) => t.additive,
+            Err(_) => return,
+        };
+        let worst = changes.iter().copied().max().unwrap_or(Percent::ZERO);
+        let hundred = Percent::from_int(100);
+        if worst >= hundred {
+            self.push(
+                "decrease_of_100_percent",
+                Severity::Error,
+                path.to_owned(),
+                format!(
+                    "a fall of {worst} leaves nothing; no value can meet it except zero or below"
+                ),
+            );
+        } else if total >= hundred {
+            self.push(
+                "decrease_of_100_percent",
+                Severity::Error,
+                path.to_owned(),
+                format!(
+                    "the steps add up to a fall of {total}; read additively they leave nothing"
+                ),
+            );
+        }
+    }
+
+    fn stated_total(
+        &mut self,
+        direction: Direction,
+        convention: Convention,
+        unit: StepUnit,
+        changes: &[Percent],
+        stated: Percent,
+        path: &str,
+    ) {
+        let Ok(totals) = StepTotals::of(direction, unit, changes) else {
+            return;
+        };
+        let declared = totals.under(convention);
+        if declared == Some(stated) {
+            return;
+        }
+        let word = match direction {
+            Direction::Decrease => "fall",
+            Direction::Increase => "rise",
+        };
+        let others: Vec<Convention> = [Convention::Compound, Convention::Additive]
+            .into_iter()
+            .filter(|c| *c != convention && totals.under(*c) == Some(stated))
+            .collect();
+        let listing = match totals.compound {
+            Some(compound) => format!(
+                "compound gives {compound}, additive gives {}",
+                totals.additive
+            ),
+            None => format!("percentage points add up to {}", totals.additive),
+        };
+        if let Some(other) = others.first() {
+            self.push(
+                "stated_total_other_convention",
+                Severity::Warning,
+                path.to_owned(),
+                format!(
+                    "stated total {word} {stated} matches the {other} total, but the steps are declared {convention} \
+                     (total {}); {listing}",
+                    fmt_percent(declared)
+                ),
+            );
+        } else {
+            self.push(
+                "stated_total_mismatch",
+                Severity::Error,
+                path.to_owned(),
+                format!(
+                    "stated total {word} {stated} matches no convention: {listing}; \
+                     the declared {convention} steps require a total {word} of {}",
+                    fmt_percent(declared)
+                ),
+            );
+        }
+    }
+
+    fn step_order(&mut self, periods: &[Period], rpath: &str) {
+        if periods.windows(2).any(|w| w[1].start() < w[0].start()) {
+            self.push(
+                "steps_out_of_order",
+                Severity::Warning,
+                format!("{rpath}.steps"),
+                "the steps are not listed in date order; step k applies to the k-th listed period"
+                    .to_owned(),
+            );
+        }
+        let mut sorted: Vec<(usize, &Period)> = periods.iter().enumerate().collect();
+        sorted.sort_by_key(|(_, p)| (p.start(), p.end()));
+        for w in sorted.windows(2) {
+            let ((_, a), (k, b)) = (w[0], w[1]);
+            if a.overlaps(b) {
+                self.push(
+                    "step_periods_overlap",
+                    Severity::Error,
+                    format!("{rpath}.steps[{k}].period"),
+                    format!("step period {b} overlaps step period {a}"),
+                );
+            } else if b.start() > a.end() {
+                self.push(
+                    "step_periods_gap",
+                    Severity::Warning,
+                    format!("{rpath}.steps[{k}].period"),
+                    format!(
+                        "no step covers {} to {} between {a} and {b}",
+                        a.end(),
+                        b.start().pred_opt().unwrap_or(b.start())
+                    ),
+                );
+            }
+        }
+    }
+
+    fn contradictions(&mut self, targets: &[(String, &Target)]) {
+        for (x, (pa, a)) in targets.iter().enumerate() {
+            for (pb, b) in targets.iter().skip(x + 1) {
+                if a.indicator != b.indicator || a.dimension != b.dimension {
+                    continue;
+                }
+                if let Some(msg) = self.contradiction(a, b) {
+                    self.push(
+                        "contradicting_targets",
+                        Severity::Error,
+                        format!("{pb}.rule"),
+                        format!(
+                            "result `{}` contradicts result `{}` ({pa}): {msg}",
+                            b.id, a.id
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn contradiction(&self, a: &Target, b: &Target) -> Option<String> {
+        let sa = self.c.schedule(&a.id);
+        let sb = self.c.schedule(&b.id);
+        match (&a.rule, &b.rule) {
+            (Rule::Bound { op: oa, .. }, Rule::Bound { op: ob, .. })
+                if oa.is_upper() != ob.is_upper() =>
+            {
+                for ia in sa {
+                    for ib in sb {
+                        let (
+                            ScheduleItem::Bound {
+                                period: p1,
+                                bound: b1,
+                            },
+                            ScheduleItem::Bound {
+                                period: p2,
+                                bound: b2,
+                            },
+                        ) = (ia, ib)
+                        else {
+                            continue;
+                        };
+                        if !p1.overlaps(p2) {
+                            continue;
+                        }
+                        let ((uop, up), (lop, low)) = if oa.is_upper() {
+                            ((*oa, *b1), (*ob, *b2))
+                        } else {
+                            ((*ob, *b2), (*oa, *b1))
+                        };
+                        let strict = uop == BoundOp::Below || lop == BoundOp::Above;
+                        if low > up || (strict && low == up) {
+                            return Some(format!(
+                                "in {} the value must be {} {} and {} {}",
+                                p1.intersect(p2).unwrap_or(*p1),
+                                uop.symbol(),
+                                up.normalize(),
+                                lop.symbol(),
+                                low.normalize()
+                            ));
+                        }
+                    }
+                }
+                None
+            }
+            (
+                Rule::SteppedChange { direction: da, .. } | Rule::Milestone { direction: da, .. },
+                Rule::SteppedChange { direction: db, .. } | Rule::Milestone { direction: db, .. },
+            ) if da != db => {
+                let pa: Vec<Period> = sa.iter().filter_map(ScheduleItem::period).collect();
+                let pb: Vec<Period> = sb.iter().filter_map(ScheduleItem::period).collect();
+                let overlap = pa
+                    .iter()
+                    .find_map(|x| pb.iter().find_map(|y| x.intersect(y)))?;
+                Some(format!(
+                    "one requires a fall and the other a rise against the baseline, both in {overlap}"
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    fn consequences(&mut self) {
+        let c = self.c;
+        for (i, cons) in c.doc().consequences.iter().enumerate() {
+            for id in c.select(cons.condition().selection()) {
+                if let Some((g, _)) = c.target(&id) {
+                    if g.scope == Scope::OutOfScope {
+                        self.push(
+                            "consequence_on_out_of_scope",
+                            Severity::Warning,
+                            format!("$.consequences[{i}].condition"),
+                            format!(
+                                "`{}` depends on result `{id}` of out-of-scope goal `{}`, which the provider is not responsible for",
+                                cons.id(),
+                                g.id
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

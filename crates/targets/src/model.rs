@@ -1,0 +1,667 @@
+//! The contract document: the serde types of format version 1.
+//!
+//! These types are the public file format. They are plain data with public fields;
+//! [`crate::Contract`] is the validated form that the rest of the project works with.
+//! All names are snake_case, enums are internally tagged with `kind` (indicators with
+//! `name`), decimals are strings, and unknown fields are rejected.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::change::{Convention, Direction, StepUnit};
+use crate::num::{Money, Percent};
+use crate::period::{PeriodSpec, PeriodUnit};
+
+/// The format version this crate reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A contract: parties, term, regions, providers, goals and consequences.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContractDoc {
+    /// Always [`FORMAT_VERSION`].
+    pub format_version: u32,
+    /// A stable identifier.
+    pub id: String,
+    /// A human title.
+    pub title: String,
+    /// Where the contract comes from (a document reference).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The buying party (opdrachtgever), usually a region of municipalities.
+    pub client: String,
+    /// The provider id of the contractor (opdrachtnemer).
+    pub contractor: String,
+    /// A reserve provider that may take over, if the contract names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserve_provider: Option<String>,
+    /// The first day of the contract.
+    pub start: NaiveDate,
+    /// The initial term in whole years.
+    pub initial_term_years: u32,
+    /// Options to extend the term.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<Extension>,
+    /// The regions per which results are judged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<Region>,
+    /// The baseline period (peiljaar) that results refer to unless they name their own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_period: Option<PeriodSpec>,
+    /// The providers the contract concerns, with facts used by applicability conditions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub providers: Vec<Provider>,
+    /// Custom indicator definitions, by name. This crate keeps them as JSON; the
+    /// `indicators` crate defines and checks their format.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub custom_indicators: BTreeMap<String, serde_json::Value>,
+    /// The goals.
+    pub goals: Vec<Goal>,
+    /// What follows from the verdicts: bonus tranches and escalations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consequences: Vec<Consequence>,
+    /// Free remarks, for example that baseline values are samples.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// Options to extend a contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Extension {
+    /// How many times the term may be extended.
+    pub times: u32,
+    /// Years added by each extension.
+    pub years_each: u32,
+    /// How many extensions have been exercised so far.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub exercised: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// A region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Region {
+    /// The id used in events and baselines.
+    pub id: String,
+    /// A human name.
+    pub name: String,
+}
+
+/// A provider and the facts conditions may refer to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provider {
+    /// The id used in events.
+    pub id: String,
+    /// A human name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Named decimal facts, such as `contract_value` in euros.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub facts: BTreeMap<String, Decimal>,
+}
+
+/// Whether a goal is the provider's contractual duty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// The provider's duty: enforceable.
+    InScope,
+    /// The client's own goal: monitored, not enforceable against the provider.
+    OutOfScope,
+}
+
+/// A goal (doel) with its results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Goal {
+    /// A stable identifier, unique in the contract.
+    pub id: String,
+    /// A human title.
+    pub title: String,
+    /// In or out of the provider's scope.
+    pub scope: Scope,
+    /// The measurable results.
+    pub results: Vec<Target>,
+    /// Free remarks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// A measurable result (resultaat) under a goal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    /// A stable identifier, unique in the contract.
+    pub id: String,
+    /// A human title.
+    pub title: String,
+    /// The indicator it judges.
+    pub indicator: IndicatorRef,
+    /// Per which dimension it is judged.
+    pub dimension: Dimension,
+    /// Only providers whose facts satisfy this condition are bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applies_to: Option<Condition>,
+    /// How it is judged.
+    pub rule: Rule,
+    /// The contract's own words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    /// Free remarks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// The indicator a result judges, with its parameters.
+///
+/// Rates (`share_stays_over_30_weeks`, `extension_rate`, `recidivism_rate`, and custom or
+/// measured indicators marked `rate`) are expressed in percent throughout a contract:
+/// bounds, baselines and steps.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "name", rename_all = "snake_case", deny_unknown_fields)]
+pub enum IndicatorRef {
+    /// Admissions dated in the period.
+    Inflow,
+    /// Discharges dated in the period.
+    Outflow,
+    /// Discharges in the period whose stay reached its treatment goals.
+    SuccessfulOutflow,
+    /// Mean net stay days of the stays discharged in the period.
+    MeanStayDays,
+    /// Share of stays discharged in the period with more than 210 net stay days (a rate).
+    #[serde(rename = "share_stays_over_30_weeks")]
+    ShareStaysOver30Weeks,
+    /// Bridging days inside the period.
+    BridgingDays,
+    /// Share of stays admitted in the period extended because goals were not reached (a rate).
+    ExtensionRate,
+    /// Readmissions within six months after reaching the goals, per discharge (a rate).
+    RecidivismRate,
+    /// The highest tariff in force on any day of the period.
+    MaxTariff {
+        /// Only tariffs in this unit (`day`, `hour`, `month`, …).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<String>,
+    },
+    /// The earliest delivery date of a named deliverable.
+    DeliveredOn {
+        /// The deliverable's name, such as `cost_price_analysis`.
+        deliverable: String,
+    },
+    /// The latest measurement of a metric in the period.
+    Measured {
+        /// The metric's name.
+        metric: String,
+        /// Whether the metric is a rate in percent.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        rate: bool,
+    },
+    /// A custom indicator defined in the contract's `custom_indicators`.
+    Custom {
+        /// The key in `custom_indicators`.
+        indicator: String,
+        /// Whether the indicator is a rate (its value is shown and judged in percent).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        rate: bool,
+    },
+}
+
+impl IndicatorRef {
+    /// Whether the indicator is a rate, so that a step on it needs an explicit unit.
+    pub fn is_rate(&self) -> bool {
+        match self {
+            IndicatorRef::ShareStaysOver30Weeks
+            | IndicatorRef::ExtensionRate
+            | IndicatorRef::RecidivismRate => true,
+            IndicatorRef::Measured { rate, .. } | IndicatorRef::Custom { rate, .. } => *rate,
+            _ => false,
+        }
+    }
+
+    /// A stable key naming the indicator and its parameters, as used in reports.
+    pub fn key(&self) -> String {
+        match self {
+            IndicatorRef::Inflow => "inflow".to_owned(),
+            IndicatorRef::Outflow => "outflow".to_owned(),
+            IndicatorRef::SuccessfulOutflow => "successful_outflow".to_owned(),
+            IndicatorRef::MeanStayDays => "mean_stay_days".to_owned(),
+            IndicatorRef::ShareStaysOver30Weeks => "share_stays_over_30_weeks".to_owned(),
+            IndicatorRef::BridgingDays => "bridging_days".to_owned(),
+            IndicatorRef::ExtensionRate => "extension_rate".to_owned(),
+            IndicatorRef::RecidivismRate => "recidivism_rate".to_owned(),
+            IndicatorRef::MaxTariff { unit: None } => "max_tariff".to_owned(),
+            IndicatorRef::MaxTariff { unit: Some(u) } => format!("max_tariff({u})"),
+            IndicatorRef::DeliveredOn { deliverable } => format!("delivered_on({deliverable})"),
+            IndicatorRef::Measured { metric, .. } => format!("measured({metric})"),
+            IndicatorRef::Custom { indicator, .. } => format!("custom({indicator})"),
+        }
+    }
+}
+
+/// Per which dimension a result is judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dimension {
+    /// Once, over everything.
+    Overall,
+    /// Once per region of the contract.
+    PerRegion,
+    /// Once per provider of the contract.
+    PerProvider,
+}
+
+/// The dimension value of [`Dimension::Overall`] in baselines and reports.
+pub const OVERALL: &str = "overall";
+
+/// A comparison of a value with a bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum BoundOp {
+    /// At most (niet hoger dan).
+    #[serde(rename = "<=")]
+    AtMost,
+    /// Below.
+    #[serde(rename = "<")]
+    Below,
+    /// At least (minimaal).
+    #[serde(rename = ">=")]
+    AtLeast,
+    /// Above.
+    #[serde(rename = ">")]
+    Above,
+}
+
+impl BoundOp {
+    /// Whether `ord` (value compared with bound) satisfies the comparison.
+    pub fn holds(self, ord: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::*;
+        match self {
+            BoundOp::AtMost => ord != Greater,
+            BoundOp::Below => ord == Less,
+            BoundOp::AtLeast => ord != Less,
+            BoundOp::Above => ord == Greater,
+        }
+    }
+
+    /// Whether this is an upper bound.
+    pub fn is_upper(self) -> bool {
+        matches!(self, BoundOp::AtMost | BoundOp::Below)
+    }
+
+    /// The symbol.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BoundOp::AtMost => "<=",
+            BoundOp::Below => "<",
+            BoundOp::AtLeast => ">=",
+            BoundOp::Above => ">",
+        }
+    }
+}
+
+/// A comparison in an applicability condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FactOp {
+    /// Less than.
+    #[serde(rename = "<")]
+    Lt,
+    /// Less than or equal.
+    #[serde(rename = "<=")]
+    Le,
+    /// Greater than.
+    #[serde(rename = ">")]
+    Gt,
+    /// Greater than or equal.
+    #[serde(rename = ">=")]
+    Ge,
+    /// Equal.
+    #[serde(rename = "=")]
+    Eq,
+    /// Not equal.
+    #[serde(rename = "!=")]
+    Ne,
+}
+
+/// An applicability condition over provider facts.
+///
+/// # Example: "a contract value above €200,000"
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use rust_decimal::Decimal;
+/// use targets::model::Condition;
+///
+/// let c: Condition = serde_json::from_str(
+///     r#"{"kind": "fact", "fact": "contract_value", "op": ">", "value": "200000"}"#)?;
+/// let facts = |v: &str| BTreeMap::from([("contract_value".to_owned(), v.parse::<Decimal>().unwrap())]);
+/// assert_eq!(c.eval(&facts("200000.00")), Some(false));
+/// assert_eq!(c.eval(&facts("200000.01")), Some(true));
+/// assert_eq!(c.eval(&BTreeMap::new()), None); // unknown: the fact is missing
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Condition {
+    /// A provider fact compared with a value.
+    Fact {
+        /// The fact's name.
+        fact: String,
+        /// The comparison.
+        op: FactOp,
+        /// The value compared with.
+        value: Decimal,
+    },
+    /// All must hold.
+    All {
+        /// The conditions.
+        of: Vec<Condition>,
+    },
+    /// At least one must hold.
+    Any {
+        /// The conditions.
+        of: Vec<Condition>,
+    },
+    /// Must not hold.
+    Not {
+        /// The condition.
+        of: Box<Condition>,
+    },
+}
+
+impl Condition {
+    /// Evaluates the condition over `facts` in three-valued logic: `None` when a fact it
+    /// needs is missing and the answer depends on it.
+    pub fn eval(&self, facts: &BTreeMap<String, Decimal>) -> Option<bool> {
+        match self {
+            Condition::Fact { fact, op, value } => {
+                let v = facts.get(fact)?;
+                Some(match op {
+                    FactOp::Lt => v < value,
+                    FactOp::Le => v <= value,
+                    FactOp::Gt => v > value,
+                    FactOp::Ge => v >= value,
+                    FactOp::Eq => v == value,
+                    FactOp::Ne => v != value,
+                })
+            }
+            Condition::All { of } => {
+                let mut unknown = false;
+                for c in of {
+                    match c.eval(facts) {
+                        Some(false) => return Some(false),
+                        None => unknown = true,
+                        Some(true) => {}
+                    }
+                }
+                (!unknown).then_some(true)
+            }
+            Condition::Any { of } => {
+                let mut unknown = false;
+                for c in of {
+                    match c.eval(facts) {
+                        Some(true) => return Some(true),
+                        None => unknown = true,
+                        Some(false) => {}
+                    }
+                }
+                (!unknown).then_some(false)
+            }
+            Condition::Not { of } => of.eval(facts).map(|b| !b),
+        }
+    }
+}
+
+/// Which periods a bound is judged over.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Periods {
+    /// Each period of a unit, clipped to the validity window.
+    Each(PeriodUnit),
+    /// The listed periods.
+    List(Vec<PeriodSpec>),
+    /// The whole validity window as one period.
+    Window,
+}
+
+/// A bound that differs per period.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodBound {
+    /// The period.
+    pub period: PeriodSpec,
+    /// The bound in that period.
+    pub value: Decimal,
+}
+
+/// One step of a stepped change.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// The period in which the step must be reached.
+    pub period: PeriodSpec,
+    /// The change required in that period.
+    pub change: Percent,
+}
+
+/// A total as the contract states it ("a total fall of at least 9.25 %").
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatedTotal {
+    /// The total as written.
+    pub value: Percent,
+    /// Whether the total is an extra requirement on the last step's period (`true`) or
+    /// only a summary sentence (`false`).
+    pub binding: bool,
+}
+
+/// One point of a cumulative milestone.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MilestonePoint {
+    /// The indicator over the window ending on this date (exclusive) is judged.
+    pub by: NaiveDate,
+    /// The change against the baseline required by then.
+    pub change: Percent,
+}
+
+/// Where a baseline comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Baseline {
+    /// Values declared in the contract (for example from an annual report), per
+    /// dimension value (region id, provider id, or `overall`).
+    Declared {
+        /// The values.
+        values: BTreeMap<String, Decimal>,
+        /// Whether the values are samples rather than real figures.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        sample: bool,
+        /// Where the values come from.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<String>,
+    },
+    /// Computed from events over a period (default: the contract's baseline period).
+    Computed {
+        /// The period.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        period: Option<PeriodSpec>,
+    },
+}
+
+/// How a result is judged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Rule {
+    /// A cap or a floor in every period of a validity window.
+    Bound {
+        /// The comparison.
+        op: BoundOp,
+        /// One bound for every period (give this or `bounds`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bound: Option<Decimal>,
+        /// A bound per period (give this or `bound`); the periods are these.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        bounds: Vec<PeriodBound>,
+        /// The periods judged (with `bound`); default: each calendar year.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        periods: Option<Periods>,
+        /// The first day the bound holds (default: the contract start).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        valid_from: Option<NaiveDate>,
+        /// The bound holds on days before this one (tot); default: the end of the term.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        valid_until: Option<NaiveDate>,
+    },
+    /// Stepped change against a baseline.
+    SteppedChange {
+        /// Fall or rise.
+        direction: Direction,
+        /// How the steps combine.
+        convention: Convention,
+        /// The unit of the steps; required in spirit for rates (the lint warns), and
+        /// `relative` when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<StepUnit>,
+        /// The baseline.
+        baseline: Baseline,
+        /// The steps, one per consecutive period.
+        steps: Vec<Step>,
+        /// A total as stated in the contract.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stated_total: Option<StatedTotal>,
+    },
+    /// Cumulative milestones: by each date, the indicator over the window ending then has
+    /// changed by at least the given amount against the baseline.
+    Milestone {
+        /// Fall or rise.
+        direction: Direction,
+        /// The unit of the changes (`relative` when absent).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<StepUnit>,
+        /// The baseline.
+        baseline: Baseline,
+        /// The length of the measured window before each date, in months (default 12).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        window_months: Option<u32>,
+        /// The points.
+        points: Vec<MilestonePoint>,
+    },
+    /// A deliverable due on or before a date (uiterlijk).
+    Deadline {
+        /// The deliverable's name, as in `deliverable` events.
+        deliverable: String,
+        /// The last day on which delivery is in time.
+        on_or_before: NaiveDate,
+    },
+}
+
+/// What a contract attaches to verdicts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Consequence {
+    /// Part of a budget paid when a condition over verdicts holds.
+    BonusTranche {
+        /// A stable identifier.
+        id: String,
+        /// A human title.
+        title: String,
+        /// The phase it belongs to.
+        phase: String,
+        /// The amount.
+        amount: Money,
+        /// The tranche is decided on the verdicts as of the end of this day.
+        decided_on: NaiveDate,
+        /// When it is released.
+        condition: VerdictCondition,
+    },
+    /// An escalation that may follow from verdicts.
+    Escalation {
+        /// A stable identifier.
+        id: String,
+        /// A human title.
+        title: String,
+        /// The escalation can trigger on or after this day.
+        from: NaiveDate,
+        /// When it triggers.
+        condition: VerdictCondition,
+        /// What the client may then do.
+        action: String,
+    },
+}
+
+impl Consequence {
+    /// The consequence's id.
+    pub fn id(&self) -> &str {
+        match self {
+            Consequence::BonusTranche { id, .. } | Consequence::Escalation { id, .. } => id,
+        }
+    }
+
+    /// The condition.
+    pub fn condition(&self) -> &VerdictCondition {
+        match self {
+            Consequence::BonusTranche { condition, .. }
+            | Consequence::Escalation { condition, .. } => condition,
+        }
+    }
+}
+
+/// Which results a verdict condition looks at.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ResultSelection {
+    /// The results with these ids.
+    Ids(Vec<String>),
+    /// Every result of every in-scope goal.
+    AllInScope,
+}
+
+/// A condition over the verdicts of results.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum VerdictCondition {
+    /// Every selected result is met.
+    AllMet {
+        /// The results.
+        results: ResultSelection,
+    },
+    /// At least one selected result is not met.
+    AnyNotMet {
+        /// The results.
+        results: ResultSelection,
+    },
+    /// At least `met` of the selected results are met.
+    AtLeast {
+        /// How many must be met.
+        met: u32,
+        /// The results.
+        results: ResultSelection,
+    },
+    /// At least `percent` of the selected results are met.
+    ShareMet {
+        /// The share that must be met.
+        percent: Percent,
+        /// The results.
+        results: ResultSelection,
+    },
+}
+
+impl VerdictCondition {
+    /// The selection the condition looks at.
+    pub fn selection(&self) -> &ResultSelection {
+        match self {
+            VerdictCondition::AllMet { results }
+            | VerdictCondition::AnyNotMet { results }
+            | VerdictCondition::AtLeast { results, .. }
+            | VerdictCondition::ShareMet { results, .. } => results,
+        }
+    }
+}
