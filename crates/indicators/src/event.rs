@@ -1,0 +1,906 @@
+//! Events of the interchange format, version 1, and their JSON Lines parsing.
+//!
+//! One JSON object per line. Every event has `id`, `kind` and `date`; the other fields
+//! depend on the kind. Decimals (`amount`, `value`) are strings. Unknown kinds and unknown
+//! fields are errors unless [`ParseOptions::ignore_unknown`] is set.
+//!
+//! [`Event`] is generic over its string type: `Event<String>` (the default) owns its
+//! text, `Event<&str>` and `Event<Cow<str>>` borrow it, so that JSON Lines can be ingested
+//! without allocating per field.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The kind of an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Kind {
+    /// A stay starts (instroom).
+    Admission,
+    /// The open stay ends (uitstroom).
+    Discharge,
+    /// The treatment goals of the open stay are reached.
+    GoalsAchieved,
+    /// The court authorisation of the open stay is extended.
+    AuthorizationExtension,
+    /// A bridging period inside the open stay starts.
+    BridgingStart,
+    /// The open bridging period ends.
+    BridgingEnd,
+    /// A tariff in force from the event's date.
+    Tariff,
+    /// A document was delivered.
+    Deliverable,
+    /// A value measured outside the event stream.
+    Measurement,
+    /// Another event was reported in error.
+    Retraction,
+}
+
+impl Kind {
+    /// Every kind, in the order of the format's table.
+    pub const ALL: [Kind; 10] = [
+        Kind::Admission,
+        Kind::Discharge,
+        Kind::GoalsAchieved,
+        Kind::AuthorizationExtension,
+        Kind::BridgingStart,
+        Kind::BridgingEnd,
+        Kind::Tariff,
+        Kind::Deliverable,
+        Kind::Measurement,
+        Kind::Retraction,
+    ];
+
+    /// The name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Admission => "admission",
+            Kind::Discharge => "discharge",
+            Kind::GoalsAchieved => "goals_achieved",
+            Kind::AuthorizationExtension => "authorization_extension",
+            Kind::BridgingStart => "bridging_start",
+            Kind::BridgingEnd => "bridging_end",
+            Kind::Tariff => "tariff",
+            Kind::Deliverable => "deliverable",
+            Kind::Measurement => "measurement",
+            Kind::Retraction => "retraction",
+        }
+    }
+
+    /// The kind with this JSON name.
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Whether events of this kind belong to a client's stay.
+    pub fn is_client_event(self) -> bool {
+        matches!(
+            self,
+            Kind::Admission
+                | Kind::Discharge
+                | Kind::GoalsAchieved
+                | Kind::AuthorizationExtension
+                | Kind::BridgingStart
+                | Kind::BridgingEnd
+        )
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a court authorisation was extended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExtensionReason {
+    /// The treatment goals were not reached in time.
+    GoalsNotAchieved,
+    /// Any other reason.
+    Other,
+}
+
+impl ExtensionReason {
+    /// The name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExtensionReason::GoalsNotAchieved => "goals_not_achieved",
+            ExtensionReason::Other => "other",
+        }
+    }
+}
+
+/// What happened, with the fields of its kind.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EventBody<S = String> {
+    /// A stay starts.
+    Admission {
+        /// The pseudonymous client id.
+        client: S,
+        /// The region; the stay belongs to it.
+        region: S,
+        /// The provider, if reported.
+        provider: Option<S>,
+        /// The reason for the admission, if reported.
+        reason: Option<S>,
+    },
+    /// The open stay ends.
+    Discharge {
+        /// The client.
+        client: S,
+        /// Where the youth went, if reported.
+        destination: Option<S>,
+    },
+    /// The treatment goals of the open stay are reached.
+    GoalsAchieved {
+        /// The client.
+        client: S,
+    },
+    /// The court authorisation of the open stay is extended.
+    AuthorizationExtension {
+        /// The client.
+        client: S,
+        /// Why.
+        reason: ExtensionReason,
+    },
+    /// A bridging period starts.
+    BridgingStart {
+        /// The client.
+        client: S,
+    },
+    /// The open bridging period ends.
+    BridgingEnd {
+        /// The client.
+        client: S,
+    },
+    /// A tariff in force from the event's date until the next tariff of the same provider
+    /// and unit.
+    Tariff {
+        /// The provider.
+        provider: S,
+        /// The amount in euros.
+        amount: Decimal,
+        /// The unit (`day`, `hour`, `month`, …).
+        unit: S,
+    },
+    /// A document was delivered.
+    Deliverable {
+        /// The provider (or party) that delivered it.
+        provider: S,
+        /// The deliverable's name, such as `cost_price_analysis`.
+        name: S,
+        /// The region it concerns, if any (an extension of format version 1: optional,
+        /// so older streams stay valid).
+        region: Option<S>,
+    },
+    /// A value measured outside the event stream.
+    Measurement {
+        /// The metric's name.
+        metric: S,
+        /// The value.
+        value: Decimal,
+        /// The region, if any.
+        region: Option<S>,
+        /// The provider, if any.
+        provider: Option<S>,
+    },
+    /// The event with id `target` was reported in error.
+    Retraction {
+        /// The id of the retracted event.
+        target: S,
+    },
+}
+
+/// One event: an id, a date and a body.
+///
+/// # Example: parse, serialize, compare
+///
+/// ```
+/// use indicators::{Event, EventBody, Kind};
+///
+/// let e = Event::from_json(r#"{"id": "e1", "kind": "discharge", "date": "2019-03-01", "client": "c7"}"#)?;
+/// assert_eq!(e.kind(), Kind::Discharge);
+/// assert_eq!(e.client(), Some("c7"));
+/// assert!(matches!(e.body, EventBody::Discharge { destination: None, .. }));
+/// assert_eq!(e.to_json(), r#"{"id":"e1","kind":"discharge","date":"2019-03-01","client":"c7"}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Event<S = String> {
+    /// The unique id.
+    pub id: S,
+    /// The day it happened.
+    pub date: NaiveDate,
+    /// What happened.
+    pub body: EventBody<S>,
+}
+
+impl<S: AsRef<str>> Event<S> {
+    /// The kind.
+    pub fn kind(&self) -> Kind {
+        match &self.body {
+            EventBody::Admission { .. } => Kind::Admission,
+            EventBody::Discharge { .. } => Kind::Discharge,
+            EventBody::GoalsAchieved { .. } => Kind::GoalsAchieved,
+            EventBody::AuthorizationExtension { .. } => Kind::AuthorizationExtension,
+            EventBody::BridgingStart { .. } => Kind::BridgingStart,
+            EventBody::BridgingEnd { .. } => Kind::BridgingEnd,
+            EventBody::Tariff { .. } => Kind::Tariff,
+            EventBody::Deliverable { .. } => Kind::Deliverable,
+            EventBody::Measurement { .. } => Kind::Measurement,
+            EventBody::Retraction { .. } => Kind::Retraction,
+        }
+    }
+
+    /// The client of a client event.
+    pub fn client(&self) -> Option<&str> {
+        match &self.body {
+            EventBody::Admission { client, .. }
+            | EventBody::Discharge { client, .. }
+            | EventBody::GoalsAchieved { client }
+            | EventBody::AuthorizationExtension { client, .. }
+            | EventBody::BridgingStart { client }
+            | EventBody::BridgingEnd { client } => Some(client.as_ref()),
+            _ => None,
+        }
+    }
+
+    /// A borrowed view of the event.
+    pub fn as_borrowed(&self) -> Event<&str> {
+        fn s<S: AsRef<str>>(x: &S) -> &str {
+            x.as_ref()
+        }
+        fn o<S: AsRef<str>>(x: &Option<S>) -> Option<&str> {
+            x.as_ref().map(AsRef::as_ref)
+        }
+        let body = match &self.body {
+            EventBody::Admission {
+                client,
+                region,
+                provider,
+                reason,
+            } => EventBody::Admission {
+                client: s(client),
+                region: s(region),
+                provider: o(provider),
+                reason: o(reason),
+            },
+            EventBody::Discharge {
+                client,
+                destination,
+            } => EventBody::Discharge {
+                client: s(client),
+                destination: o(destination),
+            },
+            EventBody::GoalsAchieved { client } => EventBody::GoalsAchieved { client: s(client) },
+            EventBody::AuthorizationExtension { client, reason } => {
+                EventBody::AuthorizationExtension {
+                    client: s(client),
+                    reason: *reason,
+                }
+            }
+            EventBody::BridgingStart { client } => EventBody::BridgingStart { client: s(client) },
+            EventBody::BridgingEnd { client } => EventBody::BridgingEnd { client: s(client) },
+            EventBody::Tariff {
+                provider,
+                amount,
+                unit,
+            } => EventBody::Tariff {
+                provider: s(provider),
+                amount: *amount,
+                unit: s(unit),
+            },
+            EventBody::Deliverable {
+                provider,
+                name,
+                region,
+            } => EventBody::Deliverable {
+                provider: s(provider),
+                name: s(name),
+                region: o(region),
+            },
+            EventBody::Measurement {
+                metric,
+                value,
+                region,
+                provider,
+            } => EventBody::Measurement {
+                metric: s(metric),
+                value: *value,
+                region: o(region),
+                provider: o(provider),
+            },
+            EventBody::Retraction { target } => EventBody::Retraction { target: s(target) },
+        };
+        Event {
+            id: self.id.as_ref(),
+            date: self.date,
+            body,
+        }
+    }
+
+    /// An owned copy of the event.
+    pub fn to_owned_event(&self) -> Event {
+        let b = self.as_borrowed();
+        let s = |x: &str| x.to_owned();
+        let o = |x: Option<&str>| x.map(str::to_owned);
+        let body = match b.body {
+            EventBody::Admission {
+                client,
+                region,
+                provider,
+                reason,
+            } => EventBody::Admission {
+                client: s(client),
+                region: s(region),
+                provider: o(provider),
+                reason: o(reason),
+            },
+            EventBody::Discharge {
+                client,
+                destination,
+            } => EventBody::Discharge {
+                client: s(client),
+                destination: o(destination),
+            },
+            EventBody::GoalsAchieved { client } => EventBody::GoalsAchieved { client: s(client) },
+            EventBody::AuthorizationExtension { client, reason } => {
+                EventBody::AuthorizationExtension {
+                    client: s(client),
+                    reason,
+                }
+            }
+            EventBody::BridgingStart { client } => EventBody::BridgingStart { client: s(client) },
+            EventBody::BridgingEnd { client } => EventBody::BridgingEnd { client: s(client) },
+            EventBody::Tariff {
+                provider,
+                amount,
+                unit,
+            } => EventBody::Tariff {
+                provider: s(provider),
+                amount,
+                unit: s(unit),
+            },
+            EventBody::Deliverable {
+                provider,
+                name,
+                region,
+            } => EventBody::Deliverable {
+                provider: s(provider),
+                name: s(name),
+                region: o(region),
+            },
+            EventBody::Measurement {
+                metric,
+                value,
+                region,
+                provider,
+            } => EventBody::Measurement {
+                metric: s(metric),
+                value,
+                region: o(region),
+                provider: o(provider),
+            },
+            EventBody::Retraction { target } => EventBody::Retraction { target: s(target) },
+        };
+        Event {
+            id: b.id.to_owned(),
+            date: b.date,
+            body,
+        }
+    }
+
+    /// The event as one line of JSON (no trailing newline), fields in a fixed order.
+    pub fn to_json(&self) -> String {
+        // Serializing strings, dates and decimals into a String cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+impl Event {
+    /// Parses one event from JSON, strictly (unknown kinds and fields are errors).
+    ///
+    /// # Errors
+    ///
+    /// [`EventError`] naming the field and what is wrong.
+    pub fn from_json(text: &str) -> Result<Event, EventError> {
+        parse_line(text.as_bytes(), ParseOptions::default())
+            .and_then(|p| p.ok_or_else(|| EventError::new(None, None, "unknown kind ignored")))
+            .map(|e| e.to_owned_event())
+    }
+}
+
+impl<S: AsRef<str>> Serialize for Event<S> {
+    fn serialize<Z: Serializer>(&self, ser: Z) -> Result<Z::Ok, Z::Error> {
+        let e = self.as_borrowed();
+        let mut m = ser.serialize_map(None)?;
+        m.serialize_entry("id", e.id)?;
+        m.serialize_entry("kind", e.kind().as_str())?;
+        m.serialize_entry("date", &e.date.format("%Y-%m-%d").to_string())?;
+        let opt = |m: &mut Z::SerializeMap, k: &str, v: Option<&str>| -> Result<(), Z::Error> {
+            match v {
+                Some(v) => m.serialize_entry(k, v),
+                None => Ok(()),
+            }
+        };
+        match e.body {
+            EventBody::Admission {
+                client,
+                region,
+                provider,
+                reason,
+            } => {
+                m.serialize_entry("client", client)?;
+                m.serialize_entry("region", region)?;
+                opt(&mut m, "provider", provider)?;
+                opt(&mut m, "reason", reason)?;
+            }
+            EventBody::Discharge {
+                client,
+                destination,
+            } => {
+                m.serialize_entry("client", client)?;
+                opt(&mut m, "destination", destination)?;
+            }
+            EventBody::GoalsAchieved { client }
+            | EventBody::BridgingStart { client }
+            | EventBody::BridgingEnd { client } => {
+                m.serialize_entry("client", client)?;
+            }
+            EventBody::AuthorizationExtension { client, reason } => {
+                m.serialize_entry("client", client)?;
+                m.serialize_entry("reason", reason.as_str())?;
+            }
+            EventBody::Tariff {
+                provider,
+                amount,
+                unit,
+            } => {
+                m.serialize_entry("provider", provider)?;
+                m.serialize_entry("amount", &amount.to_string())?;
+                m.serialize_entry("unit", unit)?;
+            }
+            EventBody::Deliverable {
+                provider,
+                name,
+                region,
+            } => {
+                m.serialize_entry("provider", provider)?;
+                m.serialize_entry("name", name)?;
+                opt(&mut m, "region", region)?;
+            }
+            EventBody::Measurement {
+                metric,
+                value,
+                region,
+                provider,
+            } => {
+                m.serialize_entry("metric", metric)?;
+                m.serialize_entry("value", &value.to_string())?;
+                opt(&mut m, "region", region)?;
+                opt(&mut m, "provider", provider)?;
+            }
+            EventBody::Retraction { target } => {
+                m.serialize_entry("target", target)?;
+            }
+        }
+        m.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = RawSeed {
+            options: ParseOptions::default(),
+        }
+        .deserialize(d)?;
+        match raw.into_event() {
+            Ok(Some(e)) => Ok(e.to_owned_event()),
+            Ok(None) => Err(de::Error::custom("unknown kind")),
+            Err(e) => Err(de::Error::custom(e)),
+        }
+    }
+}
+
+/// How to parse events.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// Skip unknown fields, and events of unknown kinds, instead of rejecting them. The
+    /// skipped events are counted in [`crate::Accounting::ignored`].
+    pub ignore_unknown: bool,
+}
+
+/// A problem with one event: where (line, id, field) and what.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, thiserror::Error)]
+#[error("{}{}{}{}", line.map(|l| format!("line {l}: ")).unwrap_or_default(),
+    id.as_ref().map(|i| format!("event {i:?}: ")).unwrap_or_default(),
+    field.as_ref().map(|f| format!("field `{f}`: ")).unwrap_or_default(), message)]
+pub struct EventError {
+    /// The line number in a JSON Lines input (from 1).
+    pub line: Option<usize>,
+    /// The event id, when it could be read.
+    pub id: Option<String>,
+    /// The field concerned.
+    pub field: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl EventError {
+    fn new(id: Option<&str>, field: Option<&str>, message: impl Into<String>) -> EventError {
+        EventError {
+            line: None,
+            id: id.map(str::to_owned),
+            field: field.map(str::to_owned),
+            message: message.into(),
+        }
+    }
+}
+
+/// A string that borrows from the input when it has no escapes.
+struct CowStr<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for CowStr<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CowStr<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+const FIELDS: [&str; N_FIELDS] = [
+    "id",
+    "kind",
+    "date",
+    "client",
+    "region",
+    "provider",
+    "reason",
+    "destination",
+    "amount",
+    "unit",
+    "name",
+    "metric",
+    "value",
+    "target",
+];
+const F_ID: usize = 0;
+const F_KIND: usize = 1;
+const F_DATE: usize = 2;
+const F_CLIENT: usize = 3;
+const F_REGION: usize = 4;
+const F_PROVIDER: usize = 5;
+const F_REASON: usize = 6;
+const F_DESTINATION: usize = 7;
+const F_AMOUNT: usize = 8;
+const F_UNIT: usize = 9;
+const F_NAME: usize = 10;
+const F_METRIC: usize = 11;
+const F_VALUE: usize = 12;
+const F_TARGET: usize = 13;
+const N_FIELDS: usize = 14;
+
+/// The fields as read, before the kind's rules are checked.
+struct Raw<'de> {
+    fields: [Option<Cow<'de, str>>; N_FIELDS],
+    options: ParseOptions,
+}
+
+struct RawSeed {
+    options: ParseOptions,
+}
+
+impl<'de> DeserializeSeed<'de> for RawSeed {
+    type Value = Raw<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Raw<'de>, D::Error> {
+        d.deserialize_map(RawVisitor {
+            options: self.options,
+        })
+    }
+}
+
+struct RawVisitor {
+    options: ParseOptions,
+}
+
+impl<'de> Visitor<'de> for RawVisitor {
+    type Value = Raw<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an event object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw<'de>, A::Error> {
+        let mut fields: [Option<Cow<'de, str>>; N_FIELDS] = Default::default();
+        while let Some(CowStr(key)) = map.next_key::<CowStr<'de>>()? {
+            match FIELDS.iter().position(|f| *f == key) {
+                Some(i) => {
+                    if fields[i].is_some() {
+                        return Err(de::Error::custom(format_args!(
+                            "field `{key}`: appears twice"
+                        )));
+                    }
+                    let CowStr(v) = map
+                        .next_value::<CowStr<'de>>()
+                        .map_err(|e| de::Error::custom(format_args!("field `{key}`: {e}")))?;
+                    fields[i] = Some(v);
+                }
+                None if self.options.ignore_unknown => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                None => {
+                    return Err(de::Error::custom(format_args!(
+                        "field `{key}`: unknown field"
+                    )));
+                }
+            }
+        }
+        Ok(Raw {
+            fields,
+            options: self.options,
+        })
+    }
+}
+
+impl<'de> Raw<'de> {
+    /// Checks the kind's rules. `Ok(None)`: an unknown kind, skipped by request.
+    fn into_event(self) -> Result<Option<Event<Cow<'de, str>>>, EventError> {
+        let mut f = self.fields;
+        let id = f[F_ID]
+            .take()
+            .ok_or_else(|| EventError::new(None, Some("id"), "missing"))?;
+        if id.trim().is_empty() {
+            return Err(EventError::new(None, Some("id"), "is empty"));
+        }
+        let err = |field: usize, msg: String| EventError::new(Some(&id), Some(FIELDS[field]), msg);
+        let kind_text = f[F_KIND]
+            .take()
+            .ok_or_else(|| err(F_KIND, "missing".to_owned()))?;
+        let Some(kind) = Kind::parse(&kind_text) else {
+            if self.options.ignore_unknown {
+                return Ok(None);
+            }
+            return Err(err(F_KIND, format!("unknown kind {kind_text:?}")));
+        };
+        let date_text = f[F_DATE]
+            .take()
+            .ok_or_else(|| err(F_DATE, "missing".to_owned()))?;
+        let date = parse_date(&date_text)
+            .ok_or_else(|| err(F_DATE, format!("{date_text:?} is not a date YYYY-MM-DD")))?;
+
+        let mut take = |i: usize, required: bool| -> Result<Option<Cow<'de, str>>, EventError> {
+            match f[i].take() {
+                Some(v) if v.trim().is_empty() => Err(err(i, "is empty".to_owned())),
+                Some(v) => Ok(Some(v)),
+                None if required => Err(err(i, format!("missing, required for kind {kind}"))),
+                None => Ok(None),
+            }
+        };
+        let decimal = |i: usize, v: Cow<'de, str>| -> Result<Decimal, EventError> {
+            Decimal::from_str_exact(&v).map_err(|e| err(i, format!("{v:?} is not a decimal: {e}")))
+        };
+        let req = |v: Option<Cow<'de, str>>| v.unwrap_or_default();
+        let body = match kind {
+            Kind::Admission => EventBody::Admission {
+                client: req(take(F_CLIENT, true)?),
+                region: req(take(F_REGION, true)?),
+                provider: take(F_PROVIDER, false)?,
+                reason: take(F_REASON, false)?,
+            },
+            Kind::Discharge => EventBody::Discharge {
+                client: req(take(F_CLIENT, true)?),
+                destination: take(F_DESTINATION, false)?,
+            },
+            Kind::GoalsAchieved => EventBody::GoalsAchieved {
+                client: req(take(F_CLIENT, true)?),
+            },
+            Kind::AuthorizationExtension => {
+                let client = req(take(F_CLIENT, true)?);
+                let r = req(take(F_REASON, true)?);
+                let reason = match &*r {
+                    "goals_not_achieved" => ExtensionReason::GoalsNotAchieved,
+                    "other" => ExtensionReason::Other,
+                    other => {
+                        return Err(err(
+                            F_REASON,
+                            format!("{other:?} is not `goals_not_achieved` or `other`"),
+                        ));
+                    }
+                };
+                EventBody::AuthorizationExtension { client, reason }
+            }
+            Kind::BridgingStart => EventBody::BridgingStart {
+                client: req(take(F_CLIENT, true)?),
+            },
+            Kind::BridgingEnd => EventBody::BridgingEnd {
+                client: req(take(F_CLIENT, true)?),
+            },
+            Kind::Tariff => {
+                let provider = req(take(F_PROVIDER, true)?);
+                let amount = decimal(F_AMOUNT, req(take(F_AMOUNT, true)?))?;
+                EventBody::Tariff {
+                    provider,
+                    amount,
+                    unit: req(take(F_UNIT, true)?),
+                }
+            }
+            Kind::Deliverable => EventBody::Deliverable {
+                provider: req(take(F_PROVIDER, true)?),
+                name: req(take(F_NAME, true)?),
+                region: take(F_REGION, false)?,
+            },
+            Kind::Measurement => {
+                let metric = req(take(F_METRIC, true)?);
+                let value = decimal(F_VALUE, req(take(F_VALUE, true)?))?;
+                EventBody::Measurement {
+                    metric,
+                    value,
+                    region: take(F_REGION, false)?,
+                    provider: take(F_PROVIDER, false)?,
+                }
+            }
+            Kind::Retraction => EventBody::Retraction {
+                target: req(take(F_TARGET, true)?),
+            },
+        };
+        // Whatever is left does not belong to this kind.
+        if let Some(i) = f.iter().position(Option::is_some) {
+            if !self.options.ignore_unknown {
+                return Err(err(i, format!("does not belong to a `{kind}` event")));
+            }
+        }
+        Ok(Some(Event { id, date, body }))
+    }
+}
+
+/// Parses `YYYY-MM-DD` exactly (four-digit year, two-digit month and day).
+pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
+/// Parses one line of JSON into an event that borrows from it where it can.
+/// `Ok(None)` is an event of an unknown kind skipped by request.
+///
+/// # Errors
+///
+/// [`EventError`] naming the field and the problem (the line number is left to the
+/// caller).
+pub fn parse_line(
+    line: &[u8],
+    options: ParseOptions,
+) -> Result<Option<Event<Cow<'_, str>>>, EventError> {
+    let mut de = serde_json::Deserializer::from_slice(line);
+    let raw = RawSeed { options }
+        .deserialize(&mut de)
+        .map_err(|e| json_error(&e))?;
+    de.end().map_err(|e| json_error(&e))?;
+    raw.into_event()
+}
+
+fn json_error(e: &serde_json::Error) -> EventError {
+    // Each line is parsed on its own, so serde_json's "at line 1 column N" only needs
+    // its column.
+    let mut text = e.to_string();
+    if let Some(at) = text.rfind(" at line ") {
+        if let Some((_, column)) = text[at..].split_once(" column ") {
+            text = format!("{} (column {column})", &text[..at]);
+        }
+    }
+    // Messages of the form "field `x`: …" name their field.
+    if let Some(rest) = text.strip_prefix("field `") {
+        if let Some((field, msg)) = rest.split_once("`: ") {
+            return EventError::new(None, Some(field), msg.to_owned());
+        }
+    }
+    EventError::new(None, None, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Result<Option<Event>, EventError> {
+        parse_line(s.as_bytes(), ParseOptions::default()).map(|o| o.map(|e| e.to_owned_event()))
+    }
+
+    #[test]
+    fn dates_are_strict() {
+        assert!(parse_date("2019-02-28").is_some());
+        assert!(parse_date("2019-02-29").is_none());
+        assert!(parse_date("2019-2-28").is_none());
+        assert!(parse_date("+2019-02-28").is_none());
+        assert!(parse_date("2019-02-2x").is_none());
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let e = parse(r#"{"id":"a","kind":"admission","date":"2019-01-01","client":"c"}"#)
+            .expect_err("no region");
+        assert_eq!(e.field.as_deref(), Some("region"));
+        assert_eq!(e.message, "missing, required for kind admission");
+        let e =
+            parse(r#"{"id":"a","kind":"discharge","date":"2019-01-01","client":"c","amount":"5"}"#)
+                .expect_err("stray field");
+        assert_eq!(
+            e.to_string(),
+            "event \"a\": field `amount`: does not belong to a `discharge` event"
+        );
+        let e = parse(r#"{"id":"a","kind":"tariff","date":"2019-01-01","provider":"p","amount":423,"unit":"day"}"#)
+            .expect_err("number");
+        assert_eq!(e.field.as_deref(), Some("amount"));
+        let e = parse(r#"{"id":"a","kind":"tariff","date":"2019-01-01","provider":"p","amount":"4x","unit":"day"}"#)
+            .expect_err("not decimal");
+        assert!(e.message.starts_with("\"4x\" is not a decimal"), "{e}");
+        let e = parse(r#"{"id":"a","kind":"walk","date":"2019-01-01"}"#).expect_err("unknown kind");
+        assert_eq!(e.message, "unknown kind \"walk\"");
+        let e = parse(
+            r#"{"id":"a","kind":"discharge","date":"2019-01-01","client":"c","colour":"red"}"#,
+        )
+        .expect_err("unknown field");
+        assert_eq!(
+            (e.field.as_deref(), e.message.as_str()),
+            (Some("colour"), "unknown field (column 70)")
+        );
+        let e = parse(r#"{"id":"a","id":"b"}"#).expect_err("twice");
+        assert_eq!(e.message, "appears twice (column 14)");
+    }
+
+    #[test]
+    fn unknown_things_can_be_ignored_on_request() {
+        let o = ParseOptions {
+            ignore_unknown: true,
+        };
+        let walk =
+            parse_line(br#"{"id":"a","kind":"walk","date":"2019-01-01"}"#, o).expect("skipped");
+        assert!(walk.is_none());
+        let e = parse_line(
+            br#"{"id":"a","kind":"discharge","date":"2019-01-01","client":"c","colour":"red"}"#,
+            o,
+        )
+        .expect("ok")
+        .expect("known kind");
+        assert_eq!(e.client(), Some("c"));
+    }
+
+    #[test]
+    fn escaped_strings_are_decoded() {
+        let e = parse(
+            r#"{"id":"a\u0041","kind":"goals_achieved","date":"2019-01-01","client":"c\"1"}"#,
+        )
+        .expect("ok")
+        .expect("known");
+        assert_eq!((e.id.as_str(), e.client()), ("aA", Some("c\"1")));
+    }
+}

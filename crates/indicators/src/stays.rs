@@ -1,0 +1,303 @@
+//! Deriving stays from one client's events in the canonical order.
+//!
+//! Events of one client are applied in date order. Within one date the order depends on
+//! what can apply: the engine repeatedly applies the first event, in the priority order
+//! below (ties broken by event id), that can apply in the current state, and rejects
+//! what is left when nothing can:
+//!
+//! 1. `bridging_end`, 2. `goals_achieved`, 3. `authorization_extension`,
+//! 4. `bridging_start`, 5. `discharge`, 6. `admission`.
+//!
+//! A client without an open stay who is admitted and discharged on one day: only the
+//! admission can apply first, then the discharge (a same-day stay). A client with an
+//! open stay who is discharged and readmitted on one day: the admission cannot apply
+//! while the stay is open, so the discharge goes first. Goals reached or an extension on
+//! such a day belong to the stay that was open in the morning.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{Record, Slots};
+use crate::event::Kind;
+use crate::intern::{NONE, Sym};
+use crate::span::{from_day_number, months_later};
+
+/// A day that never comes: an open stay's discharge, a stay without goals reached.
+pub(crate) const NEVER: i32 = i32::MAX;
+
+/// One stay, derived. Dates are day numbers (days from the common era).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stay {
+    pub(crate) admitted: i32,
+    /// The discharge day, or [`NEVER`] while open.
+    pub(crate) discharged: i32,
+    pub(crate) region: Sym,
+    pub(crate) provider: Sym,
+    pub(crate) reason: Sym,
+    pub(crate) destination: Sym,
+    /// The first day the treatment goals were reached, or [`NEVER`].
+    pub(crate) goals: i32,
+    /// The first extension because goals were not reached, or [`NEVER`].
+    pub(crate) first_extension_gna: i32,
+    /// The admission falls within six months after goals reached in an earlier stay.
+    pub(crate) readmission: bool,
+    /// The admission event's slot.
+    pub(crate) admission_slot: Sym,
+    pub(crate) bridges_from: u32,
+    pub(crate) bridges_len: u32,
+}
+
+/// Why an event could not apply.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RejectReason {
+    /// The line is not a valid event.
+    Malformed {
+        /// What is wrong.
+        message: String,
+        /// The field concerned, if known.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        field: Option<String>,
+    },
+    /// Another event with the same id has different content; every version is rejected.
+    Conflict,
+    /// A client event without an open stay.
+    NoOpenStay,
+    /// An admission for a client whose stay is open.
+    StayAlreadyOpen {
+        /// The day the open stay started.
+        since: chrono::NaiveDate,
+        /// The admission event of the open stay.
+        admission: String,
+    },
+    /// A bridging end without an open bridging period.
+    NoOpenBridging,
+    /// A bridging start while a bridging period is open.
+    BridgingAlreadyOpen {
+        /// The day the open period started.
+        since: chrono::NaiveDate,
+    },
+    /// A retraction of an id that was never sent.
+    UnknownTarget {
+        /// The id.
+        target: String,
+    },
+    /// A retraction of a retraction.
+    RetractsRetraction {
+        /// The id.
+        target: String,
+    },
+    /// The engine's string arena is full (more than 4 GiB of text).
+    CapacityExceeded,
+}
+
+impl std::fmt::Display for RejectReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RejectReason::Malformed {
+                message,
+                field: Some(field),
+            } => write!(f, "field `{field}`: {message}"),
+            RejectReason::Malformed {
+                message,
+                field: None,
+            } => f.write_str(message),
+            RejectReason::Conflict => {
+                f.write_str("another event with this id has different content")
+            }
+            RejectReason::NoOpenStay => f.write_str("the client has no open stay"),
+            RejectReason::StayAlreadyOpen { since, admission } => {
+                write!(
+                    f,
+                    "the client has an open stay since {since} (admission {admission})"
+                )
+            }
+            RejectReason::NoOpenBridging => f.write_str("no bridging period is open"),
+            RejectReason::BridgingAlreadyOpen { since } => {
+                write!(f, "a bridging period is open since {since}")
+            }
+            RejectReason::UnknownTarget { target } => write!(f, "no event has id {target:?}"),
+            RejectReason::RetractsRetraction { target } => {
+                write!(f, "{target:?} is itself a retraction")
+            }
+            RejectReason::CapacityExceeded => f.write_str("the engine's string arena is full"),
+        }
+    }
+}
+
+/// What one client's events give.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Derived {
+    pub(crate) stays: Vec<Stay>,
+    /// Bridging periods `[start, end)`; `end` is [`NEVER`] while open.
+    pub(crate) bridges: Vec<(i32, i32)>,
+    /// The stay (index into `stays`) each event of the client's canonical list applied
+    /// to, or [`NONE`] for events that did not apply.
+    pub(crate) stay_of: Vec<u32>,
+    /// Events that could not apply, with the reason.
+    pub(crate) rejected: Vec<(Sym, RejectReason)>,
+}
+
+fn priority(kind: Kind) -> u8 {
+    match kind {
+        Kind::BridgingEnd => 0,
+        Kind::GoalsAchieved => 1,
+        Kind::AuthorizationExtension => 2,
+        Kind::BridgingStart => 3,
+        Kind::Discharge => 4,
+        Kind::Admission => 5,
+        _ => 6,
+    }
+}
+
+/// Sorts `events` (the client's slots) into the canonical order and derives its stays.
+/// `active(slot)` tells whether a slot takes part (live, not retracted).
+pub(crate) fn derive(
+    slots: &Slots<'_>,
+    events: &mut [Sym],
+    active: &dyn Fn(Sym) -> bool,
+) -> Derived {
+    events.sort_unstable_by(|&x, &y| {
+        let (rx, ry) = (slots.record(x), slots.record(y));
+        (rx.date, priority(rx.kind))
+            .cmp(&(ry.date, priority(ry.kind)))
+            .then_with(|| slots.id(x).cmp(slots.id(y)))
+    });
+    let mut out = Derived {
+        stay_of: vec![NONE; events.len()],
+        ..Derived::default()
+    };
+    let mut open: Option<usize> = None;
+    let mut bridge: Option<usize> = None;
+    let mut i = 0;
+    let mut pending: Vec<usize> = Vec::new();
+    while i < events.len() {
+        let date = slots.record(events[i]).date;
+        let mut j = i;
+        while j < events.len() && slots.record(events[j]).date == date {
+            j += 1;
+        }
+        pending.clear();
+        pending.extend((i..j).filter(|&k| active(events[k])));
+        while !pending.is_empty() {
+            let can = |k: usize, open: Option<usize>, bridge: Option<usize>| match slots
+                .record(events[k])
+                .kind
+            {
+                Kind::Admission => open.is_none(),
+                Kind::BridgingStart => open.is_some() && bridge.is_none(),
+                Kind::BridgingEnd => open.is_some() && bridge.is_some(),
+                _ => open.is_some(),
+            };
+            match pending.iter().position(|&k| can(k, open, bridge)) {
+                Some(p) => {
+                    let k = pending.remove(p);
+                    let slot = events[k];
+                    let rec = slots.record(slot);
+                    apply(&mut out, rec, slot, &mut open, &mut bridge);
+                    out.stay_of[k] = open
+                        .or_else(|| out.stays.len().checked_sub(1))
+                        .map_or(NONE, |s| s as u32);
+                }
+                None => {
+                    for &k in &pending {
+                        let slot = events[k];
+                        let reason = match slots.record(slot).kind {
+                            Kind::Admission => {
+                                let s = open.map(|o| out.stays[o]);
+                                RejectReason::StayAlreadyOpen {
+                                    since: from_day_number(s.map_or(date, |s| s.admitted)),
+                                    admission: s
+                                        .map(|s| slots.id(s.admission_slot).to_owned())
+                                        .unwrap_or_default(),
+                                }
+                            }
+                            Kind::BridgingStart if open.is_some() => {
+                                RejectReason::BridgingAlreadyOpen {
+                                    since: from_day_number(
+                                        bridge.map_or(date, |b| out.bridges[b].0),
+                                    ),
+                                }
+                            }
+                            Kind::BridgingEnd if open.is_some() => RejectReason::NoOpenBridging,
+                            _ => RejectReason::NoOpenStay,
+                        };
+                        out.rejected.push((slot, reason));
+                    }
+                    pending.clear();
+                }
+            }
+        }
+        i = j;
+    }
+    out
+}
+
+fn apply(
+    out: &mut Derived,
+    rec: Record,
+    slot: Sym,
+    open: &mut Option<usize>,
+    bridge: &mut Option<usize>,
+) {
+    let d = rec.date;
+    match rec.kind {
+        Kind::Admission => {
+            let readmission = out.stays.iter().any(|s| {
+                s.goals != NEVER
+                    && s.goals < d
+                    && months_later(from_day_number(s.goals), 6)
+                        .is_ok_and(|limit| d <= crate::span::day_number(limit))
+            });
+            out.stays.push(Stay {
+                admitted: d,
+                discharged: NEVER,
+                region: rec.b,
+                provider: rec.c,
+                reason: rec.d,
+                destination: NONE,
+                goals: NEVER,
+                first_extension_gna: NEVER,
+                readmission,
+                admission_slot: slot,
+                bridges_from: out.bridges.len() as u32,
+                bridges_len: 0,
+            });
+            *open = Some(out.stays.len() - 1);
+        }
+        Kind::Discharge => {
+            if let Some(o) = open.take() {
+                out.stays[o].discharged = d;
+                out.stays[o].destination = rec.b;
+            }
+            if let Some(b) = bridge.take() {
+                out.bridges[b].1 = d;
+            }
+        }
+        Kind::GoalsAchieved => {
+            if let Some(o) = *open {
+                out.stays[o].goals = out.stays[o].goals.min(d);
+            }
+        }
+        Kind::AuthorizationExtension => {
+            if let Some(o) = *open {
+                if rec.b == 0 {
+                    out.stays[o].first_extension_gna = out.stays[o].first_extension_gna.min(d);
+                }
+            }
+        }
+        Kind::BridgingStart => {
+            if let Some(o) = *open {
+                out.bridges.push((d, NEVER));
+                out.stays[o].bridges_len += 1;
+                *bridge = Some(out.bridges.len() - 1);
+            }
+        }
+        Kind::BridgingEnd => {
+            if let Some(b) = bridge.take() {
+                out.bridges[b].1 = d;
+            }
+        }
+        _ => {}
+    }
+}

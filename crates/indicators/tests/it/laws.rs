@@ -1,0 +1,155 @@
+//! Laws: the outcome depends only on the set of events.
+
+use indicators::synth::{SynthConfig, generate};
+use indicators::{Accounting, Engine, Event, EventBody, Indicator, Kind, Table};
+use proptest::prelude::*;
+
+use crate::fixtures::{d, year};
+
+/// Everything a user can read: the full table for two as-of dates and the accounting.
+fn outcome(e: &mut Engine) -> (Table, Table, Accounting) {
+    let view = e.view();
+    let mut inds = Indicator::catalogue();
+    inds.push(Indicator::MaxTariff {
+        unit: Some("day".into()),
+        provider: None,
+    });
+    let years = [year(2017), year(2018), year(2019), year(2020)];
+    (
+        view.table(&inds, &years, d("2020-12-31")),
+        view.table(&inds, &years, d("2019-06-30")),
+        view.accounting(),
+    )
+}
+
+fn batch(events: &[Event]) -> (Table, Table, Accounting) {
+    let mut e = Engine::new();
+    e.extend(events);
+    outcome(&mut e)
+}
+
+fn stream(seed: u64, clients: usize, dirty: bool) -> Vec<Event> {
+    generate(&SynthConfig {
+        seed,
+        clients,
+        dirty,
+        ..SynthConfig::default()
+    })
+}
+
+/// A deterministic permutation.
+fn shuffle<T>(v: &mut [T], seed: u64) {
+    let mut s = seed | 1;
+    for i in (1..v.len()).rev() {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        v.swap(i, (s % (i as u64 + 1)) as usize);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn shuffling_the_input_changes_nothing(seed in any::<u64>(), order in any::<u64>(), clients in 5usize..40) {
+        let events = stream(seed, clients, true);
+        let mut shuffled = events.clone();
+        shuffle(&mut shuffled, order);
+        prop_assert_eq!(batch(&events), batch(&shuffled));
+    }
+
+    #[test]
+    fn exact_duplicates_change_nothing_but_the_counts(seed in any::<u64>(), pick in any::<u64>(), clients in 5usize..40) {
+        let events = stream(seed, clients, true);
+        let mut more = events.clone();
+        let copies = (pick % 7 + 1) as usize;
+        for k in 0..copies {
+            more.push(events[(pick as usize).wrapping_add(k * 31) % events.len()].clone());
+        }
+        let (t1, t2, mut a) = batch(&events);
+        let (u1, u2, b) = batch(&more);
+        prop_assert_eq!(t1, u1);
+        prop_assert_eq!(t2, u2);
+        a.read += copies as u64;
+        a.duplicates += copies as u64;
+        prop_assert_eq!(a, b);
+    }
+
+    #[test]
+    fn a_retracted_event_is_as_if_never_sent(seed in any::<u64>(), pick in any::<prop::sample::Index>(), clients in 5usize..40) {
+        let events = stream(seed, clients, false);
+        let target = pick.get(&events).clone();
+        prop_assume!(target.kind() != Kind::Retraction);
+        let without: Vec<Event> = events.iter().filter(|e| e.id != target.id).cloned().collect();
+        let mut with = events.clone();
+        with.push(Event { id: "retraction".into(), date: target.date, body: EventBody::Retraction { target: target.id.clone() } });
+        let (t1, t2, _) = batch(&without);
+        let (u1, u2, acc) = batch(&with);
+        prop_assert_eq!(t1, u1);
+        prop_assert_eq!(t2, u2);
+        prop_assert_eq!(acc.retracted, vec![target.id.clone()]);
+    }
+
+    #[test]
+    fn merging_partitions_equals_the_union(seed in any::<u64>(), split in any::<u64>(), parts in 2usize..5, clients in 5usize..40) {
+        let events = stream(seed, clients, true);
+        // Client events by client; other events anywhere (a retraction may land in
+        // another part than its target).
+        let mut engines: Vec<Engine> = (0..parts).map(|_| Engine::new()).collect();
+        for (i, e) in events.iter().enumerate() {
+            let part = match e.client() {
+                Some(c) => c.bytes().fold(split, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b))) as usize % parts,
+                None => (split as usize).wrapping_add(i) % parts,
+            };
+            engines[part].push(e);
+        }
+        let mut merged = Engine::new();
+        for e in &engines {
+            merged.merge(e);
+        }
+        prop_assert_eq!(outcome(&mut merged), batch(&events));
+    }
+
+    #[test]
+    fn incremental_equals_batch(seed in any::<u64>(), chunk in 1usize..200, clients in 5usize..40) {
+        let events = stream(seed, clients, true);
+        let mut e = Engine::new();
+        for part in events.chunks(chunk) {
+            e.extend(part);
+            // Querying in between must not change what comes after.
+            let _ = e.view().table(&Indicator::catalogue(), &[year(2019)], d("2019-12-31"));
+        }
+        prop_assert_eq!(outcome(&mut e), batch(&events));
+    }
+
+    #[test]
+    fn accounting_adds_up_and_json_lines_equal_events(seed in any::<u64>(), clients in 5usize..40) {
+        let events = stream(seed, clients, true);
+        let (t1, t2, acc) = batch(&events);
+        prop_assert_eq!(acc.read, acc.accepted + acc.duplicates + acc.rejected + acc.ignored);
+        let mut text = String::new();
+        for e in &events {
+            text.push_str(&e.to_json());
+            text.push('\n');
+        }
+        let mut from_lines = Engine::new();
+        from_lines.push_jsonl(text.as_bytes(), indicators::ParseOptions::default());
+        prop_assert_eq!(outcome(&mut from_lines), (t1, t2, acc));
+    }
+
+    #[test]
+    fn events_round_trip_through_json(seed in any::<u64>(), clients in 1usize..10) {
+        for e in stream(seed, clients, true) {
+            prop_assert_eq!(Event::from_json(&e.to_json()).expect("valid"), e);
+        }
+    }
+
+    #[test]
+    fn arbitrary_lines_never_panic(line in ".{0,120}") {
+        let mut e = Engine::new();
+        e.push_jsonl(line.as_bytes(), indicators::ParseOptions::default());
+        let acc = e.view().accounting();
+        prop_assert_eq!(acc.read, acc.accepted + acc.duplicates + acc.rejected + acc.ignored);
+    }
+}

@@ -1,0 +1,5 @@
+//! Integration tests of `indicators`, through the public API only.
+
+mod fixtures;
+mod laws;
+mod values;
