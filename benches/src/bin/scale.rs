@@ -1,0 +1,69 @@
+//! One-shot measurement at scale: throughput and memory of ingest plus the full
+//! catalogue per year per region, from in-memory events or from JSON Lines.
+//!
+//! ```text
+//! cargo run --release -p benches --bin scale -- <events> <memory|jsonl>
+//! ```
+//!
+//! Run each mode in its own process so that the peak resident memory (VmHWM) it reports
+//! belongs to that mode. The input itself (events in memory, or the JSON Lines buffer) is
+//! measured before ingest and reported separately.
+
+#![allow(clippy::print_stdout)]
+
+use std::time::Instant;
+
+use benches::{jsonl, peak_rss, stream, years};
+use chrono::NaiveDate;
+use indicators::{Engine, Indicator, ParseOptions};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let n: usize = args
+        .first()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
+    let mode = args.get(1).map_or("memory", String::as_str);
+    let events = stream(n);
+    let bytes = if mode == "jsonl" {
+        jsonl(&events)
+    } else {
+        Vec::new()
+    };
+    let input_events = events.len();
+    let events = if mode == "jsonl" { Vec::new() } else { events };
+    let before = peak_rss().unwrap_or(0);
+    let as_of = NaiveDate::from_ymd_opt(2020, 12, 31).unwrap_or_default();
+    let t0 = Instant::now();
+    let mut engine = Engine::new();
+    if mode == "jsonl" {
+        engine.push_jsonl(&bytes, ParseOptions::default());
+    } else {
+        engine.extend(&events);
+    }
+    let t1 = Instant::now();
+    let view = engine.view();
+    let t2 = Instant::now();
+    let table = view.table(&Indicator::catalogue(), &years(2015, 2020), as_of);
+    let t3 = Instant::now();
+    let acc = view.accounting();
+    let total = t3 - t0;
+    println!(
+        "mode={mode} events={input_events} bytes={} ingest={:.3}s derive={:.3}s catalogue={:.3}s total={:.3}s \
+         throughput={:.2}M events/s rows={} accepted={} rejected={} duplicates={} \
+         engine_heap={:.0}MiB peak_rss={:.0}MiB input_peak_before_ingest={:.0}MiB",
+        bytes.len(),
+        (t1 - t0).as_secs_f64(),
+        (t2 - t1).as_secs_f64(),
+        (t3 - t2).as_secs_f64(),
+        total.as_secs_f64(),
+        input_events as f64 / total.as_secs_f64() / 1e6,
+        table.rows.len(),
+        acc.accepted,
+        acc.rejected,
+        acc.duplicates,
+        engine.heap_bytes() as f64 / 1048576.0,
+        peak_rss().unwrap_or(0) as f64 / 1048576.0,
+        before as f64 / 1048576.0,
+    );
+}

@@ -1,0 +1,1060 @@
+//! Judging every result of a contract into verdicts as of a date.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use indicators::custom::{CustomIndicator, Filter, Measure};
+use indicators::{Indicator, Span, Value, View};
+use rust_decimal::Decimal;
+use targets::change::{Convention, Direction, StepUnit, required_level};
+use targets::model::{Baseline, BoundOp, Dimension, IndicatorRef, Rule, Target};
+use targets::num::Ratio;
+use targets::period::Period;
+use targets::{Contract, ScheduleItem};
+
+use crate::Error;
+use crate::report::{Basis, Check, Margin, PeriodOut, Requirement, Status, Texts, Unit, Verdict};
+use crate::text::{
+    Lang, days, dimension_phrase, fmt_amount, fmt_date, fmt_period, fmt_steps, fmt_value,
+    indicator_name, number,
+};
+
+/// The contract's custom indicators, parsed and checked once.
+pub(crate) type Customs = BTreeMap<String, CustomIndicator>;
+
+pub(crate) fn customs(contract: &Contract) -> Result<Customs, Error> {
+    let mut out = BTreeMap::new();
+    for (name, json) in &contract.doc().custom_indicators {
+        let def: CustomIndicator =
+            serde_json::from_value(json.clone()).map_err(|e| Error::InvalidCustomIndicator {
+                name: name.clone(),
+                reason: e.to_string(),
+            })?;
+        def.validate().map_err(|e| Error::InvalidCustomIndicator {
+            name: name.clone(),
+            reason: e.to_string(),
+        })?;
+        out.insert(name.clone(), def);
+    }
+    Ok(out)
+}
+
+/// The `indicators` indicator for a result's reference, for one provider if given.
+fn indicator(r: &IndicatorRef, provider: Option<&str>, customs: &Customs) -> Indicator {
+    let provider_filter = |def: CustomIndicator| -> CustomIndicator {
+        let Some(p) = provider else { return def };
+        let only = Filter::Provider {
+            is: vec![p.to_owned()],
+        };
+        let filter = Some(match def.filter {
+            Some(f) => Filter::All { of: vec![f, only] },
+            None => only,
+        });
+        CustomIndicator { filter, ..def }
+    };
+    let p = provider.map(str::to_owned);
+    let built_in = |i: Indicator| match (provider, i.definition()) {
+        (Some(_), Some(def)) => Indicator::Custom {
+            key: i.key(),
+            definition: with_provider(def, &provider_filter),
+        },
+        _ => i,
+    };
+    match r {
+        IndicatorRef::Inflow => built_in(Indicator::Inflow),
+        IndicatorRef::Outflow => built_in(Indicator::Outflow),
+        IndicatorRef::SuccessfulOutflow => built_in(Indicator::SuccessfulOutflow),
+        IndicatorRef::MeanStayDays => built_in(Indicator::MeanStayDays),
+        IndicatorRef::ShareStaysOver30Weeks => built_in(Indicator::ShareStaysOver30Weeks),
+        IndicatorRef::BridgingDays => Indicator::BridgingDays,
+        IndicatorRef::ExtensionRate => built_in(Indicator::ExtensionRate),
+        IndicatorRef::RecidivismRate => built_in(Indicator::RecidivismRate),
+        IndicatorRef::MaxTariff { unit } => Indicator::MaxTariff {
+            unit: unit.clone(),
+            provider: p,
+        },
+        IndicatorRef::DeliveredOn { deliverable } => Indicator::DeliveredOn {
+            deliverable: deliverable.clone(),
+            provider: p,
+        },
+        IndicatorRef::Measured { metric, .. } => Indicator::Measured {
+            metric: metric.clone(),
+            provider: p,
+        },
+        IndicatorRef::Custom { indicator, .. } => Indicator::Custom {
+            key: indicator.clone(),
+            definition: with_provider(
+                customs
+                    .get(indicator)
+                    .cloned()
+                    .unwrap_or(CustomIndicator::stays_count(
+                        indicators::custom::Anchor::Admission,
+                        Some(Filter::Any { of: vec![] }),
+                    )),
+                &provider_filter,
+            ),
+        },
+    }
+}
+
+/// Applies the provider filter to every leaf of a definition.
+fn with_provider(
+    def: CustomIndicator,
+    f: &dyn Fn(CustomIndicator) -> CustomIndicator,
+) -> CustomIndicator {
+    match def.measure {
+        Measure::Ratio {
+            numerator,
+            denominator,
+        } => CustomIndicator {
+            measure: Measure::Ratio {
+                numerator: Box::new(with_provider(*numerator, f)),
+                denominator: Box::new(with_provider(*denominator, f)),
+            },
+            ..def
+        },
+        _ => f(def),
+    }
+}
+
+/// The unit a result's values are judged in.
+pub(crate) fn unit_of(r: &IndicatorRef) -> Unit {
+    match r {
+        IndicatorRef::Inflow | IndicatorRef::Outflow | IndicatorRef::SuccessfulOutflow => {
+            Unit::Count
+        }
+        IndicatorRef::MeanStayDays | IndicatorRef::BridgingDays => Unit::Days,
+        IndicatorRef::MaxTariff { .. } => Unit::Euro,
+        r if r.is_rate() => Unit::Percent,
+        _ => Unit::Number,
+    }
+}
+
+/// Whether the indicator can only grow as the as-of date moves through a period, so that
+/// a crossed upper bound (or a reached lower bound) is final before the period ends.
+fn monotone(r: &IndicatorRef, customs: &Customs) -> bool {
+    match r {
+        IndicatorRef::Inflow
+        | IndicatorRef::Outflow
+        | IndicatorRef::SuccessfulOutflow
+        | IndicatorRef::BridgingDays
+        | IndicatorRef::MaxTariff { .. } => true,
+        IndicatorRef::Custom { indicator, .. } => customs
+            .get(indicator)
+            .is_some_and(|d| matches!(d.measure, Measure::Count)),
+        _ => false,
+    }
+}
+
+/// An indicator value in the contract's unit: rates in percent.
+fn to_ratio(v: &Value, rate: bool) -> Option<Ratio> {
+    let (n, d) = v.fraction()?;
+    let r = Ratio::new(n, d).ok()?;
+    if rate && matches!(v, Value::Share { .. } | Value::Ratio { .. }) {
+        r.mul_decimal(Decimal::ONE_HUNDRED).ok()
+    } else {
+        Some(r)
+    }
+}
+
+fn span(p: Period) -> Option<Span> {
+    Span::new(p.start(), p.end()).ok()
+}
+
+pub(crate) fn period_out(p: Period) -> PeriodOut {
+    PeriodOut {
+        start: p.start(),
+        end: p.end(),
+        label: p.to_string(),
+    }
+}
+
+/// Why a verdict has no decision, for the explanation.
+#[derive(Debug, Clone)]
+enum Missing {
+    NoValue(indicators::NoValue),
+    NoBaseline,
+    BaselineNoValue,
+    BaselinePending(Period),
+    NoPrevious(Period),
+    Fact(String),
+    Arithmetic(String),
+}
+
+struct Ctx<'a, 'v> {
+    contract: &'a Contract,
+    view: &'a View<'v>,
+    customs: &'a Customs,
+    as_of: NaiveDate,
+}
+
+/// Every verdict of the contract as of `as_of`, in report order.
+pub(crate) fn verdicts(
+    contract: &Contract,
+    view: &View<'_>,
+    customs: &Customs,
+    as_of: NaiveDate,
+) -> Vec<Verdict> {
+    let ctx = Ctx {
+        contract,
+        view,
+        customs,
+        as_of,
+    };
+    let mut out = Vec::new();
+    for (goal, target) in contract.targets() {
+        for dim in contract.dimension_values(target.dimension) {
+            ctx.target(&goal.id, goal.scope, target, &dim, &mut out);
+        }
+    }
+    out
+}
+
+/// A judgement before it becomes a verdict.
+struct Judged {
+    check: Check,
+    period: Option<Period>,
+    status: Status,
+    early: bool,
+    measured: Option<Ratio>,
+    required: Option<(BoundOp, Ratio)>,
+    due: Option<NaiveDate>,
+    baseline: Option<Ratio>,
+    basis: Basis,
+    missing: Option<Missing>,
+    convention: Option<Convention>,
+    step_unit: Option<(StepUnit, bool)>,
+    steps: Vec<String>,
+}
+
+impl Judged {
+    fn new(check: Check, period: Option<Period>) -> Judged {
+        Judged {
+            check,
+            period,
+            status: Status::Pending,
+            early: false,
+            measured: None,
+            required: None,
+            due: None,
+            baseline: None,
+            basis: Basis::default(),
+            missing: None,
+            convention: None,
+            step_unit: None,
+            steps: Vec::new(),
+        }
+    }
+}
+
+impl Ctx<'_, '_> {
+    fn value(&self, ind: &Indicator, p: Period, region: Option<&str>) -> Value {
+        match span(p) {
+            Some(s) => self.view.value(ind, s, region, self.as_of),
+            None => Value::None {
+                reason: indicators::NoValue::NoData,
+            },
+        }
+    }
+
+    fn target(
+        &self,
+        goal: &str,
+        scope: targets::model::Scope,
+        t: &Target,
+        dim: &str,
+        out: &mut Vec<Verdict>,
+    ) {
+        let (region, provider) = match t.dimension {
+            Dimension::PerRegion => (Some(dim), None),
+            Dimension::PerProvider => (None, Some(dim)),
+            Dimension::Overall => (None, None),
+        };
+        let facts_of = provider.unwrap_or(&self.contract.doc().contractor);
+        let applies = t
+            .applies_to
+            .as_ref()
+            .map(|c| c.eval(&self.contract.provider_facts(facts_of)));
+        let ind = indicator(&t.indicator, provider, self.customs);
+        let rate = t.indicator.is_rate();
+        let schedule = self.contract.schedule(&t.id);
+        let mut judged: Vec<Judged> = Vec::new();
+        match &t.rule {
+            Rule::Bound { op, .. } => {
+                for item in schedule {
+                    if let ScheduleItem::Bound { period, bound } = item {
+                        let mut j = Judged::new(Check::Bound, Some(*period));
+                        let measured = self.value(&ind, *period, region);
+                        j.basis.measured_value = Some(measured.clone());
+                        j.measured = to_ratio(&measured, rate);
+                        j.required = Some((*op, Ratio::from_decimal(*bound)));
+                        if j.measured.is_none() {
+                            j.missing = Some(missing_of(&measured));
+                        }
+                        self.decide(&mut j, monotone(&t.indicator, self.customs));
+                        judged.push(j);
+                    }
+                }
+            }
+            Rule::SteppedChange {
+                direction,
+                convention,
+                unit,
+                baseline,
+                steps,
+                stated_total,
+            } => {
+                let base = self.baseline(baseline, &ind, rate, dim, region);
+                let step_unit = unit.unwrap_or(StepUnit::Relative);
+                let periods: Vec<Period> =
+                    schedule.iter().filter_map(ScheduleItem::period).collect();
+                for (k, period) in periods.iter().enumerate() {
+                    let mut j = Judged::new(Check::Step { index: k + 1 }, Some(*period));
+                    j.convention = Some(*convention);
+                    j.step_unit = Some((step_unit, unit.is_none()));
+                    j.steps = steps[..=k]
+                        .iter()
+                        .map(|s| s.change.into_inner().normalize().to_string())
+                        .collect();
+                    let measured = self.value(&ind, *period, region);
+                    j.basis.measured_value = Some(measured.clone());
+                    j.measured = to_ratio(&measured, rate);
+                    let previous = if *convention == Convention::YearOverYear && k > 0 {
+                        let prev = periods[k - 1];
+                        j.basis.previous_period = Some(period_out(prev));
+                        match to_ratio(&self.value(&ind, prev, region), rate) {
+                            Some(r) => Some(Ok(r)),
+                            None => Some(Err(prev)),
+                        }
+                    } else {
+                        None
+                    };
+                    self.apply_baseline(&mut j, &base);
+                    let op = if *direction == Direction::Decrease {
+                        BoundOp::AtMost
+                    } else {
+                        BoundOp::AtLeast
+                    };
+                    let changes: Vec<_> = steps[..=k].iter().map(|s| s.change).collect();
+                    match (&j.baseline, previous) {
+                        (_, Some(Err(prev))) => j.missing = Some(Missing::NoPrevious(prev)),
+                        (Some(b), prev) => {
+                            match required_level(
+                                *b,
+                                *direction,
+                                *convention,
+                                step_unit,
+                                &changes,
+                                prev.and_then(Result::ok),
+                            ) {
+                                Ok(req) => j.required = Some((op, req)),
+                                Err(e) => j.missing = Some(Missing::Arithmetic(e.to_string())),
+                            }
+                        }
+                        (None, _) => {}
+                    }
+                    if j.missing.is_none() && j.measured.is_none() {
+                        j.missing = Some(missing_of(&measured));
+                    }
+                    self.decide(
+                        &mut j,
+                        monotone(&t.indicator, self.customs) && op == BoundOp::AtMost,
+                    );
+                    judged.push(j);
+                }
+                if let (Some(st), Some(last)) =
+                    (stated_total.as_ref().filter(|s| s.binding), periods.last())
+                {
+                    let mut j = Judged::new(Check::StatedTotal, Some(*last));
+                    j.convention = Some(Convention::Additive);
+                    j.step_unit = Some((step_unit, unit.is_none()));
+                    j.steps = vec![st.value.into_inner().normalize().to_string()];
+                    let measured = self.value(&ind, *last, region);
+                    j.basis.measured_value = Some(measured.clone());
+                    j.measured = to_ratio(&measured, rate);
+                    self.apply_baseline(&mut j, &base);
+                    let op = if *direction == Direction::Decrease {
+                        BoundOp::AtMost
+                    } else {
+                        BoundOp::AtLeast
+                    };
+                    if let Some(b) = j.baseline {
+                        match required_level(
+                            b,
+                            *direction,
+                            Convention::Additive,
+                            step_unit,
+                            &[st.value],
+                            None,
+                        ) {
+                            Ok(req) => j.required = Some((op, req)),
+                            Err(e) => j.missing = Some(Missing::Arithmetic(e.to_string())),
+                        }
+                    }
+                    if j.missing.is_none() && j.measured.is_none() {
+                        j.missing = Some(missing_of(&measured));
+                    }
+                    self.decide(
+                        &mut j,
+                        monotone(&t.indicator, self.customs) && op == BoundOp::AtMost,
+                    );
+                    judged.push(j);
+                }
+            }
+            Rule::Milestone {
+                direction,
+                unit,
+                baseline,
+                points,
+                ..
+            } => {
+                let base = self.baseline(baseline, &ind, rate, dim, region);
+                let step_unit = unit.unwrap_or(StepUnit::Relative);
+                for item in schedule {
+                    let ScheduleItem::Milestone { period, index } = item else {
+                        continue;
+                    };
+                    let point = &points[*index];
+                    let mut j = Judged::new(Check::Milestone { index: index + 1 }, Some(*period));
+                    j.step_unit = Some((step_unit, unit.is_none()));
+                    j.steps = vec![point.change.into_inner().normalize().to_string()];
+                    let measured = self.value(&ind, *period, region);
+                    j.basis.measured_value = Some(measured.clone());
+                    j.measured = to_ratio(&measured, rate);
+                    self.apply_baseline(&mut j, &base);
+                    let op = if *direction == Direction::Decrease {
+                        BoundOp::AtMost
+                    } else {
+                        BoundOp::AtLeast
+                    };
+                    if let Some(b) = j.baseline {
+                        match required_level(
+                            b,
+                            *direction,
+                            Convention::Additive,
+                            step_unit,
+                            &[point.change],
+                            None,
+                        ) {
+                            Ok(req) => j.required = Some((op, req)),
+                            Err(e) => j.missing = Some(Missing::Arithmetic(e.to_string())),
+                        }
+                    }
+                    if j.missing.is_none() && j.measured.is_none() {
+                        j.missing = Some(missing_of(&measured));
+                    }
+                    self.decide(
+                        &mut j,
+                        monotone(&t.indicator, self.customs) && op == BoundOp::AtMost,
+                    );
+                    judged.push(j);
+                }
+            }
+            Rule::Deadline { on_or_before, .. } => {
+                let mut j = Judged::new(Check::Deadline, None);
+                j.due = Some(*on_or_before);
+                let any = Period::new(chrono::NaiveDate::MIN, chrono::NaiveDate::MAX).ok();
+                let delivered = match any.and_then(span) {
+                    Some(s) => self.view.value(&ind, s, region, self.as_of),
+                    None => Value::None {
+                        reason: indicators::NoValue::NoData,
+                    },
+                };
+                if let Value::Date { value } = delivered {
+                    j.basis.delivered_on = Some(value);
+                    j.status = if value <= *on_or_before {
+                        Status::Met
+                    } else {
+                        Status::NotMet
+                    };
+                    j.early = j.status == Status::Met && self.as_of < *on_or_before;
+                } else if self.as_of >= *on_or_before {
+                    j.status = Status::NotMet;
+                } else {
+                    j.status = Status::Pending;
+                }
+                judged.push(j);
+            }
+        }
+        for mut j in judged {
+            match applies {
+                Some(Some(false)) => {
+                    j.status = Status::NotApplicable;
+                    j.early = false;
+                }
+                Some(None) => {
+                    j.status = Status::InsufficientData;
+                    j.early = false;
+                    j.missing = Some(Missing::Fact(facts_of.to_owned()));
+                }
+                _ => {}
+            }
+            out.push(self.verdict(goal, scope, t, dim, j));
+        }
+    }
+
+    /// The baseline of a dimension value: declared, or computed over the baseline period.
+    fn baseline(
+        &self,
+        b: &Baseline,
+        ind: &Indicator,
+        rate: bool,
+        dim: &str,
+        region: Option<&str>,
+    ) -> BaselineOf {
+        match b {
+            Baseline::Declared { values, sample, .. } => BaselineOf {
+                value: values
+                    .get(dim)
+                    .map(|v| Ratio::from_decimal(*v))
+                    .ok_or(Missing::NoBaseline),
+                period: self.contract.baseline_period(b).ok().flatten(),
+                source: if *sample {
+                    "declared_sample"
+                } else {
+                    "declared"
+                },
+                raw: None,
+            },
+            Baseline::Computed { .. } => {
+                let period = self.contract.baseline_period(b).ok().flatten();
+                let Some(p) = period else {
+                    return BaselineOf {
+                        value: Err(Missing::NoBaseline),
+                        period: None,
+                        source: "computed",
+                        raw: None,
+                    };
+                };
+                if !p.is_complete(self.as_of) {
+                    return BaselineOf {
+                        value: Err(Missing::BaselinePending(p)),
+                        period,
+                        source: "computed",
+                        raw: None,
+                    };
+                }
+                let v = self.value(ind, p, region);
+                BaselineOf {
+                    value: to_ratio(&v, rate).ok_or(Missing::BaselineNoValue),
+                    period,
+                    source: "computed",
+                    raw: Some(v),
+                }
+            }
+        }
+    }
+
+    fn apply_baseline(&self, j: &mut Judged, b: &BaselineOf) {
+        j.basis.baseline_period = b.period.map(period_out);
+        j.basis.baseline_source = Some(b.source.to_owned());
+        j.basis.baseline_value = b.raw.clone();
+        match &b.value {
+            Ok(r) => j.baseline = Some(*r),
+            Err(m) => j.missing = Some(m.clone()),
+        }
+    }
+
+    /// Sets the status from the measured value, the requirement and the period's state.
+    fn decide(&self, j: &mut Judged, monotone: bool) {
+        let Some(period) = j.period else { return };
+        let complete = period.is_complete(self.as_of);
+        if let Some(Missing::BaselinePending(_)) = j.missing {
+            j.status = Status::Pending;
+            return;
+        }
+        let holds = match (&j.measured, &j.required) {
+            (Some(m), Some((op, req))) => match m.cmp_exact(req) {
+                Ok(ord) => Some(op.holds(ord)),
+                Err(e) => {
+                    j.missing = Some(Missing::Arithmetic(e.to_string()));
+                    None
+                }
+            },
+            _ => None,
+        };
+        j.status = match (complete, holds) {
+            (true, Some(true)) => Status::Met,
+            (true, Some(false)) => Status::NotMet,
+            (true, None) => Status::InsufficientData,
+            (false, Some(h)) if monotone => {
+                let upper = j.required.as_ref().is_some_and(|(op, _)| op.is_upper());
+                match (upper, h) {
+                    (true, false) => {
+                        j.early = true;
+                        Status::NotMet
+                    }
+                    (false, true) => {
+                        j.early = true;
+                        Status::Met
+                    }
+                    _ => Status::Pending,
+                }
+            }
+            (false, _) => Status::Pending,
+        };
+        if j.status == Status::InsufficientData && j.missing.is_none() {
+            j.missing = Some(Missing::NoValue(indicators::NoValue::NoData));
+        }
+    }
+
+    fn verdict(
+        &self,
+        goal: &str,
+        scope: targets::model::Scope,
+        t: &Target,
+        dim: &str,
+        j: Judged,
+    ) -> Verdict {
+        let unit = unit_of(&t.indicator);
+        let margin = match (&j.measured, &j.required) {
+            (Some(m), Some((_, req))) => m.sub(req).ok().map(|abs| Margin {
+                absolute: number(abs, unit),
+                relative_percent: (!req.numerator().is_zero())
+                    .then(|| {
+                        abs.div(req)
+                            .and_then(|x| x.mul_decimal(Decimal::ONE_HUNDRED))
+                            .ok()
+                    })
+                    .flatten()
+                    .map(|x| number(x, Unit::Percent)),
+            }),
+            _ => None,
+        };
+        let explanation = Texts {
+            en: self.explain(t, dim, &j, Lang::En),
+            nl: self.explain(t, dim, &j, Lang::Nl),
+        };
+        let mut basis = j.basis;
+        basis.steps = j.steps.clone();
+        Verdict {
+            goal: goal.to_owned(),
+            result: t.id.clone(),
+            scope,
+            dimension: dim.to_owned(),
+            check: j.check,
+            period: j.period.map(period_out),
+            status: j.status,
+            early: j.early,
+            indicator: t.indicator.key(),
+            unit,
+            measured: j.measured.map(|m| number(m, unit)),
+            required: match (j.required, j.due) {
+                (Some((op, r)), _) => Some(Requirement {
+                    op: op.symbol().to_owned(),
+                    value: Some(number(r, unit)),
+                    due: None,
+                }),
+                (None, Some(due)) => Some(Requirement {
+                    op: "on_or_before".to_owned(),
+                    value: None,
+                    due: Some(due),
+                }),
+                _ => None,
+            },
+            baseline: j.baseline.map(|b| number(b, unit)),
+            margin,
+            convention: j.convention.map(|c| match c {
+                Convention::Compound => "compound".to_owned(),
+                Convention::Additive => "additive".to_owned(),
+                Convention::YearOverYear => "year_over_year".to_owned(),
+            }),
+            step_unit: j.step_unit.map(|(u, assumed)| {
+                let name = match u {
+                    StepUnit::Relative => "relative",
+                    StepUnit::PercentagePoints => "percentage_points",
+                };
+                if assumed {
+                    format!("{name} (assumed)")
+                } else {
+                    name.to_owned()
+                }
+            }),
+            basis,
+            explanation,
+        }
+    }
+
+    fn region_name(&self, t: &Target, dim: &str) -> String {
+        match t.dimension {
+            Dimension::PerRegion => self
+                .contract
+                .doc()
+                .regions
+                .iter()
+                .find(|r| r.id == dim)
+                .map_or_else(|| dim.to_owned(), |r| r.name.clone()),
+            _ => dim.to_owned(),
+        }
+    }
+
+    fn explain(&self, t: &Target, dim: &str, j: &Judged, lang: Lang) -> String {
+        let unit = unit_of(&t.indicator);
+        let name = indicator_name(&t.indicator, lang);
+        let place = dimension_phrase(t.dimension, &self.region_name(t, dim), lang);
+        let en = lang == Lang::En;
+        if let Check::Deadline = j.check {
+            let due = j.due.map(|d| fmt_date(d, lang)).unwrap_or_default();
+            let head = format!("{name}{place}");
+            let status = status_word(j.status, lang);
+            return match (j.basis.delivered_on, j.status) {
+                (_, Status::NotApplicable) => format!("{head}: {}", not_applicable(t, lang)),
+                (_, Status::InsufficientData) => {
+                    format!("{head}: {}", missing_text(j.missing.as_ref(), lang))
+                }
+                (Some(d), Status::Met) => {
+                    let early = (j.due.unwrap_or(d) - d).num_days();
+                    if en {
+                        format!(
+                            "{head}: delivered on {}; due on or before {due}; {status}, {} before the deadline.",
+                            fmt_date(d, lang),
+                            days(&early.to_string(), lang)
+                        )
+                    } else {
+                        format!(
+                            "{head}: opgeleverd op {}; uiterlijk {due}; {status}, {} voor de deadline.",
+                            fmt_date(d, lang),
+                            days(&early.to_string(), lang)
+                        )
+                    }
+                }
+                (Some(d), _) => {
+                    let late = (d - j.due.unwrap_or(d)).num_days();
+                    if en {
+                        format!(
+                            "{head}: delivered on {}, {} after the deadline of {due}; {status}.",
+                            fmt_date(d, lang),
+                            days(&late.to_string(), lang)
+                        )
+                    } else {
+                        format!(
+                            "{head}: opgeleverd op {}, {} na de deadline van {due}; {status}.",
+                            fmt_date(d, lang),
+                            days(&late.to_string(), lang)
+                        )
+                    }
+                }
+                (None, Status::NotMet) => {
+                    if en {
+                        format!("{head}: not delivered on or before {due}; {status}.")
+                    } else {
+                        format!("{head}: niet opgeleverd uiterlijk {due}; {status}.")
+                    }
+                }
+                (None, _) => {
+                    if en {
+                        format!("{head}: not delivered yet; due on or before {due}; {status}.")
+                    } else {
+                        format!("{head}: nog niet opgeleverd; uiterlijk {due}; {status}.")
+                    }
+                }
+            };
+        }
+        let period = j
+            .period
+            .map(period_out)
+            .map(|p| fmt_period(&p, lang))
+            .unwrap_or_default();
+        let head = format!("{name}{place}, {period}");
+        if j.status == Status::NotApplicable {
+            return format!("{head}: {}", not_applicable(t, lang));
+        }
+        let measured = j.measured.as_ref().map(|m| fmt_value(m, unit, lang));
+        let measured_text = measured.clone().unwrap_or_else(|| {
+            if en {
+                "no value".to_owned()
+            } else {
+                "geen waarde".to_owned()
+            }
+        });
+        let measured_text = if unit == Unit::Days && measured.is_some() {
+            days(&measured_text, lang)
+        } else {
+            measured_text
+        };
+        let required = j.required.as_ref().map(|(op, r)| {
+            let word = match (op, en) {
+                (BoundOp::AtMost, true) => "at most",
+                (BoundOp::AtMost, false) => "ten hoogste",
+                (BoundOp::Below, true) => "below",
+                (BoundOp::Below, false) => "lager dan",
+                (BoundOp::AtLeast, true) => "at least",
+                (BoundOp::AtLeast, false) => "ten minste",
+                (BoundOp::Above, true) => "above",
+                (BoundOp::Above, false) => "hoger dan",
+            };
+            format!("{word} {}", fmt_value(r, unit, lang))
+        });
+        let basis = self.basis_text(j, unit, lang);
+        let req_text = match (&required, en) {
+            (Some(r), true) => format!("; required {r}{basis}"),
+            (Some(r), false) => format!("; vereist {r}{basis}"),
+            (None, _) => basis.clone(),
+        };
+        let tail = match j.status {
+            Status::Met | Status::NotMet => {
+                let word = status_word(j.status, lang);
+                let early = if j.early {
+                    if en { " already" } else { " nu al" }
+                } else {
+                    ""
+                };
+                let gap = match (&j.measured, &j.required) {
+                    (Some(m), Some((op, r))) => m.sub(r).ok().map(|d| {
+                        let amount = fmt_amount(&d, unit, lang);
+                        let phrase = match (j.status, op.is_upper(), en) {
+                            (Status::NotMet, true, true) => "too high",
+                            (Status::NotMet, true, false) => "te hoog",
+                            (Status::NotMet, false, true) => "too low",
+                            (Status::NotMet, false, false) => "te laag",
+                            (_, _, true) => "to spare",
+                            (_, _, false) => "marge",
+                        };
+                        if d.numerator().is_zero() {
+                            if en {
+                                "exactly at the limit".to_owned()
+                            } else {
+                                "precies op de grens".to_owned()
+                            }
+                        } else {
+                            format!("{amount} {phrase}")
+                        }
+                    }),
+                    _ => None,
+                };
+                match gap {
+                    Some(g) => format!("{word}{early}, {g}"),
+                    None => format!("{word}{early}"),
+                }
+            }
+            Status::Pending => {
+                let end = j
+                    .period
+                    .map(|p| fmt_date(p.last_day(), lang))
+                    .unwrap_or_default();
+                if en {
+                    format!("pending: the period runs to {end}")
+                } else {
+                    format!("nog niet bepaald: de periode loopt tot en met {end}")
+                }
+            }
+            Status::InsufficientData => missing_text(j.missing.as_ref(), lang),
+            Status::NotApplicable => String::new(),
+        };
+        let so_far = if j.status == Status::Pending {
+            if en { " so far" } else { " tot nu toe" }
+        } else {
+            ""
+        };
+        format!("{head}: {measured_text}{so_far}{req_text}; {tail}.")
+    }
+
+    fn basis_text(&self, j: &Judged, unit: Unit, lang: Lang) -> String {
+        let en = lang == Lang::En;
+        let Some(base) = &j.baseline else {
+            return String::new();
+        };
+        let base_period = j
+            .basis
+            .baseline_period
+            .as_ref()
+            .map(|p| fmt_period(p, lang))
+            .unwrap_or_default();
+        let base_val = fmt_value(base, unit, lang);
+        let points = matches!(j.step_unit, Some((StepUnit::PercentagePoints, _)));
+        let steps = fmt_steps(&j.steps, points, lang);
+        let against = if en {
+            format!("against baseline {base_period}: {base_val}")
+        } else {
+            format!("t.o.v. peiljaar {base_period}: {base_val}")
+        };
+        match (&j.check, j.convention) {
+            (Check::Step { .. }, Some(Convention::YearOverYear)) => {
+                let prev = j
+                    .basis
+                    .previous_period
+                    .as_ref()
+                    .map(|p| fmt_period(p, lang));
+                match prev {
+                    Some(p) if en => format!(
+                        " ({} against the realised value of {p})",
+                        fmt_steps(&j.steps[j.steps.len() - 1..], points, lang)
+                    ),
+                    Some(p) => format!(
+                        " ({} t.o.v. de gerealiseerde waarde van {p})",
+                        fmt_steps(&j.steps[j.steps.len() - 1..], points, lang)
+                    ),
+                    None => format!(" ({steps} {against})"),
+                }
+            }
+            (Check::Step { .. }, Some(c)) => {
+                let conv = match (c, en) {
+                    (Convention::Compound, true) => "compound",
+                    (Convention::Compound, false) => "samengesteld",
+                    (_, true) => "added",
+                    (_, false) => "opgeteld",
+                };
+                if j.steps.len() > 1 {
+                    format!(" ({steps} {conv} {against})")
+                } else {
+                    format!(" ({steps} {against})")
+                }
+            }
+            (Check::StatedTotal, _) => {
+                if en {
+                    format!(" (the stated total of {steps} {against})")
+                } else {
+                    format!(" (het genoemde totaal van {steps} {against})")
+                }
+            }
+            _ => format!(" ({steps} {against})"),
+        }
+    }
+}
+
+struct BaselineOf {
+    value: Result<Ratio, Missing>,
+    period: Option<Period>,
+    source: &'static str,
+    raw: Option<Value>,
+}
+
+fn missing_of(v: &Value) -> Missing {
+    match v {
+        Value::None { reason } => Missing::NoValue(*reason),
+        _ => Missing::NoValue(indicators::NoValue::NoData),
+    }
+}
+
+fn status_word(s: Status, lang: Lang) -> &'static str {
+    match (s, lang) {
+        (Status::Met, Lang::En) => "met",
+        (Status::Met, Lang::Nl) => "gehaald",
+        (Status::NotMet, Lang::En) => "not met",
+        (Status::NotMet, Lang::Nl) => "niet gehaald",
+        (Status::Pending, Lang::En) => "pending",
+        (Status::Pending, Lang::Nl) => "nog niet bepaald",
+        (Status::InsufficientData, Lang::En) => "insufficient data",
+        (Status::InsufficientData, Lang::Nl) => "onvoldoende gegevens",
+        (Status::NotApplicable, Lang::En) => "not applicable",
+        (Status::NotApplicable, Lang::Nl) => "niet van toepassing",
+    }
+}
+
+fn not_applicable(t: &Target, lang: Lang) -> String {
+    let cond = t
+        .applies_to
+        .as_ref()
+        .map(condition_text)
+        .unwrap_or_default();
+    match lang {
+        Lang::En => format!("not applicable: the provider does not meet the condition {cond}."),
+        Lang::Nl => {
+            format!("niet van toepassing: de aanbieder voldoet niet aan de voorwaarde {cond}.")
+        }
+    }
+}
+
+fn condition_text(c: &targets::model::Condition) -> String {
+    use targets::model::{Condition, FactOp};
+    match c {
+        Condition::Fact { fact, op, value } => {
+            let op = match op {
+                FactOp::Lt => "<",
+                FactOp::Le => "<=",
+                FactOp::Gt => ">",
+                FactOp::Ge => ">=",
+                FactOp::Eq => "=",
+                FactOp::Ne => "!=",
+            };
+            format!("{fact} {op} {}", value.normalize())
+        }
+        Condition::All { of } => format!(
+            "({})",
+            of.iter()
+                .map(condition_text)
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ),
+        Condition::Any { of } => format!(
+            "({})",
+            of.iter()
+                .map(condition_text)
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+        Condition::Not { of } => format!("not {}", condition_text(of)),
+    }
+}
+
+fn missing_text(m: Option<&Missing>, lang: Lang) -> String {
+    let en = lang == Lang::En;
+    match m {
+        Some(Missing::NoValue(indicators::NoValue::ZeroDenominator)) => {
+            if en {
+                "insufficient data: the indicator has no value (nothing to divide by)".to_owned()
+            } else {
+                "onvoldoende gegevens: de indicator heeft geen waarde (noemer is nul)".to_owned()
+            }
+        }
+        Some(Missing::NoValue(_)) | None => {
+            if en {
+                "insufficient data: no events give the indicator a value".to_owned()
+            } else {
+                "onvoldoende gegevens: geen gebeurtenissen geven de indicator een waarde".to_owned()
+            }
+        }
+        Some(Missing::NoBaseline) => {
+            if en {
+                "insufficient data: no baseline value".to_owned()
+            } else {
+                "onvoldoende gegevens: geen waarde voor het peiljaar".to_owned()
+            }
+        }
+        Some(Missing::BaselineNoValue) => {
+            if en {
+                "insufficient data: the baseline period gives the indicator no value".to_owned()
+            } else {
+                "onvoldoende gegevens: het peiljaar geeft de indicator geen waarde".to_owned()
+            }
+        }
+        Some(Missing::BaselinePending(p)) => {
+            let p = fmt_period(&period_out(*p), lang);
+            if en {
+                format!("pending: the baseline period {p} has not ended")
+            } else {
+                format!("nog niet bepaald: het peiljaar {p} is nog niet voorbij")
+            }
+        }
+        Some(Missing::NoPrevious(p)) => {
+            let p = fmt_period(&period_out(*p), lang);
+            if en {
+                format!(
+                    "insufficient data: no realised value for {p} to apply the year-over-year step to"
+                )
+            } else {
+                format!(
+                    "onvoldoende gegevens: geen gerealiseerde waarde over {p} voor de stap ten opzichte van het vorige jaar"
+                )
+            }
+        }
+        Some(Missing::Fact(p)) => {
+            if en {
+                format!(
+                    "insufficient data: a fact the applicability condition needs is missing for {p}"
+                )
+            } else {
+                format!(
+                    "onvoldoende gegevens: een gegeven dat de voorwaarde nodig heeft ontbreekt voor {p}"
+                )
+            }
+        }
+        Some(Missing::Arithmetic(e)) => {
+            if en {
+                format!("insufficient data: {e}")
+            } else {
+                format!("onvoldoende gegevens: {e}")
+            }
+        }
+    }
+}

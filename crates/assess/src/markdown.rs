@@ -1,0 +1,345 @@
+//! The report as Markdown, for people, in English or Dutch.
+
+use std::fmt::Write;
+
+use targets::model::Scope;
+
+use crate::report::{ConsequenceStatus, Counts, Report, Status, Verdict};
+use crate::text::{Lang, fmt_date};
+
+struct Words {
+    assessment: &'static str,
+    as_of: &'static str,
+    events: &'static str,
+    summary: &'static str,
+    goal: &'static str,
+    region: &'static str,
+    scope_in: &'static str,
+    scope_out: &'static str,
+    cols: [&'static str; 5],
+    table: [&'static str; 6],
+    consequences: &'static str,
+    cons_cols: [&'static str; 4],
+    totals: &'static str,
+    findings: &'static str,
+    no_findings: &'static str,
+}
+
+const EN: Words = Words {
+    assessment: "Assessment",
+    as_of: "As of",
+    events: "Events: {read} read, {accepted} accepted, {duplicates} duplicates, {rejected} rejected, {ignored} ignored.",
+    summary: "Summary",
+    goal: "Goal",
+    region: "Region",
+    scope_in: "in scope",
+    scope_out: "out of scope: monitored, not enforceable",
+    cols: [
+        "met",
+        "not met",
+        "pending",
+        "insufficient data",
+        "not applicable",
+    ],
+    table: [
+        "Where", "Period", "Status", "Measured", "Required", "Baseline",
+    ],
+    consequences: "Consequences",
+    cons_cols: ["Consequence", "Amount", "Date", "Outcome"],
+    totals: "Released {released}, withheld {withheld}, pending {pending}.",
+    findings: "Defects in the contract itself",
+    no_findings: "The lint finds none.",
+};
+
+const NL: Words = Words {
+    assessment: "Beoordeling",
+    as_of: "Peildatum",
+    events: "Gebeurtenissen: {read} gelezen, {accepted} geaccepteerd, {duplicates} dubbel, {rejected} afgewezen, {ignored} genegeerd.",
+    summary: "Samenvatting",
+    goal: "Doel",
+    region: "Regio",
+    scope_in: "binnen de scope van de opdracht",
+    scope_out: "buiten de scope: gevolgd, niet afdwingbaar",
+    cols: [
+        "gehaald",
+        "niet gehaald",
+        "nog niet bepaald",
+        "onvoldoende gegevens",
+        "niet van toepassing",
+    ],
+    table: [
+        "Waar", "Periode", "Uitkomst", "Gemeten", "Vereist", "Peiljaar",
+    ],
+    consequences: "Gevolgen",
+    cons_cols: ["Gevolg", "Bedrag", "Datum", "Uitkomst"],
+    totals: "Uitgekeerd {released}, ingehouden {withheld}, nog niet bepaald {pending}.",
+    findings: "Gebreken in het contract zelf",
+    no_findings: "De lint vindt er geen.",
+};
+
+fn status(s: Status, lang: Lang) -> &'static str {
+    let w = if lang == Lang::En { &EN } else { &NL };
+    match s {
+        Status::Met => w.cols[0],
+        Status::NotMet => w.cols[1],
+        Status::Pending => w.cols[2],
+        Status::InsufficientData => w.cols[3],
+        Status::NotApplicable => w.cols[4],
+    }
+}
+
+fn counts_row(c: &Counts) -> String {
+    format!(
+        "{} | {} | {} | {} | {}",
+        c.met, c.not_met, c.pending, c.insufficient_data, c.not_applicable
+    )
+}
+
+fn num(s: &str, lang: Lang) -> String {
+    if lang == Lang::Nl {
+        s.replace('.', ",")
+    } else {
+        s.to_owned()
+    }
+}
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+/// Renders a report as Markdown in `lang`.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use indicators::{Engine, ParseOptions};
+///
+/// let contract = targets::Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN)?;
+/// let mut engine = Engine::new();
+/// engine.push_jsonl(assess::bundled::JEUGDZORGPLUS_SAMPLE.as_bytes(), ParseOptions::default());
+/// let report = assess::assess(&contract, &engine.view(), NaiveDate::from_ymd_opt(2019, 12, 31).unwrap())?;
+/// let text = assess::markdown::render(&report, assess::Lang::Nl);
+/// assert!(text.starts_with("# Beoordeling: Jeugdzorgplus Noord-Holland Noord"));
+/// assert!(text.contains("## Gevolgen"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn render(report: &Report, lang: Lang) -> String {
+    let w = if lang == Lang::En { &EN } else { &NL };
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}: {}\n", w.assessment, report.contract.title);
+    let _ = writeln!(
+        out,
+        "{} {} · `{}`",
+        w.as_of,
+        fmt_date(report.as_of, lang),
+        report.contract.id
+    );
+    if let Some(src) = &report.contract.source {
+        let _ = writeln!(out, "\n{src}");
+    }
+    let d = &report.data;
+    let events = w
+        .events
+        .replace("{read}", &d.read.to_string())
+        .replace("{accepted}", &d.accepted.to_string())
+        .replace("{duplicates}", &d.duplicates.to_string())
+        .replace("{rejected}", &d.rejected.to_string())
+        .replace("{ignored}", &d.ignored.to_string());
+    let _ = writeln!(out, "\n{events}\n");
+
+    let _ = writeln!(out, "## {}\n", w.summary);
+    let header = w.cols.join(" | ");
+    let _ = writeln!(
+        out,
+        "| {} | {header} |\n|---|---:|---:|---:|---:|---:|",
+        w.goal
+    );
+    for g in &report.summary.per_goal {
+        let scope = if g.scope == Scope::InScope { "" } else { " *" };
+        let _ = writeln!(
+            out,
+            "| {}{scope} | {} |",
+            cell(&g.goal),
+            counts_row(&g.counts)
+        );
+    }
+    let _ = writeln!(out, "| **∑** | {} |\n", counts_row(&report.summary.all));
+    let _ = writeln!(
+        out,
+        "| {} | {header} |\n|---|---:|---:|---:|---:|---:|",
+        w.region
+    );
+    for r in &report.summary.per_dimension {
+        let _ = writeln!(
+            out,
+            "| {} | {} |",
+            cell(&r.dimension),
+            counts_row(&r.counts)
+        );
+    }
+    let _ = writeln!(out, "\n\\* {}\n", w.scope_out);
+
+    let mut goal = "";
+    let mut result = "";
+    for v in &report.verdicts {
+        if v.goal != goal {
+            goal = &v.goal;
+            result = "";
+            let title = report
+                .summary
+                .per_goal
+                .iter()
+                .find(|g| g.goal == v.goal)
+                .map_or("", |g| g.title.as_str());
+            let scope = if v.scope == Scope::InScope {
+                w.scope_in
+            } else {
+                w.scope_out
+            };
+            let _ = writeln!(out, "## {} {}: {}\n\n*{scope}*\n", w.goal, v.goal, title);
+        }
+        if v.result != result {
+            result = &v.result;
+            let _ = writeln!(out, "### {} (`{}`)\n", v.result, v.indicator);
+            let t = &w.table;
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} |\n|---|---|---|---:|---:|---:|",
+                t[0], t[1], t[2], t[3], t[4], t[5]
+            );
+            for row in report.verdicts.iter().filter(|x| x.result == v.result) {
+                let _ = writeln!(out, "{}", table_row(row, lang));
+            }
+            let _ = writeln!(out);
+            for row in report.verdicts.iter().filter(|x| x.result == v.result) {
+                let text = if lang == Lang::En {
+                    &row.explanation.en
+                } else {
+                    &row.explanation.nl
+                };
+                let _ = writeln!(out, "- {text}");
+            }
+            let _ = writeln!(out);
+        }
+    }
+
+    let _ = writeln!(out, "## {}\n", w.consequences);
+    if !report.consequences.is_empty() {
+        let c = &w.cons_cols;
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |\n|---|---:|---|---|",
+            c[0], c[1], c[2], c[3]
+        );
+        for c in &report.consequences {
+            let amount = c
+                .amount
+                .map(|a| num(&a.to_string(), lang))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| {} | {amount} | {} | {} |",
+                cell(&c.title),
+                fmt_date(c.date, lang),
+                outcome(c.status, lang)
+            );
+        }
+        let _ = writeln!(out);
+        for c in &report.consequences {
+            let text = if lang == Lang::En {
+                &c.explanation.en
+            } else {
+                &c.explanation.nl
+            };
+            let _ = writeln!(out, "- **{}**: {text}", c.id);
+        }
+        let totals = w
+            .totals
+            .replace(
+                "{released}",
+                &num(&report.totals.released.to_string(), lang),
+            )
+            .replace(
+                "{withheld}",
+                &num(&report.totals.withheld.to_string(), lang),
+            )
+            .replace("{pending}", &num(&report.totals.pending.to_string(), lang));
+        let _ = writeln!(out, "\n{totals}\n");
+    }
+
+    let _ = writeln!(out, "## {}\n", w.findings);
+    if report.contract_findings.is_empty() {
+        let _ = writeln!(out, "{}", w.no_findings);
+    }
+    for f in &report.contract_findings {
+        let _ = writeln!(
+            out,
+            "- **{}** `{}` at `{}`: {}",
+            f.severity, f.code, f.path, f.message
+        );
+    }
+    out
+}
+
+fn outcome(s: ConsequenceStatus, lang: Lang) -> &'static str {
+    match (s, lang) {
+        (ConsequenceStatus::Released, Lang::En) => "released",
+        (ConsequenceStatus::Released, Lang::Nl) => "uitgekeerd",
+        (ConsequenceStatus::Withheld, Lang::En) => "withheld",
+        (ConsequenceStatus::Withheld, Lang::Nl) => "ingehouden",
+        (ConsequenceStatus::Pending, Lang::En) => "pending",
+        (ConsequenceStatus::Pending, Lang::Nl) => "nog niet bepaald",
+        (ConsequenceStatus::Triggered, Lang::En) => "triggered",
+        (ConsequenceStatus::Triggered, Lang::Nl) => "van toepassing",
+        (ConsequenceStatus::NotTriggered, Lang::En) => "not triggered",
+        (ConsequenceStatus::NotTriggered, Lang::Nl) => "niet van toepassing",
+    }
+}
+
+fn table_row(v: &Verdict, lang: Lang) -> String {
+    let period = v.period.as_ref().map_or_else(
+        || {
+            v.required
+                .as_ref()
+                .and_then(|r| r.due)
+                .map(|d| format!("≤ {}", fmt_date(d, lang)))
+                .unwrap_or_default()
+        },
+        |p| p.label.clone(),
+    );
+    let measured = v
+        .measured
+        .as_ref()
+        .map(|n| num(&n.display, lang))
+        .unwrap_or_else(|| {
+            v.basis
+                .delivered_on
+                .map(|d| fmt_date(d, lang))
+                .unwrap_or_else(|| "–".to_owned())
+        });
+    let required = v
+        .required
+        .as_ref()
+        .and_then(|r| {
+            r.value
+                .as_ref()
+                .map(|n| format!("{} {}", r.op, num(&n.display, lang)))
+        })
+        .unwrap_or_else(|| "–".to_owned());
+    let baseline = v
+        .baseline
+        .as_ref()
+        .map(|n| num(&n.display, lang))
+        .unwrap_or_else(|| "–".to_owned());
+    let early = if v.early { " (early)" } else { "" };
+    format!(
+        "| {} | {} | {}{early} | {} | {} | {} |",
+        cell(&v.dimension),
+        period,
+        status(v.status, lang),
+        measured,
+        cell(&required),
+        baseline
+    )
+}

@@ -1,0 +1,388 @@
+//! The report: a versioned, serde-serializable structure with a stable order.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use targets::model::Scope;
+use targets::num::Money;
+
+/// The format version of [`Report`].
+pub const REPORT_VERSION: u32 = 1;
+
+/// The state of a verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The requirement is met.
+    Met,
+    /// The requirement is not met.
+    NotMet,
+    /// The period or deadline has not ended and the outcome can still change.
+    Pending,
+    /// A baseline, a denominator or a fact is missing.
+    InsufficientData,
+    /// The result's applicability condition is false.
+    NotApplicable,
+}
+
+impl Status {
+    /// Whether the outcome is decided (met or not met).
+    pub fn is_decided(self) -> bool {
+        matches!(self, Status::Met | Status::NotMet)
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Status::Met => "met",
+            Status::NotMet => "not met",
+            Status::Pending => "pending",
+            Status::InsufficientData => "insufficient data",
+            Status::NotApplicable => "not applicable",
+        })
+    }
+}
+
+/// The unit of a number in a verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// A count.
+    Count,
+    /// Days.
+    Days,
+    /// Percent (rates).
+    Percent,
+    /// Euros.
+    Euro,
+    /// A plain number (measured or custom values).
+    Number,
+}
+
+/// An exact number `numerator / denominator` with its display (two decimals, half away
+/// from zero; counts without decimals when whole).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Number {
+    /// The numerator.
+    pub numerator: Decimal,
+    /// The denominator (positive; 1 for a whole value).
+    pub denominator: Decimal,
+    /// The value as shown to people (English notation).
+    pub display: String,
+}
+
+/// What a check requires.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Requirement {
+    /// The comparison: `<=`, `<`, `>=`, `>`, or `on_or_before` for a deadline.
+    pub op: String,
+    /// The required level, or the due date's display for a deadline.
+    pub value: Option<Number>,
+    /// For a deadline: the last day in time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due: Option<NaiveDate>,
+}
+
+/// How far the measured value is from the required level: `measured − required`, and that
+/// difference relative to the required level.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Margin {
+    /// `measured − required`.
+    pub absolute: Number,
+    /// `(measured − required) / required`, in percent; none when the required level is 0.
+    pub relative_percent: Option<Number>,
+}
+
+/// Which requirement of a result a verdict judges.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Check {
+    /// A cap or floor over a period.
+    Bound,
+    /// Step `index` (from 1) of a stepped change.
+    Step {
+        /// The step, from 1.
+        index: usize,
+    },
+    /// A binding stated total, judged as an extra requirement on the last step's period.
+    StatedTotal,
+    /// Point `index` (from 1) of a milestone.
+    Milestone {
+        /// The point, from 1.
+        index: usize,
+    },
+    /// A deliverable due on or before a date.
+    Deadline,
+}
+
+/// A period in a report.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PeriodOut {
+    /// The first day.
+    pub start: NaiveDate,
+    /// The first day after.
+    pub end: NaiveDate,
+    /// A label such as `2019` or `2019-01-01 to 2019-06-30`.
+    pub label: String,
+}
+
+/// What a verdict rests on: counts and periods.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub struct Basis {
+    /// The measured value exactly as the indicator gives it (count, mean, share, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measured_value: Option<indicators::Value>,
+    /// The baseline as the indicator gives it, when computed from events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_value: Option<indicators::Value>,
+    /// The baseline period, for stepped changes and milestones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_period: Option<PeriodOut>,
+    /// Whether the baseline is declared in the contract (`declared`, `declared_sample`) or
+    /// computed from events (`computed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_source: Option<String>,
+    /// For a year-over-year step: the previous period whose realised value is used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_period: Option<PeriodOut>,
+    /// The steps (or change) applied, as written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<String>,
+    /// The date a deliverable was delivered, if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivered_on: Option<NaiveDate>,
+}
+
+/// Texts in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Texts {
+    /// English.
+    pub en: String,
+    /// Dutch.
+    pub nl: String,
+}
+
+/// The judgement of one check of one result, for one dimension value and period.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Verdict {
+    /// The goal's id.
+    pub goal: String,
+    /// The result's id.
+    pub result: String,
+    /// In or out of the provider's scope.
+    pub scope: Scope,
+    /// The dimension value: a region id, a provider id, or `overall`.
+    pub dimension: String,
+    /// Which requirement.
+    pub check: Check,
+    /// The period judged (none for a deadline).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<PeriodOut>,
+    /// The state.
+    pub status: Status,
+    /// Whether the state was decided before the period ended, because it can no longer
+    /// change.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub early: bool,
+    /// The indicator's key.
+    pub indicator: String,
+    /// The unit of `measured`, `required`, `baseline` and `margin`.
+    pub unit: Unit,
+    /// The measured value (so far, when pending).
+    pub measured: Option<Number>,
+    /// What is required.
+    pub required: Option<Requirement>,
+    /// The baseline, for stepped changes and milestones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Number>,
+    /// How far the measured value is from the requirement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub margin: Option<Margin>,
+    /// The convention of a stepped change (`compound`, `additive`, `year_over_year`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub convention: Option<String>,
+    /// The unit of the steps (`relative`, `percentage_points`), and whether it was assumed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step_unit: Option<String>,
+    /// What the verdict rests on.
+    pub basis: Basis,
+    /// A plain explanation with the numbers.
+    pub explanation: Texts,
+}
+
+/// Counts of verdict states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub struct Counts {
+    /// Met.
+    pub met: u32,
+    /// Not met.
+    pub not_met: u32,
+    /// Pending.
+    pub pending: u32,
+    /// Insufficient data.
+    pub insufficient_data: u32,
+    /// Not applicable.
+    pub not_applicable: u32,
+}
+
+impl Counts {
+    /// Adds one verdict's state.
+    pub fn add(&mut self, s: Status) {
+        match s {
+            Status::Met => self.met += 1,
+            Status::NotMet => self.not_met += 1,
+            Status::Pending => self.pending += 1,
+            Status::InsufficientData => self.insufficient_data += 1,
+            Status::NotApplicable => self.not_applicable += 1,
+        }
+    }
+}
+
+/// Counts per goal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct GoalSummary {
+    /// The goal's id.
+    pub goal: String,
+    /// The goal's title.
+    pub title: String,
+    /// In or out of scope.
+    pub scope: Scope,
+    /// The counts.
+    pub counts: Counts,
+}
+
+/// Counts per dimension value (regions, providers, `overall`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DimensionSummary {
+    /// The dimension value.
+    pub dimension: String,
+    /// The counts.
+    pub counts: Counts,
+}
+
+/// Summary counts.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Summary {
+    /// Every verdict.
+    pub all: Counts,
+    /// Per goal, in contract order.
+    pub per_goal: Vec<GoalSummary>,
+    /// Per dimension value, in contract order (`overall` first).
+    pub per_dimension: Vec<DimensionSummary>,
+}
+
+/// A reference to a verdict that decided a consequence.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Evidence {
+    /// The result's id.
+    pub result: String,
+    /// The result's state as of the decision date, over its checks due by then.
+    pub status: Status,
+    /// The checks that decided the state, as `dimension period: status`.
+    pub verdicts: Vec<String>,
+}
+
+/// The outcome of a consequence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsequenceStatus {
+    /// A tranche whose condition holds.
+    Released,
+    /// A tranche whose condition does not hold.
+    Withheld,
+    /// A tranche or escalation whose date has not come.
+    Pending,
+    /// An escalation whose condition holds.
+    Triggered,
+    /// An escalation whose condition does not hold.
+    NotTriggered,
+}
+
+/// One consequence and what followed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ConsequenceOutcome {
+    /// The consequence's id.
+    pub id: String,
+    /// `bonus_tranche` or `escalation`.
+    pub kind: String,
+    /// Its title.
+    pub title: String,
+    /// The outcome.
+    pub status: ConsequenceStatus,
+    /// The tranche amount.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Money>,
+    /// The date it is decided on (tranche) or can trigger from (escalation).
+    pub date: NaiveDate,
+    /// For an escalation: what the client may do.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// The results that decided it.
+    pub evidence: Vec<Evidence>,
+    /// Why, in both languages.
+    pub explanation: Texts,
+}
+
+/// Money by outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub struct Totals {
+    /// Released.
+    pub released: Money,
+    /// Withheld.
+    pub withheld: Money,
+    /// Not decided yet.
+    pub pending: Money,
+}
+
+/// How the event stream was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub struct DataSummary {
+    /// Records read.
+    pub read: u64,
+    /// Events accepted.
+    pub accepted: u64,
+    /// Exact duplicates.
+    pub duplicates: u64,
+    /// Rejected records.
+    pub rejected: u64,
+    /// Ignored records.
+    pub ignored: u64,
+}
+
+/// The contract a report is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ContractInfo {
+    /// The id.
+    pub id: String,
+    /// The title.
+    pub title: String,
+    /// The source document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// An assessment of a contract as of a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    /// Always [`REPORT_VERSION`].
+    pub format_version: u32,
+    /// The contract.
+    pub contract: ContractInfo,
+    /// The as-of date (end of day).
+    pub as_of: NaiveDate,
+    /// How the events were read.
+    pub data: DataSummary,
+    /// Summary counts.
+    pub summary: Summary,
+    /// Every verdict, ordered by goal, result, dimension, period and check.
+    pub verdicts: Vec<Verdict>,
+    /// Bonus tranches and escalations.
+    pub consequences: Vec<ConsequenceOutcome>,
+    /// Money by outcome.
+    pub totals: Totals,
+    /// The contract's own defects, from the lint.
+    pub contract_findings: Vec<targets::Finding>,
+}

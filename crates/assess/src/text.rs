@@ -1,0 +1,287 @@
+//! Numbers, dates and names for people, in English and Dutch.
+//!
+//! Display rounding is `targets::num::round_for_display`: half away from zero, two
+//! decimals for days, percentages, euros and plain numbers; counts without decimals
+//! when whole. It is applied to text only; verdicts compare exact ratios.
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use targets::model::{IndicatorRef, OVERALL};
+use targets::num::Ratio;
+
+use crate::report::{Number, PeriodOut, Unit};
+
+/// A language of explanations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// English.
+    En,
+    /// Dutch.
+    Nl,
+}
+
+fn gcd(mut a: i128, mut b: i128) -> i128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.abs()
+}
+
+/// A ratio with whole numerator and denominator reduced by their greatest common divisor.
+pub(crate) fn reduce(r: Ratio) -> Ratio {
+    let (n, d) = (r.numerator().normalize(), r.denominator().normalize());
+    if n.scale() == 0 && d.scale() == 0 {
+        let (ni, di) = (n.mantissa(), d.mantissa());
+        let g = gcd(ni, di);
+        if g > 1 {
+            if let Ok(x) = Ratio::new(
+                Decimal::from_i128_with_scale(ni / g, 0),
+                Decimal::from_i128_with_scale(di / g, 0),
+            ) {
+                return x;
+            }
+        }
+    }
+    Ratio::new(n, d).unwrap_or(r)
+}
+
+/// The rounded decimal shown for a value in a unit.
+pub(crate) fn shown(r: &Ratio, unit: Unit) -> Decimal {
+    let exact = r.to_exact_decimal();
+    match (unit, exact) {
+        (Unit::Count | Unit::Days | Unit::Number, Some(d)) if d.fract().is_zero() => d.trunc(),
+        _ => r.to_display(2),
+    }
+}
+
+/// A value in a unit, as text.
+pub(crate) fn fmt_value(r: &Ratio, unit: Unit, lang: Lang) -> String {
+    let d = shown(r, unit);
+    let mut s = if matches!(unit, Unit::Count | Unit::Days | Unit::Number) && d.fract().is_zero() {
+        d.trunc().to_string()
+    } else {
+        let mut x = d;
+        x.rescale(2);
+        x.to_string()
+    };
+    if lang == Lang::Nl {
+        s = s.replace('.', ",");
+    }
+    match unit {
+        Unit::Percent => format!("{s} %"),
+        Unit::Euro => format!("€ {s}"),
+        _ => s,
+    }
+}
+
+/// A difference in a unit, as text, without sign, with its unit word.
+pub(crate) fn fmt_amount(r: &Ratio, unit: Unit, lang: Lang) -> String {
+    let v = fmt_value(r, unit, lang).replace('-', "");
+    match (unit, lang) {
+        (Unit::Days, _) => days(&v, lang),
+        (Unit::Percent, Lang::En) => format!("{} percentage points", v.trim_end_matches(" %")),
+        (Unit::Percent, Lang::Nl) => format!("{} procentpunt", v.trim_end_matches(" %")),
+        _ => v,
+    }
+}
+
+/// A number of days with its word: "1 day", "2 days", "1 dag", "2 dagen".
+pub(crate) fn days(n: &str, lang: Lang) -> String {
+    match (n, lang) {
+        ("1", Lang::En) => "1 day".to_owned(),
+        ("1", Lang::Nl) => "1 dag".to_owned(),
+        (_, Lang::En) => format!("{n} days"),
+        (_, Lang::Nl) => format!("{n} dagen"),
+    }
+}
+
+/// An exact number for a report.
+pub(crate) fn number(r: Ratio, unit: Unit) -> Number {
+    let r = reduce(r);
+    Number {
+        numerator: r.numerator(),
+        denominator: r.denominator(),
+        display: fmt_value(&r, unit, Lang::En),
+    }
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const MONTHS_NL: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// A date as text: "1 July 2019", "1 juli 2019".
+pub(crate) fn fmt_date(d: NaiveDate, lang: Lang) -> String {
+    let m = d.month0() as usize;
+    let name = match lang {
+        Lang::En => MONTHS_EN[m],
+        Lang::Nl => MONTHS_NL[m],
+    };
+    format!("{} {} {}", d.day(), name, d.year())
+}
+
+/// A period as text: "2019", or "1 July 2019 to 30 June 2020" / "1 juli 2019 t/m 30 juni 2020".
+pub(crate) fn fmt_period(p: &PeriodOut, lang: Lang) -> String {
+    let last = p.end.pred_opt().unwrap_or(p.end);
+    if p.start.month() == 1
+        && p.start.day() == 1
+        && p.end.year() == p.start.year() + 1
+        && p.end.ordinal() == 1
+    {
+        return p.start.year().to_string();
+    }
+    match lang {
+        Lang::En => format!("{} to {}", fmt_date(p.start, lang), fmt_date(last, lang)),
+        Lang::Nl => format!("{} t/m {}", fmt_date(p.start, lang), fmt_date(last, lang)),
+    }
+}
+
+/// The name of an indicator.
+pub(crate) fn indicator_name(ind: &IndicatorRef, lang: Lang) -> String {
+    let (en, nl) = match ind {
+        IndicatorRef::Inflow => ("Inflow", "Instroom"),
+        IndicatorRef::Outflow => ("Outflow", "Uitstroom"),
+        IndicatorRef::SuccessfulOutflow => ("Successful outflow", "Geslaagde uitstroom"),
+        IndicatorRef::MeanStayDays => ("Mean stay", "Gemiddelde verblijfsduur"),
+        IndicatorRef::ShareStaysOver30Weeks => (
+            "Share of stays over 30 weeks",
+            "Aandeel verblijven langer dan 30 weken",
+        ),
+        IndicatorRef::BridgingDays => ("Bridging days", "Overbruggingsdagen"),
+        IndicatorRef::ExtensionRate => (
+            "Extensions because treatment goals were not reached",
+            "Verlengingen machtiging wegens niet behaalde behandeldoelen",
+        ),
+        IndicatorRef::RecidivismRate => ("Recidivism", "Recidive"),
+        IndicatorRef::MaxTariff { .. } => ("Tariff", "Tarief"),
+        IndicatorRef::DeliveredOn { deliverable } => {
+            return match lang {
+                Lang::En => format!("Delivery of {}", deliverable.replace('_', " ")),
+                Lang::Nl => format!("Oplevering {}", deliverable.replace('_', " ")),
+            };
+        }
+        IndicatorRef::Measured { metric, .. } => return metric.replace('_', " "),
+        IndicatorRef::Custom { indicator, .. } => return indicator.replace('_', " "),
+    };
+    match lang {
+        Lang::En => en.to_owned(),
+        Lang::Nl => nl.to_owned(),
+    }
+}
+
+/// " region Kop van Noord-Holland", " provider X", or "" for overall.
+pub(crate) fn dimension_phrase(kind: targets::model::Dimension, name: &str, lang: Lang) -> String {
+    use targets::model::Dimension;
+    match (kind, lang) {
+        (_, _) if name == OVERALL => String::new(),
+        (Dimension::PerRegion, Lang::En) => format!(" region {name}"),
+        (Dimension::PerRegion, Lang::Nl) => format!(" regio {name}"),
+        (_, Lang::En) => format!(" provider {name}"),
+        (_, Lang::Nl) => format!(" aanbieder {name}"),
+    }
+}
+
+/// Steps as written: "5 % and 5 %", "5 en 10 procentpunt".
+pub(crate) fn fmt_steps(steps: &[String], points: bool, lang: Lang) -> String {
+    let and = match lang {
+        Lang::En => " and ",
+        Lang::Nl => " en ",
+    };
+    let fix = |s: &String| {
+        if lang == Lang::Nl {
+            s.replace('.', ",")
+        } else {
+            s.clone()
+        }
+    };
+    if points {
+        let list: Vec<String> = steps.iter().map(fix).collect();
+        let unit = match lang {
+            Lang::En => "percentage points",
+            Lang::Nl => "procentpunt",
+        };
+        format!("{} {unit}", list.join(and))
+    } else {
+        steps
+            .iter()
+            .map(|s| format!("{} %", fix(s)))
+            .collect::<Vec<_>>()
+            .join(and)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(n: i64, d: i64) -> Ratio {
+        Ratio::new(Decimal::from(n), Decimal::from(d)).expect("positive")
+    }
+
+    #[test]
+    fn values_in_both_languages() {
+        assert_eq!(fmt_value(&r(197, 2), Unit::Days, Lang::En), "98.50");
+        assert_eq!(fmt_value(&r(197, 2), Unit::Days, Lang::Nl), "98,50");
+        assert_eq!(fmt_value(&r(3, 1), Unit::Count, Lang::En), "3");
+        assert_eq!(fmt_value(&r(477, 1), Unit::Days, Lang::En), "477");
+        assert_eq!(fmt_amount(&r(1, 1), Unit::Days, Lang::En), "1 day");
+        assert_eq!(fmt_value(&r(1, 8), Unit::Count, Lang::En), "0.13");
+        assert_eq!(fmt_value(&r(300, 40), Unit::Percent, Lang::Nl), "7,50 %");
+        assert_eq!(fmt_value(&r(423, 1), Unit::Euro, Lang::En), "€ 423.00");
+        assert_eq!(
+            fmt_amount(&r(-1276, 100), Unit::Days, Lang::Nl),
+            "12,76 dagen"
+        );
+    }
+
+    #[test]
+    fn fractions_are_reduced() {
+        let x = reduce(r(300, 40));
+        assert_eq!(
+            (x.numerator(), x.denominator()),
+            (Decimal::from(15), Decimal::from(2))
+        );
+    }
+
+    #[test]
+    fn dates_and_periods() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap_or_default();
+        assert_eq!(fmt_date(d(2019, 7, 1), Lang::Nl), "1 juli 2019");
+        let p = PeriodOut {
+            start: d(2019, 1, 1),
+            end: d(2020, 1, 1),
+            label: String::new(),
+        };
+        assert_eq!(fmt_period(&p, Lang::En), "2019");
+        let q = PeriodOut {
+            start: d(2019, 1, 1),
+            end: d(2019, 4, 1),
+            label: String::new(),
+        };
+        assert_eq!(fmt_period(&q, Lang::Nl), "1 januari 2019 t/m 31 maart 2019");
+    }
+}

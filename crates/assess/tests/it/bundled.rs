@@ -1,0 +1,79 @@
+//! The bundled contract on the bundled sample stream: the README's main job.
+
+use assess::Lang;
+use indicators::{Engine, ParseOptions};
+
+use crate::fixtures::d;
+
+fn report() -> assess::Report {
+    let c = targets::Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN).expect("valid");
+    let mut e = Engine::new();
+    e.push_jsonl(
+        assess::bundled::JEUGDZORGPLUS_SAMPLE.as_bytes(),
+        ParseOptions::default(),
+    );
+    assess::assess(&c, &e.view(), d("2020-12-31")).expect("assessable")
+}
+
+#[test]
+fn the_sample_stream_is_reproducible() {
+    let mut text = String::new();
+    for e in assess::bundled::jeugdzorgplus_sample_events() {
+        text.push_str(&e.to_json());
+        text.push('\n');
+    }
+    assert!(
+        text == assess::bundled::JEUGDZORGPLUS_SAMPLE,
+        "run `cargo run -p assess --example sample_stream > crates/assess/data/jeugdzorgplus_sample.jsonl`"
+    );
+}
+
+#[test]
+fn report_json() {
+    insta::assert_json_snapshot!("report_jeugdzorgplus_json", report());
+}
+
+#[test]
+fn report_markdown_en() {
+    insta::assert_snapshot!(
+        "report_jeugdzorgplus_en",
+        assess::markdown::render(&report(), Lang::En)
+    );
+}
+
+#[test]
+fn report_markdown_nl() {
+    insta::assert_snapshot!(
+        "report_jeugdzorgplus_nl",
+        assess::markdown::render(&report(), Lang::Nl)
+    );
+}
+
+#[test]
+fn the_report_is_stable_and_complete() {
+    let r = report();
+    // 11 results: per region 1, 2a, 2b, 3, oos-driver, oos-action-plan, oos-inflow and
+    // oos-bridging (3 regions × 2 periods, or × 1 deadline), overall 2c, 4 (2 years), 5.
+    assert_eq!(r.verdicts.len(), 6 * 6 + 2 * 3 + 1 + 2 + 1);
+    assert_eq!(
+        r.summary.all.met + r.summary.all.not_met,
+        r.verdicts.len() as u32
+    );
+    let again = serde_json::to_string(&r).expect("json");
+    let back: assess::Report = serde_json::from_str(&again).expect("round trip");
+    assert_eq!(back, r);
+    // The example of the issue, in Dutch, for the mean stay of the second year.
+    let v = r
+        .verdicts
+        .iter()
+        .find(|v| {
+            v.result == "2a-mean-stay"
+                && v.dimension == "nk"
+                && v.period.as_ref().is_some_and(|p| p.label == "2020")
+        })
+        .expect("present");
+    assert_eq!(
+        v.explanation.nl,
+        "Gemiddelde verblijfsduur regio Noord-Kennemerland, 2020: 96,96 dagen; vereist ten hoogste 78,70 (5 % en 5 % samengesteld t.o.v. peiljaar 2017: 87,20); niet gehaald, 18,26 dagen te hoog."
+    );
+}
