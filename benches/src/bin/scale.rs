@@ -24,14 +24,21 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000_000);
     let mode = args.get(1).map_or("memory", String::as_str);
-    let events = stream(n);
-    let bytes = if mode == "jsonl" {
-        jsonl(&events)
-    } else {
-        Vec::new()
+    // `file <path>`: ingest a JSON Lines file written earlier (to profile the ingest alone).
+    let (mode, events, bytes) = match (mode, args.get(2)) {
+        ("file", Some(path)) => ("jsonl", Vec::new(), std::fs::read(path).unwrap_or_default()),
+        _ => {
+            let events = stream(n);
+            let bytes = if mode == "jsonl" { jsonl(&events) } else { Vec::new() };
+            let events = if mode == "jsonl" { Vec::new() } else { events };
+            (mode, events, bytes)
+        }
     };
-    let input_events = events.len();
-    let events = if mode == "jsonl" { Vec::new() } else { events };
+    let input_events = if mode == "jsonl" {
+        bytes.iter().filter(|b| **b == b'\n').count()
+    } else {
+        events.len()
+    };
     let before = peak_rss().unwrap_or(0);
     let as_of = NaiveDate::from_ymd_opt(2020, 12, 31).unwrap_or_default();
     let t0 = Instant::now();

@@ -1,6 +1,6 @@
 //! The engine: the set of events, kept compactly, and the stays derived from it.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::event::{Event, EventBody, EventError, ExtensionReason, Kind, ParseOptions, parse_line};
 use crate::intern::{NONE, StrTable, Sym};
 use crate::span::{day_number, from_day_number};
-use crate::stays::{Derived, RejectReason, derive};
+use crate::stays::{Out, RejectReason, Stay, derive};
 
 /// One event, compactly: strings as symbols, decimals by index.
 ///
@@ -21,6 +21,8 @@ use crate::stays::{Derived, RejectReason, derive};
 pub(crate) struct Record {
     pub(crate) date: i32,
     pub(crate) kind: Kind,
+    /// The slot's state; not part of the event's content.
+    status: Status,
     pub(crate) a: Sym,
     pub(crate) b: Sym,
     pub(crate) c: Sym,
@@ -36,24 +38,21 @@ enum Status {
 }
 
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Slot {
-    rec: Record,
-    copies: u32,
-    status: Status,
-}
-
-#[derive(Debug, Clone, Copy)]
 struct Variant {
     slot: Sym,
     rec: Record,
-    copies: u32,
 }
 
-#[derive(Debug, Clone, Default)]
+/// One client: its event slots as a list threaded through [`Engine::next`] (in canonical
+/// order after a refresh), and the ranges of its stays and bridging periods in the
+/// engine's arenas. 24 bytes.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Client {
-    /// The client's event slots; after a refresh, in canonical order.
-    pub(crate) events: Vec<Sym>,
-    pub(crate) derived: Derived,
+    head: Sym,
+    stays_from: u32,
+    stays_len: u32,
+    bridges_from: u32,
+    bridges_len: u32,
     dirty: bool,
 }
 
@@ -61,13 +60,13 @@ pub(crate) struct Client {
 /// derived while it is borrowed.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Slots<'a> {
-    slots: &'a [Slot],
+    slots: &'a [Record],
     ids: &'a StrTable,
 }
 
 impl Slots<'_> {
     pub(crate) fn record(&self, slot: Sym) -> Record {
-        self.slots[slot as usize].rec
+        self.slots[slot as usize]
     }
 
     pub(crate) fn id(&self, slot: Sym) -> &str {
@@ -160,12 +159,25 @@ pub struct JsonlSummary {
 pub struct Engine {
     ids: StrTable,
     strings: StrTable,
-    slots: Vec<Slot>,
+    /// One record per distinct id, indexed by the id's symbol.
+    slots: Vec<Record>,
+    /// For client events: the next slot of the same client, or [`NONE`].
+    next: Vec<Sym>,
     variants: Vec<Variant>,
     decimals: Vec<Decimal>,
     /// Client index per string symbol, [`NONE`] for strings that are not clients.
     client_of: Vec<u32>,
-    pub(crate) clients: Vec<Client>,
+    clients: Vec<Client>,
+    /// Derived stays of every client; each client owns a range.
+    stays: Vec<Stay>,
+    /// Derived bridging periods of every client; each client owns a range.
+    bridges: Vec<(i32, i32)>,
+    /// Arena entries no client owns any more, freed by compaction.
+    garbage: usize,
+    /// Rejections from deriving stays, per client.
+    rejected: BTreeMap<u32, Vec<(Sym, RejectReason)>>,
+    /// The last client interned, to skip the hash for runs of one client's events.
+    last_client: Option<Sym>,
     /// Slots of tariffs, deliverables and measurements.
     pub(crate) others: Vec<Sym>,
     retractions: Vec<Sym>,
@@ -186,9 +198,15 @@ impl Engine {
     /// An empty engine with room for about `events` events, to avoid regrowing.
     pub fn with_capacity(events: usize) -> Engine {
         let mut e = Engine::default();
-        e.slots.reserve(events);
-        e.ids.reserve(events, events * 12);
+        e.reserve(events);
         e
+    }
+
+    /// Makes room for about `events` more events.
+    pub fn reserve(&mut self, events: usize) {
+        self.slots.reserve(events);
+        self.next.reserve(events);
+        self.ids.reserve(events, events * 12);
     }
 
     /// The number of distinct event ids seen (placeholders named only by retractions
@@ -199,24 +217,17 @@ impl Engine {
 
     /// Approximate heap bytes held, for capacity planning and benches.
     pub fn heap_bytes(&self) -> usize {
-        let clients: usize = self
-            .clients
-            .iter()
-            .map(|c| {
-                c.events.capacity() * 4
-                    + c.derived.stays.capacity() * std::mem::size_of::<crate::stays::Stay>()
-                    + c.derived.bridges.capacity() * 8
-                    + c.derived.stay_of.capacity() * 4
-                    + c.derived.rejected.capacity() * 48
-            })
-            .sum();
         self.ids.heap_bytes()
             + self.strings.heap_bytes()
-            + self.slots.capacity() * std::mem::size_of::<Slot>()
+            + self.slots.capacity() * std::mem::size_of::<Record>()
+            + self.next.capacity() * 4
             + self.client_of.capacity() * 4
             + self.clients.capacity() * std::mem::size_of::<Client>()
-            + clients
+            + self.stays.capacity() * std::mem::size_of::<Stay>()
+            + self.bridges.capacity() * 8
+            + self.decimals.capacity() * 16
             + self.others.capacity() * 4
+            + self.retractions.capacity() * 4
     }
 
     /// Adds one event.
@@ -240,6 +251,7 @@ impl Engine {
     /// field and the problem, and appears in the [`Accounting`].
     pub fn push_jsonl(&mut self, bytes: &[u8], options: ParseOptions) -> JsonlSummary {
         let mut summary = JsonlSummary::default();
+        self.reserve(bytes.iter().filter(|b| **b == b'\n').count() + 1);
         for (n, line) in bytes.split(|b| *b == b'\n').enumerate() {
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
@@ -273,13 +285,14 @@ impl Engine {
         self.ignored += other.ignored;
         self.malformed.extend(other.malformed.iter().cloned());
         self.full.extend(other.full.iter().cloned());
-        for (slot, s) in other.slots.iter().enumerate() {
-            if s.status == Status::Placeholder {
+        self.reserve(other.slots.len());
+        for (slot, rec) in other.slots.iter().enumerate() {
+            if rec.status == Status::Placeholder {
                 continue;
             }
             // `other`'s reads and duplicates are counted above; one copy of each version is
             // pushed here, and is either new or a duplicate across the two engines.
-            let e = other.event_of(slot as Sym, s.rec);
+            let e = other.event_of(slot as Sym, *rec);
             self.push_copies(&e, 1);
         }
         for v in &other.variants {
@@ -291,21 +304,126 @@ impl Engine {
     /// Refreshes the stays of clients whose events changed and returns a view to query.
     pub fn view(&mut self) -> crate::View<'_> {
         let retracted = self.retracted_set();
+        self.refresh(&retracted);
+        crate::View::new(self, retracted)
+    }
+
+    fn refresh(&mut self, retracted: &HashSet<Sym>) {
+        let mut dirty = std::mem::take(&mut self.dirty);
+        dirty.sort_unstable();
+        dirty.dedup();
         let slots = Slots {
             slots: &self.slots,
             ids: &self.ids,
         };
-        let mut dirty = std::mem::take(&mut self.dirty);
-        dirty.sort_unstable();
-        dirty.dedup();
+        let active =
+            |s: Sym| slots.slots[s as usize].status == Status::Live && !retracted.contains(&s);
+        let mut events: Vec<Sym> = Vec::new();
+        let mut rejected = Vec::new();
         for c in dirty {
             let client = &mut self.clients[c as usize];
             client.dirty = false;
-            let active =
-                |s: Sym| slots.slots[s as usize].status == Status::Live && !retracted.contains(&s);
-            client.derived = derive(&slots, &mut client.events, &active);
+            events.clear();
+            let mut at = client.head;
+            while at != NONE {
+                events.push(at);
+                at = self.next[at as usize];
+            }
+            self.garbage += (client.stays_len + client.bridges_len) as usize;
+            let (stays_from, bridges_from) = (self.stays.len(), self.bridges.len());
+            rejected.clear();
+            derive(
+                &slots,
+                &mut events,
+                &active,
+                Out {
+                    stays: &mut self.stays,
+                    bridges: &mut self.bridges,
+                    rejected: &mut rejected,
+                },
+            );
+            // Keep the list in canonical order, so that later walks need no sort.
+            client.head = events.first().copied().unwrap_or(NONE);
+            for w in events.windows(2) {
+                self.next[w[0] as usize] = w[1];
+            }
+            if let Some(&last) = events.last() {
+                self.next[last as usize] = NONE;
+            }
+            client.stays_from = stays_from as u32;
+            client.stays_len = (self.stays.len() - stays_from) as u32;
+            client.bridges_from = bridges_from as u32;
+            client.bridges_len = (self.bridges.len() - bridges_from) as u32;
+            if rejected.is_empty() {
+                self.rejected.remove(&c);
+            } else {
+                self.rejected.insert(c, rejected.clone());
+            }
         }
-        crate::View::new(self, retracted)
+        if self.garbage > (self.stays.len() + self.bridges.len()) / 2 {
+            self.compact();
+        }
+    }
+
+    /// Drops arena entries no client owns.
+    fn compact(&mut self) {
+        let mut stays = Vec::with_capacity(self.stays.len() - self.garbage.min(self.stays.len()));
+        let mut bridges = Vec::with_capacity(self.bridges.len());
+        for c in &mut self.clients {
+            let (s, b) = (c.stays_from as usize, c.bridges_from as usize);
+            c.stays_from = stays.len() as u32;
+            stays.extend_from_slice(&self.stays[s..s + c.stays_len as usize]);
+            c.bridges_from = bridges.len() as u32;
+            bridges.extend_from_slice(&self.bridges[b..b + c.bridges_len as usize]);
+        }
+        self.stays = stays;
+        self.bridges = bridges;
+        self.garbage = 0;
+    }
+
+    /// Every client's stays with its bridging periods (stays refer to bridging periods by
+    /// their position in the client's slice).
+    pub(crate) fn stays_by_client(&self) -> impl Iterator<Item = (&[Stay], &[(i32, i32)])> {
+        self.clients.iter().map(|c| {
+            let s = c.stays_from as usize;
+            let b = c.bridges_from as usize;
+            (
+                &self.stays[s..s + c.stays_len as usize],
+                &self.bridges[b..b + c.bridges_len as usize],
+            )
+        })
+    }
+
+    /// Every client event that applied to a stay, with that stay, in canonical order.
+    /// `skip(slot)` leaves out retracted events.
+    pub(crate) fn applied_events(
+        &self,
+        skip: &dyn Fn(Sym) -> bool,
+        f: &mut dyn FnMut(&Record, &Stay),
+    ) {
+        for (i, c) in self.clients.iter().enumerate() {
+            let stays = &self.stays[c.stays_from as usize..(c.stays_from + c.stays_len) as usize];
+            let rejected = self.rejected.get(&(i as u32));
+            let mut current: Option<usize> = None;
+            let mut at = c.head;
+            while at != NONE {
+                let rec = &self.slots[at as usize];
+                let slot = at;
+                at = self.next[at as usize];
+                if rec.status != Status::Live
+                    || skip(slot)
+                    || rejected.is_some_and(|r| r.iter().any(|(s, _)| *s == slot))
+                {
+                    continue;
+                }
+                if rec.kind == Kind::Admission {
+                    current = Some(current.map_or(0, |x| x + 1));
+                }
+                if let Some(stay) = current.and_then(|x| stays.get(x)) {
+                    f(rec, stay);
+                }
+            }
+        }
     }
 
     /// Slots that a valid retraction withdraws.
@@ -315,9 +433,9 @@ impl Engine {
             if self.slots[r as usize].status != Status::Live {
                 continue;
             }
-            let target = self.slots[r as usize].rec.a;
+            let target = self.slots[r as usize].a;
             let t = &self.slots[target as usize];
-            if t.status == Status::Live && t.rec.kind != Kind::Retraction {
+            if t.status == Status::Live && t.kind != Kind::Retraction {
                 out.insert(target);
             }
         }
@@ -356,11 +474,11 @@ impl Engine {
         rejections.extend(self.malformed.iter().cloned());
         rejections.extend(self.full.iter().cloned());
         let mut live = 0u64;
-        for (slot, s) in self.slots.iter().enumerate() {
-            match s.status {
+        for (slot, rec) in self.slots.iter().enumerate() {
+            match rec.status {
                 Status::Live => live += 1,
                 Status::Conflict => {
-                    rejections.push(self.rejected(slot as Sym, s.rec, RejectReason::Conflict))
+                    rejections.push(self.rejected(slot as Sym, *rec, RejectReason::Conflict))
                 }
                 Status::Placeholder => {}
             }
@@ -370,33 +488,29 @@ impl Engine {
         }
         let mut not_applied = 0u64;
         for &r in &self.retractions {
-            let s = &self.slots[r as usize];
+            let s = self.slots[r as usize];
             if s.status != Status::Live {
                 continue;
             }
-            let target = &self.slots[s.rec.a as usize];
-            let reason = match (target.status, target.rec.kind) {
+            let target = &self.slots[s.a as usize];
+            let reason = match (target.status, target.kind) {
                 (Status::Placeholder, _) => Some(RejectReason::UnknownTarget {
-                    target: self.ids.resolve(s.rec.a).to_owned(),
+                    target: self.ids.resolve(s.a).to_owned(),
                 }),
                 (_, Kind::Retraction) => Some(RejectReason::RetractsRetraction {
-                    target: self.ids.resolve(s.rec.a).to_owned(),
+                    target: self.ids.resolve(s.a).to_owned(),
                 }),
                 _ => None,
             };
             if let Some(reason) = reason {
                 not_applied += 1;
-                rejections.push(self.rejected(r, s.rec, reason));
+                rejections.push(self.rejected(r, s, reason));
             }
         }
-        for c in &self.clients {
-            for (slot, reason) in &c.derived.rejected {
+        for list in self.rejected.values() {
+            for (slot, reason) in list {
                 not_applied += 1;
-                rejections.push(self.rejected(
-                    *slot,
-                    self.slots[*slot as usize].rec,
-                    reason.clone(),
-                ));
+                rejections.push(self.rejected(*slot, self.slots[*slot as usize], reason.clone()));
             }
         }
         rejections.sort_by(|a, b| {
@@ -491,6 +605,7 @@ impl Engine {
         }
     }
 
+    /// Whether two records have the same content (their slot state aside).
     fn same(&self, x: &Record, y: &Record) -> bool {
         if x.kind != y.kind || x.date != y.date {
             return false;
@@ -501,8 +616,20 @@ impl Engine {
             Kind::Measurement => {
                 x.a == y.a && x.b == y.b && x.c == y.c && self.decimal(x.d) == self.decimal(y.d)
             }
-            _ => x == y,
+            _ => (x.a, x.b, x.c, x.d) == (y.a, y.b, y.c, y.d),
         }
+    }
+
+    /// The symbol of a client, skipping the hash when it is the previous event's client.
+    fn client_sym(&mut self, client: &str) -> Result<Sym, crate::intern::Full> {
+        if let Some(sym) = self.last_client {
+            if self.strings.resolve(sym) == client {
+                return Ok(sym);
+            }
+        }
+        let sym = self.sym(client)?;
+        self.last_client = Some(sym);
+        Ok(sym)
     }
 
     fn sym(&mut self, s: &str) -> Result<Sym, crate::intern::Full> {
@@ -522,6 +649,7 @@ impl Engine {
         let mut r = Record {
             date: day_number(e.date),
             kind: e.kind(),
+            status: Status::Live,
             a: NONE,
             b: NONE,
             c: NONE,
@@ -534,7 +662,7 @@ impl Engine {
                 provider,
                 reason,
             } => {
-                r.a = self.sym(client)?;
+                r.a = self.client_sym(client)?;
                 r.b = self.sym(region)?;
                 r.c = self.opt(provider)?;
                 r.d = self.opt(reason)?;
@@ -543,16 +671,16 @@ impl Engine {
                 client,
                 destination,
             } => {
-                r.a = self.sym(client)?;
+                r.a = self.client_sym(client)?;
                 r.b = self.opt(destination)?;
             }
             EventBody::GoalsAchieved { client }
             | EventBody::BridgingStart { client }
             | EventBody::BridgingEnd { client } => {
-                r.a = self.sym(client)?;
+                r.a = self.client_sym(client)?;
             }
             EventBody::AuthorizationExtension { client, reason } => {
-                r.a = self.sym(client)?;
+                r.a = self.client_sym(client)?;
                 r.b = match reason {
                     ExtensionReason::GoalsNotAchieved => 0,
                     ExtensionReason::Other => 1,
@@ -598,18 +726,16 @@ impl Engine {
     fn slot_for(&mut self, id: &str) -> Result<Sym, crate::intern::Full> {
         let (slot, new) = self.ids.intern(id)?;
         if new {
-            self.slots.push(Slot {
-                rec: Record {
-                    date: 0,
-                    kind: Kind::Retraction,
-                    a: NONE,
-                    b: NONE,
-                    c: NONE,
-                    d: NONE,
-                },
-                copies: 0,
+            self.slots.push(Record {
+                date: 0,
+                kind: Kind::Retraction,
                 status: Status::Placeholder,
+                a: NONE,
+                b: NONE,
+                c: NONE,
+                d: NONE,
             });
+            self.next.push(NONE);
         }
         Ok(slot)
     }
@@ -629,7 +755,7 @@ impl Engine {
             Kind::Retraction => {
                 let target = self.slots[rec.a as usize];
                 if target.status != Status::Placeholder {
-                    self.mark(&target.rec);
+                    self.mark(&target);
                 }
             }
             _ => {}
@@ -645,10 +771,18 @@ impl Engine {
                 }
                 if self.client_of[i] == NONE {
                     self.client_of[i] = self.clients.len() as u32;
-                    self.clients.push(Client::default());
+                    self.clients.push(Client {
+                        head: NONE,
+                        stays_from: 0,
+                        stays_len: 0,
+                        bridges_from: 0,
+                        bridges_len: 0,
+                        dirty: false,
+                    });
                 }
-                let c = self.client_of[i];
-                self.clients[c as usize].events.push(slot);
+                let c = self.client_of[i] as usize;
+                self.next[slot as usize] = self.clients[c].head;
+                self.clients[c].head = slot;
             }
             Kind::Retraction => self.retractions.push(slot),
             _ => self.others.push(slot),
@@ -674,38 +808,27 @@ impl Engine {
         let s = self.slots[slot as usize];
         match s.status {
             Status::Placeholder => {
-                self.slots[slot as usize] = Slot {
-                    rec,
-                    copies,
-                    status: Status::Live,
-                };
+                self.slots[slot as usize] = rec;
                 self.register(slot, &rec);
             }
-            Status::Live if self.same(&s.rec, &rec) => {
-                self.slots[slot as usize].copies += copies;
+            Status::Live if self.same(&s, &rec) => {
                 self.duplicates += u64::from(copies);
             }
             Status::Live => {
                 self.slots[slot as usize].status = Status::Conflict;
-                self.variants.push(Variant { slot, rec, copies });
-                self.mark(&s.rec);
+                self.variants.push(Variant { slot, rec });
+                self.mark(&s);
             }
             Status::Conflict => {
-                if self.same(&s.rec, &rec) {
-                    self.slots[slot as usize].copies += copies;
+                let known = self.same(&s, &rec)
+                    || self
+                        .variants
+                        .iter()
+                        .any(|v| v.slot == slot && self.same(&v.rec, &rec));
+                if known {
                     self.duplicates += u64::from(copies);
-                    return;
-                }
-                let found = self
-                    .variants
-                    .iter()
-                    .position(|v| v.slot == slot && self.same(&v.rec, &rec));
-                match found {
-                    Some(i) => {
-                        self.variants[i].copies += copies;
-                        self.duplicates += u64::from(copies);
-                    }
-                    None => self.variants.push(Variant { slot, rec, copies }),
+                } else {
+                    self.variants.push(Variant { slot, rec });
                 }
             }
         }

@@ -530,8 +530,8 @@ type Grid = Vec<Vec<Value>>;
 impl<'a> View<'a> {
     pub(crate) fn new(engine: &'a Engine, retracted: HashSet<Sym>) -> View<'a> {
         let mut found: BTreeMap<String, Sym> = BTreeMap::new();
-        for c in &engine.clients {
-            for s in &c.derived.stays {
+        for (stays, _) in engine.stays_by_client() {
+            for s in stays {
                 if let Some(r) = engine.string(s.region) {
                     if !found.contains_key(r) {
                         found.insert(r.to_owned(), s.region);
@@ -657,12 +657,12 @@ impl<'a> View<'a> {
         let asof = day_number(as_of);
         let region_sym = region.map(|r| self.engine.find_string(r).unwrap_or(UNKNOWN));
         let mut counts: BTreeMap<(usize, Option<String>), u64> = BTreeMap::new();
-        for c in &self.engine.clients {
-            for s in &c.derived.stays {
+        for (stays, bridges) in self.engine.stays_by_client() {
+            for s in stays {
                 if s.admitted > asof || region_sym.is_some_and(|r| r != s.region) {
                     continue;
                 }
-                let f = facts(s, &c.derived.bridges, asof);
+                let f = facts(s, bridges, asof);
                 let (day, key) = match anchor {
                     Anchor::Admission => (f.admitted, f.reason),
                     Anchor::Discharge => (f.discharged, f.destination),
@@ -842,12 +842,12 @@ impl<'a> View<'a> {
             .collect();
 
         if !stay_leaves.is_empty() {
-            for c in &e.clients {
-                for s in &c.derived.stays {
+            for (stays, bridges) in e.stays_by_client() {
+                for s in stays {
                     if s.admitted > asof {
                         continue;
                     }
-                    let f = facts(s, &c.derived.bridges, asof);
+                    let f = facts(s, bridges, asof);
                     let slot = self.slot(s.region);
                     for &li in &stay_leaves {
                         let leaf = &leaves[li];
@@ -904,46 +904,37 @@ impl<'a> View<'a> {
     fn for_each_event(&self, asof: i32, f: &mut dyn FnMut(&Record, &EventFacts)) {
         let e = self.engine;
         let slots = e.slots();
-        for c in &e.clients {
-            for (k, &slot) in c.events.iter().enumerate() {
-                let stay_index = c.derived.stay_of.get(k).copied().unwrap_or(NONE);
-                if stay_index == NONE {
-                    continue;
-                }
-                let rec = slots.record(slot);
-                if rec.date > asof {
-                    continue;
-                }
-                let stay = &c.derived.stays[stay_index as usize];
-                let facts = EventFacts {
-                    kind: rec.kind,
-                    region: stay.region,
-                    provider: stay.provider,
-                    reason: if rec.kind == Kind::Admission {
-                        stay.reason
-                    } else {
-                        NONE
-                    },
-                    ext_reason: (rec.kind == Kind::AuthorizationExtension).then_some(
-                        if rec.b == 0 {
-                            "goals_not_achieved"
-                        } else {
-                            "other"
-                        },
-                    ),
-                    destination: if rec.kind == Kind::Discharge {
-                        rec.b
-                    } else {
-                        NONE
-                    },
-                    metric: NONE,
-                    name: NONE,
-                    unit: NONE,
-                    value: None,
-                };
-                f(&rec, &facts);
+        let retracted = |slot: Sym| self.retracted.contains(&slot);
+        e.applied_events(&retracted, &mut |rec, stay| {
+            if rec.date > asof {
+                return;
             }
-        }
+            let facts = EventFacts {
+                kind: rec.kind,
+                region: stay.region,
+                provider: stay.provider,
+                reason: if rec.kind == Kind::Admission {
+                    stay.reason
+                } else {
+                    NONE
+                },
+                ext_reason: (rec.kind == Kind::AuthorizationExtension).then_some(if rec.b == 0 {
+                    "goals_not_achieved"
+                } else {
+                    "other"
+                }),
+                destination: if rec.kind == Kind::Discharge {
+                    rec.b
+                } else {
+                    NONE
+                },
+                metric: NONE,
+                name: NONE,
+                unit: NONE,
+                value: None,
+            };
+            f(rec, &facts);
+        });
         for &slot in &e.others {
             if !e.is_live(slot) || self.retracted.contains(&slot) {
                 continue;
@@ -992,11 +983,11 @@ impl<'a> View<'a> {
         let width = self.regions.len() + 1;
         let mut days = vec![vec![0i64; width]; periods.len()];
         let bounds: Vec<(i32, i32)> = periods.iter().map(Span::days).collect();
-        for c in &self.engine.clients {
-            for s in &c.derived.stays {
+        for (stays, bridges) in self.engine.stays_by_client() {
+            for s in stays {
                 let slot = self.slot(s.region);
                 let from = s.bridges_from as usize;
-                for &(start, end) in &c.derived.bridges[from..from + s.bridges_len as usize] {
+                for &(start, end) in &bridges[from..from + s.bridges_len as usize] {
                     if start > asof {
                         continue;
                     }

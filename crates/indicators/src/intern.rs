@@ -28,7 +28,7 @@ pub(crate) struct Full;
 
 impl StrTable {
     #[cfg(test)]
-    pub(crate) fn len(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         self.ends.len()
     }
 
@@ -115,6 +115,6 @@ mod tests {
         }
         assert_eq!(t.resolve(a), "alpha");
         assert_eq!(t.find("s9999").map(|s| t.resolve(s)), Some("s9999"));
-        assert_eq!(t.len(), 10_002);
+        assert_eq!(t.count(), 10_002);
     }
 }

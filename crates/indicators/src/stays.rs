@@ -38,12 +38,11 @@ pub(crate) struct Stay {
     pub(crate) goals: i32,
     /// The first extension because goals were not reached, or [`NEVER`].
     pub(crate) first_extension_gna: i32,
-    /// The admission falls within six months after goals reached in an earlier stay.
-    pub(crate) readmission: bool,
-    /// The admission event's slot.
-    pub(crate) admission_slot: Sym,
+    /// Where this stay's bridging periods start in its client's bridging range.
     pub(crate) bridges_from: u32,
     pub(crate) bridges_len: u32,
+    /// The admission falls within six months after goals reached in an earlier stay.
+    pub(crate) readmission: bool,
 }
 
 /// Why an event could not apply.
@@ -125,17 +124,15 @@ impl std::fmt::Display for RejectReason {
     }
 }
 
-/// What one client's events give.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Derived {
-    pub(crate) stays: Vec<Stay>,
-    /// Bridging periods `[start, end)`; `end` is [`NEVER`] while open.
-    pub(crate) bridges: Vec<(i32, i32)>,
-    /// The stay (index into `stays`) each event of the client's canonical list applied
-    /// to, or [`NONE`] for events that did not apply.
-    pub(crate) stay_of: Vec<u32>,
+/// Where [`derive`] writes one client's stays, bridging periods and rejections.
+#[derive(Debug)]
+pub(crate) struct Out<'a> {
+    /// Stays are appended here.
+    pub(crate) stays: &'a mut Vec<Stay>,
+    /// Bridging periods `[start, end)`, appended; `end` is [`NEVER`] while open.
+    pub(crate) bridges: &'a mut Vec<(i32, i32)>,
     /// Events that could not apply, with the reason.
-    pub(crate) rejected: Vec<(Sym, RejectReason)>,
+    pub(crate) rejected: &'a mut Vec<(Sym, RejectReason)>,
 }
 
 fn priority(kind: Kind) -> u8 {
@@ -156,19 +153,20 @@ pub(crate) fn derive(
     slots: &Slots<'_>,
     events: &mut [Sym],
     active: &dyn Fn(Sym) -> bool,
-) -> Derived {
-    events.sort_unstable_by(|&x, &y| {
-        let (rx, ry) = (slots.record(x), slots.record(y));
-        (rx.date, priority(rx.kind))
-            .cmp(&(ry.date, priority(ry.kind)))
-            .then_with(|| slots.id(x).cmp(slots.id(y)))
-    });
-    let mut out = Derived {
-        stay_of: vec![NONE; events.len()],
-        ..Derived::default()
+    out: Out<'_>,
+) {
+    sort_canonically(slots, events);
+    let stays_base = out.stays.len();
+    let bridges_base = out.bridges.len();
+    let mut c = Client {
+        stays: out.stays,
+        bridges: out.bridges,
+        stays_base,
+        bridges_base,
+        admissions: Vec::new(),
+        open: None,
+        bridge: None,
     };
-    let mut open: Option<usize> = None;
-    let mut bridge: Option<usize> = None;
     let mut i = 0;
     let mut pending: Vec<usize> = Vec::new();
     while i < events.len() {
@@ -180,46 +178,43 @@ pub(crate) fn derive(
         pending.clear();
         pending.extend((i..j).filter(|&k| active(events[k])));
         while !pending.is_empty() {
-            let can = |k: usize, open: Option<usize>, bridge: Option<usize>| match slots
-                .record(events[k])
-                .kind
-            {
+            let (open, bridge) = (c.open, c.bridge);
+            let can = |k: usize| match slots.record(events[k]).kind {
                 Kind::Admission => open.is_none(),
                 Kind::BridgingStart => open.is_some() && bridge.is_none(),
                 Kind::BridgingEnd => open.is_some() && bridge.is_some(),
                 _ => open.is_some(),
             };
-            match pending.iter().position(|&k| can(k, open, bridge)) {
+            match pending.iter().position(|&k| can(k)) {
                 Some(p) => {
                     let k = pending.remove(p);
-                    let slot = events[k];
-                    let rec = slots.record(slot);
-                    apply(&mut out, rec, slot, &mut open, &mut bridge);
-                    out.stay_of[k] = open
-                        .or_else(|| out.stays.len().checked_sub(1))
-                        .map_or(NONE, |s| s as u32);
+                    c.apply(slots.record(events[k]), events[k]);
                 }
                 None => {
                     for &k in &pending {
                         let slot = events[k];
                         let reason = match slots.record(slot).kind {
                             Kind::Admission => {
-                                let s = open.map(|o| out.stays[o]);
+                                let (since, admission) = c.open.map_or((date, NONE), |o| {
+                                    (c.stays[o].admitted, c.admissions[o - c.stays_base])
+                                });
                                 RejectReason::StayAlreadyOpen {
-                                    since: from_day_number(s.map_or(date, |s| s.admitted)),
-                                    admission: s
-                                        .map(|s| slots.id(s.admission_slot).to_owned())
-                                        .unwrap_or_default(),
+                                    since: from_day_number(since),
+                                    admission: if admission == NONE {
+                                        String::new()
+                                    } else {
+                                        slots.id(admission).to_owned()
+                                    },
                                 }
                             }
-                            Kind::BridgingStart if open.is_some() => {
+                            Kind::BridgingStart if c.open.is_some() => {
                                 RejectReason::BridgingAlreadyOpen {
                                     since: from_day_number(
-                                        bridge.map_or(date, |b| out.bridges[b].0),
+                                        c.bridge.map_or(date, |b| c.bridges[b].0),
                                     ),
                                 }
                             }
-                            Kind::BridgingEnd if open.is_some() => RejectReason::NoOpenBridging,
+                            Kind::BridgingEnd if c.open.is_some() => RejectReason::NoOpenBridging,
                             _ => RejectReason::NoOpenStay,
                         };
                         out.rejected.push((slot, reason));
@@ -230,74 +225,92 @@ pub(crate) fn derive(
         }
         i = j;
     }
-    out
 }
 
-fn apply(
-    out: &mut Derived,
-    rec: Record,
-    slot: Sym,
-    open: &mut Option<usize>,
-    bridge: &mut Option<usize>,
-) {
-    let d = rec.date;
-    match rec.kind {
-        Kind::Admission => {
-            let readmission = out.stays.iter().any(|s| {
-                s.goals != NEVER
-                    && s.goals < d
-                    && months_later(from_day_number(s.goals), 6)
-                        .is_ok_and(|limit| d <= crate::span::day_number(limit))
-            });
-            out.stays.push(Stay {
-                admitted: d,
-                discharged: NEVER,
-                region: rec.b,
-                provider: rec.c,
-                reason: rec.d,
-                destination: NONE,
-                goals: NEVER,
-                first_extension_gna: NEVER,
-                readmission,
-                admission_slot: slot,
-                bridges_from: out.bridges.len() as u32,
-                bridges_len: 0,
-            });
-            *open = Some(out.stays.len() - 1);
-        }
-        Kind::Discharge => {
-            if let Some(o) = open.take() {
-                out.stays[o].discharged = d;
-                out.stays[o].destination = rec.b;
+/// Sorts one client's slots by date, then priority, then id.
+pub(crate) fn sort_canonically(slots: &Slots<'_>, events: &mut [Sym]) {
+    events.sort_unstable_by(|&x, &y| {
+        let (rx, ry) = (slots.record(x), slots.record(y));
+        (rx.date, priority(rx.kind))
+            .cmp(&(ry.date, priority(ry.kind)))
+            .then_with(|| slots.id(x).cmp(slots.id(y)))
+    });
+}
+
+/// The state of one client while its events are applied.
+struct Client<'a> {
+    stays: &'a mut Vec<Stay>,
+    bridges: &'a mut Vec<(i32, i32)>,
+    stays_base: usize,
+    bridges_base: usize,
+    /// The admission slot of each stay of this client, for rejection messages.
+    admissions: Vec<Sym>,
+    open: Option<usize>,
+    bridge: Option<usize>,
+}
+
+impl Client<'_> {
+    fn apply(&mut self, rec: Record, slot: Sym) {
+        let d = rec.date;
+        match rec.kind {
+            Kind::Admission => {
+                let readmission = self.stays[self.stays_base..].iter().any(|s| {
+                    s.goals != NEVER
+                        && s.goals < d
+                        && months_later(from_day_number(s.goals), 6)
+                            .is_ok_and(|limit| d <= crate::span::day_number(limit))
+                });
+                self.stays.push(Stay {
+                    admitted: d,
+                    discharged: NEVER,
+                    region: rec.b,
+                    provider: rec.c,
+                    reason: rec.d,
+                    destination: NONE,
+                    goals: NEVER,
+                    first_extension_gna: NEVER,
+                    bridges_from: (self.bridges.len() - self.bridges_base) as u32,
+                    bridges_len: 0,
+                    readmission,
+                });
+                self.admissions.push(slot);
+                self.open = Some(self.stays.len() - 1);
             }
-            if let Some(b) = bridge.take() {
-                out.bridges[b].1 = d;
-            }
-        }
-        Kind::GoalsAchieved => {
-            if let Some(o) = *open {
-                out.stays[o].goals = out.stays[o].goals.min(d);
-            }
-        }
-        Kind::AuthorizationExtension => {
-            if let Some(o) = *open {
-                if rec.b == 0 {
-                    out.stays[o].first_extension_gna = out.stays[o].first_extension_gna.min(d);
+            Kind::Discharge => {
+                if let Some(o) = self.open.take() {
+                    self.stays[o].discharged = d;
+                    self.stays[o].destination = rec.b;
+                }
+                if let Some(b) = self.bridge.take() {
+                    self.bridges[b].1 = d;
                 }
             }
-        }
-        Kind::BridgingStart => {
-            if let Some(o) = *open {
-                out.bridges.push((d, NEVER));
-                out.stays[o].bridges_len += 1;
-                *bridge = Some(out.bridges.len() - 1);
+            Kind::GoalsAchieved => {
+                if let Some(o) = self.open {
+                    self.stays[o].goals = self.stays[o].goals.min(d);
+                }
             }
-        }
-        Kind::BridgingEnd => {
-            if let Some(b) = bridge.take() {
-                out.bridges[b].1 = d;
+            Kind::AuthorizationExtension => {
+                if let Some(o) = self.open {
+                    if rec.b == 0 {
+                        self.stays[o].first_extension_gna =
+                            self.stays[o].first_extension_gna.min(d);
+                    }
+                }
             }
+            Kind::BridgingStart => {
+                if let Some(o) = self.open {
+                    self.bridges.push((d, NEVER));
+                    self.stays[o].bridges_len += 1;
+                    self.bridge = Some(self.bridges.len() - 1);
+                }
+            }
+            Kind::BridgingEnd => {
+                if let Some(b) = self.bridge.take() {
+                    self.bridges[b].1 = d;
+                }
+            }
+            _ => {}
         }
-        _ => {}
     }
 }
