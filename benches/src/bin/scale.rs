@@ -29,7 +29,11 @@ fn main() {
         ("file", Some(path)) => ("jsonl", Vec::new(), std::fs::read(path).unwrap_or_default()),
         _ => {
             let events = stream(n);
-            let bytes = if mode == "jsonl" { jsonl(&events) } else { Vec::new() };
+            let bytes = if mode == "jsonl" {
+                jsonl(&events)
+            } else {
+                Vec::new()
+            };
             let events = if mode == "jsonl" { Vec::new() } else { events };
             (mode, events, bytes)
         }

@@ -10,6 +10,9 @@ use crate::intern::{NONE, StrTable, Sym};
 use crate::span::{day_number, from_day_number};
 use crate::stays::{Out, RejectReason, Stay, derive};
 
+/// How many events are pushed together (see `Engine::push_batch`).
+const BATCH: usize = 32;
+
 /// One event, compactly: strings as symbols, decimals by index.
 ///
 /// Field use per kind: admission `a` client, `b` region, `c` provider, `d` reason;
@@ -178,6 +181,8 @@ pub struct Engine {
     rejected: BTreeMap<u32, Vec<(Sym, RejectReason)>>,
     /// The last client interned, to skip the hash for runs of one client's events.
     last_client: Option<Sym>,
+    /// Admissions taken in, an upper bound on the stays, to size the arena once.
+    admissions: usize,
     /// Slots of tariffs, deliverables and measurements.
     pub(crate) others: Vec<Sym>,
     retractions: Vec<Sym>,
@@ -233,7 +238,7 @@ impl Engine {
     /// Adds one event.
     pub fn push<S: AsRef<str>>(&mut self, event: &Event<S>) {
         self.read += 1;
-        self.push_copies(&event.as_borrowed(), 1);
+        self.push_copies(&event.as_borrowed(), 1, None);
     }
 
     /// Adds events.
@@ -241,8 +246,40 @@ impl Engine {
         &mut self,
         events: impl IntoIterator<Item = &'a Event<S>>,
     ) {
+        let events = events.into_iter();
+        self.reserve(events.size_hint().0);
+        let mut batch: Vec<&Event<S>> = Vec::with_capacity(BATCH);
         for e in events {
-            self.push(e);
+            batch.push(e);
+            if batch.len() == BATCH {
+                self.push_batch(&batch);
+                batch.clear();
+            }
+        }
+        self.push_batch(&batch);
+    }
+
+    /// Pushes a batch: first the buckets of every id and client are read, so that the
+    /// processor waits for all of them at once, then the events are added one by one.
+    fn push_batch<S: AsRef<str>, E: std::borrow::Borrow<Event<S>>>(&mut self, batch: &[E]) {
+        let mut ids = [0u64; BATCH];
+        let mut clients = [0u64; BATCH];
+        for ((h, c), e) in ids.iter_mut().zip(clients.iter_mut()).zip(batch) {
+            let e = e.borrow();
+            *h = self.ids.hash(e.id.as_ref());
+            *c = e.client().map_or(0, |c| self.strings.hash(c));
+        }
+        // A tight loop of independent reads: the misses overlap.
+        let mut sink = 0u64;
+        for (h, c) in ids.iter().zip(&clients).take(batch.len()) {
+            sink = sink
+                .wrapping_add(self.ids.touch(*h))
+                .wrapping_add(self.strings.touch(*c));
+        }
+        std::hint::black_box(sink);
+        for (h, e) in ids.iter().zip(batch) {
+            self.read += 1;
+            self.push_copies(&e.borrow().as_borrowed(), 1, Some(*h));
         }
     }
 
@@ -252,26 +289,36 @@ impl Engine {
     pub fn push_jsonl(&mut self, bytes: &[u8], options: ParseOptions) -> JsonlSummary {
         let mut summary = JsonlSummary::default();
         self.reserve(bytes.iter().filter(|b| **b == b'\n').count() + 1);
-        for (n, line) in bytes.split(|b| *b == b'\n').enumerate() {
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
+        let mut parsed: Vec<Event<std::borrow::Cow<'_, str>>> = Vec::with_capacity(BATCH);
+        let mut lines = bytes.split(|b| *b == b'\n').enumerate().peekable();
+        while lines.peek().is_some() {
+            parsed.clear();
+            for (n, line) in lines.by_ref() {
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                summary.lines += 1;
+                match parse_line(line, options) {
+                    Ok(Some(e)) => {
+                        summary.events += 1;
+                        parsed.push(e);
+                    }
+                    Ok(None) => {
+                        summary.ignored += 1;
+                        self.ignored += 1;
+                        self.read += 1;
+                    }
+                    Err(err) => {
+                        summary.malformed += 1;
+                        self.read += 1;
+                        self.malformed.push(malformed(err, n + 1));
+                    }
+                }
+                if parsed.len() == BATCH {
+                    break;
+                }
             }
-            summary.lines += 1;
-            self.read += 1;
-            match parse_line(line, options) {
-                Ok(Some(e)) => {
-                    summary.events += 1;
-                    self.push_copies(&e.as_borrowed(), 1);
-                }
-                Ok(None) => {
-                    summary.ignored += 1;
-                    self.ignored += 1;
-                }
-                Err(err) => {
-                    summary.malformed += 1;
-                    self.malformed.push(malformed(err, n + 1));
-                }
-            }
+            self.push_batch(&parsed);
         }
         summary
     }
@@ -293,11 +340,11 @@ impl Engine {
             // `other`'s reads and duplicates are counted above; one copy of each version is
             // pushed here, and is either new or a duplicate across the two engines.
             let e = other.event_of(slot as Sym, *rec);
-            self.push_copies(&e, 1);
+            self.push_copies(&e, 1, None);
         }
         for v in &other.variants {
             let e = other.event_of(v.slot, v.rec);
-            self.push_copies(&e, 1);
+            self.push_copies(&e, 1, None);
         }
     }
 
@@ -320,6 +367,11 @@ impl Engine {
             |s: Sym| slots.slots[s as usize].status == Status::Live && !retracted.contains(&s);
         let mut events: Vec<Sym> = Vec::new();
         let mut rejected = Vec::new();
+        // Every admission makes at most one stay: size the arena once instead of doubling.
+        self.stays.reserve(
+            self.admissions
+                .saturating_sub(self.stays.len() - self.garbage.min(self.stays.len())),
+        );
         for c in dirty {
             let client = &mut self.clients[c as usize];
             client.dirty = false;
@@ -724,7 +776,12 @@ impl Engine {
 
     /// The slot of an id, created as a placeholder when new.
     fn slot_for(&mut self, id: &str) -> Result<Sym, crate::intern::Full> {
-        let (slot, new) = self.ids.intern(id)?;
+        let hash = self.ids.hash(id);
+        self.slot_for_hashed(id, hash)
+    }
+
+    fn slot_for_hashed(&mut self, id: &str, hash: u64) -> Result<Sym, crate::intern::Full> {
+        let (slot, new) = self.ids.intern_hashed(id, hash)?;
         if new {
             self.slots.push(Record {
                 date: 0,
@@ -763,6 +820,9 @@ impl Engine {
     }
 
     fn register(&mut self, slot: Sym, rec: &Record) {
+        if rec.kind == Kind::Admission {
+            self.admissions += 1;
+        }
         match rec.kind {
             k if k.is_client_event() => {
                 let i = rec.a as usize;
@@ -790,7 +850,7 @@ impl Engine {
         self.mark(rec);
     }
 
-    fn push_copies(&mut self, e: &Event<&str>, copies: u32) {
+    fn push_copies(&mut self, e: &Event<&str>, copies: u32, id_hash: Option<u64>) {
         let full = |engine: &mut Engine| {
             engine.full.push(Rejected {
                 id: Some(e.id.to_owned()),
@@ -799,7 +859,8 @@ impl Engine {
                 reason: RejectReason::CapacityExceeded,
             });
         };
-        let Ok(slot) = self.slot_for(e.id) else {
+        let hash = id_hash.unwrap_or_else(|| self.ids.hash(e.id));
+        let Ok(slot) = self.slot_for_hashed(e.id, hash) else {
             return full(self);
         };
         let Ok(rec) = self.record(e) else {

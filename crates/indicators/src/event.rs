@@ -801,12 +801,87 @@ pub fn parse_line(
     line: &[u8],
     options: ParseOptions,
 ) -> Result<Option<Event<Cow<'_, str>>>, EventError> {
+    match scan(line, options) {
+        Some(raw) => raw.into_event(),
+        None => parse_line_with_serde(line, options),
+    }
+}
+
+/// The general parser; [`scan`] is a fast path for the common shape of a line.
+fn parse_line_with_serde(
+    line: &[u8],
+    options: ParseOptions,
+) -> Result<Option<Event<Cow<'_, str>>>, EventError> {
     let mut de = serde_json::Deserializer::from_slice(line);
     let raw = RawSeed { options }
         .deserialize(&mut de)
         .map_err(|e| json_error(&e))?;
     de.end().map_err(|e| json_error(&e))?;
     raw.into_event()
+}
+
+/// A fast path for the common shape of a line: one flat object whose keys are known
+/// fields and whose values are strings without escapes. Anything else (escapes, numbers,
+/// nesting, a repeated or unknown key, bad UTF-8, a syntax error) returns `None`, and the
+/// line goes to serde_json, which accepts or rejects it with the precise message. Tests
+/// check that both paths agree on every line the scanner accepts.
+fn scan(line: &[u8], options: ParseOptions) -> Option<Raw<'_>> {
+    // Validate once; quotes are ASCII, so every slice between them is a `str` too.
+    let text = std::str::from_utf8(line).ok()?;
+    let n = line.len();
+    let skip = |mut i: usize| {
+        while i < n && matches!(line[i], b' ' | b'\t' | b'\r' | b'\n') {
+            i += 1;
+        }
+        i
+    };
+    // A string without escapes or control characters, starting at its opening quote.
+    let string = |i: usize| -> Option<(&str, usize)> {
+        if line.get(i) != Some(&b'"') {
+            return None;
+        }
+        let start = i + 1;
+        let len = line[start..]
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+        if line[start + len] != b'"' {
+            return None;
+        }
+        Some((text.get(start..start + len)?, start + len + 1))
+    };
+    let mut fields: [Option<Cow<'_, str>>; N_FIELDS] = Default::default();
+    let mut i = skip(0);
+    if line.get(i) != Some(&b'{') {
+        return None;
+    }
+    i = skip(i + 1);
+    if line.get(i) == Some(&b'}') {
+        i += 1;
+    } else {
+        loop {
+            let (key, next) = string(i)?;
+            i = skip(next);
+            if line.get(i) != Some(&b':') {
+                return None;
+            }
+            let (value, next) = string(skip(i + 1))?;
+            let f = FIELDS.iter().position(|f| *f == key)?;
+            if fields[f].is_some() {
+                return None;
+            }
+            fields[f] = Some(Cow::Borrowed(value));
+            i = skip(next);
+            match line.get(i) {
+                Some(b',') => i = skip(i + 1),
+                Some(b'}') => {
+                    i += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    (skip(i) == n).then_some(Raw { fields, options })
 }
 
 fn json_error(e: &serde_json::Error) -> EventError {
@@ -892,6 +967,64 @@ mod tests {
         .expect("ok")
         .expect("known kind");
         assert_eq!(e.client(), Some("c"));
+    }
+
+    fn same(line: &str) {
+        let o = ParseOptions::default();
+        if let Some(raw) = scan(line.as_bytes(), o) {
+            let slow = parse_line_with_serde(line.as_bytes(), o);
+            assert_eq!(raw.into_event(), slow, "{line}");
+        }
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_serde() {
+        for line in [
+            r#"{"id":"a","kind":"admission","date":"2019-01-01","client":"c","region":"r"}"#,
+            r#" { "id" : "a" , "kind":"discharge","date":"2019-01-01","client":"c"}  "#,
+            r#"{"id":"a","kind":"discharge","date":"2019-01-01"}"#,
+            r#"{"id":"a","kind":"tariff","date":"2019-01-01","provider":"p","amount":"4x","unit":"day"}"#,
+            r#"{"id":"é","kind":"goals_achieved","date":"2019-01-01","client":"ü"}"#,
+            r#"{}"#,
+            r#"{"id":""}"#,
+        ] {
+            assert!(
+                scan(line.as_bytes(), ParseOptions::default()).is_some(),
+                "{line}"
+            );
+            same(line);
+        }
+        for line in [
+            r#"{"id":"a\u0041"}"#,
+            r#"{"id":5}"#,
+            r#"{"id":"a","id":"b"}"#,
+            r#"{"colour":"red"}"#,
+            r#"{"id":"a"} x"#,
+            r#"{"id":"a",}"#,
+            "{\"id\":\"a\u{c}\"}",
+        ] {
+            assert!(
+                scan(line.as_bytes(), ParseOptions::default()).is_none(),
+                "{line}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_path_agrees_with_serde_on_anything(line in r#"[{}":, a-z0-9_\-]{0,60}"#) {
+            same(&line);
+        }
+
+        #[test]
+        fn the_fast_path_agrees_on_mutated_events(pos in 0usize..120, byte in proptest::prelude::any::<u8>()) {
+            let mut line = br#"{"id":"e1","kind":"measurement","date":"2019-05-01","metric":"beds","value":"12.5","region":"r"}"#.to_vec();
+            let p = pos % line.len();
+            line[p] = byte;
+            if let Ok(text) = std::str::from_utf8(&line) {
+                same(text);
+            }
+        }
     }
 
     #[test]
