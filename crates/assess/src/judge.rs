@@ -181,9 +181,22 @@ enum Missing {
     Arithmetic(String),
 }
 
+/// Indicator values per (indicator, period, as-of date), for every region at once: index
+/// 0 is overall, index `i + 1` the `i`-th region of the view.
+pub(crate) type Cache = std::cell::RefCell<
+    std::collections::HashMap<(Indicator, Span, NaiveDate), std::rc::Rc<Vec<Value>>>,
+>;
+
+/// What verdicts are computed from: the view, its regions, and the value cache.
+pub(crate) struct Source<'a, 'v> {
+    pub(crate) view: &'a View<'v>,
+    pub(crate) regions: &'a std::collections::HashMap<String, usize>,
+    pub(crate) cache: &'a Cache,
+}
+
 struct Ctx<'a, 'v> {
     contract: &'a Contract,
-    view: &'a View<'v>,
+    src: &'a Source<'a, 'v>,
     customs: &'a Customs,
     as_of: NaiveDate,
 }
@@ -191,13 +204,13 @@ struct Ctx<'a, 'v> {
 /// Every verdict of the contract as of `as_of`, in report order.
 pub(crate) fn verdicts(
     contract: &Contract,
-    view: &View<'_>,
+    src: &Source<'_, '_>,
     customs: &Customs,
     as_of: NaiveDate,
 ) -> Vec<Verdict> {
     let ctx = Ctx {
         contract,
-        view,
+        src,
         customs,
         as_of,
     };
@@ -248,13 +261,37 @@ impl Judged {
 }
 
 impl Ctx<'_, '_> {
+    /// The value of an indicator over a period for a region (or overall), from the cache;
+    /// one `View::table` pass fills it for every region.
     fn value(&self, ind: &Indicator, p: Period, region: Option<&str>) -> Value {
-        match span(p) {
-            Some(s) => self.view.value(ind, s, region, self.as_of),
-            None => Value::None {
-                reason: indicators::NoValue::NoData,
+        let none = Value::None {
+            reason: indicators::NoValue::NoData,
+        };
+        let Some(span) = span(p) else { return none };
+        let index = match region {
+            None => 0,
+            Some(r) => match self.src.regions.get(r) {
+                Some(i) => i + 1,
+                // A region without any event: ask the view directly.
+                None => return self.src.view.value(ind, span, region, self.as_of),
             },
-        }
+        };
+        let key = (ind.clone(), span, self.as_of);
+        let cached = self.src.cache.borrow().get(&key).cloned();
+        let values = match cached {
+            Some(v) => v,
+            None => {
+                let table = self
+                    .src
+                    .view
+                    .table(std::slice::from_ref(ind), &[span], self.as_of);
+                let v =
+                    std::rc::Rc::new(table.rows.into_iter().map(|r| r.value).collect::<Vec<_>>());
+                self.src.cache.borrow_mut().insert(key, v.clone());
+                v
+            }
+        };
+        values.get(index).cloned().unwrap_or(none)
     }
 
     fn target(
@@ -453,10 +490,10 @@ impl Ctx<'_, '_> {
             Rule::Deadline { on_or_before, .. } => {
                 let mut j = Judged::new(Check::Deadline, None);
                 j.due = Some(*on_or_before);
-                let any = Period::new(chrono::NaiveDate::MIN, chrono::NaiveDate::MAX).ok();
-                let delivered = match any.and_then(span) {
-                    Some(s) => self.view.value(&ind, s, region, self.as_of),
-                    None => Value::None {
+                // A delivery counts whenever it happened: ask over all of time.
+                let delivered = match Period::new(NaiveDate::MIN, NaiveDate::MAX) {
+                    Ok(all) => self.value(&ind, all, region),
+                    Err(_) => Value::None {
                         reason: indicators::NoValue::NoData,
                     },
                 };

@@ -45,7 +45,7 @@ pub mod markdown;
 mod report;
 mod text;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use indicators::View;
@@ -123,49 +123,117 @@ pub mod guide {
 
 /// Assesses a contract against the events of `view`, as of the end of `as_of`.
 ///
+/// To assess many contracts against one view, use an [`Assessor`]: it computes each
+/// indicator value once for all of them.
+///
 /// # Errors
 ///
 /// [`Error::InvalidCustomIndicator`] when a custom indicator of the contract is not a
 /// valid definition. Missing data is never an error: it is a verdict.
 pub fn assess(contract: &Contract, view: &View<'_>, as_of: NaiveDate) -> Result<Report, Error> {
-    let customs = judge::customs(contract)?;
-    let verdicts = judge::verdicts(contract, view, &customs, as_of);
-    let mut consequences = Vec::new();
-    let mut totals = Totals::default();
-    for c in &contract.doc().consequences {
-        let outcome = consequence(contract, view, &customs, as_of, &verdicts, c);
-        if let Some(amount) = outcome.amount {
-            let slot = match outcome.status {
-                ConsequenceStatus::Released => &mut totals.released,
-                ConsequenceStatus::Withheld => &mut totals.withheld,
-                _ => &mut totals.pending,
-            };
-            *slot = slot.checked_add(amount).unwrap_or(*slot);
+    Assessor::new(view).assess(contract, as_of)
+}
+
+/// Assesses contracts against one view, computing each indicator value (per indicator,
+/// period and as-of date) once, for every region in one pass, and sharing it between
+/// contracts and between the assessments that decide bonus tranches.
+///
+/// Not `Sync`: it keeps its cache in a `RefCell`. Use one per thread.
+///
+/// # Example: many contracts, one pass per indicator
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use indicators::{Engine, ParseOptions};
+///
+/// let contract = targets::Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN)?;
+/// let mut engine = Engine::new();
+/// engine.push_jsonl(assess::bundled::JEUGDZORGPLUS_SAMPLE.as_bytes(), ParseOptions::default());
+/// let view = engine.view();
+/// let assessor = assess::Assessor::new(&view);
+/// let as_of = NaiveDate::from_ymd_opt(2020, 12, 31).unwrap();
+/// let first = assessor.assess(&contract, as_of)?;
+/// let second = assessor.assess(&contract, as_of)?; // from the cache
+/// assert_eq!(first, second);
+/// assert_eq!(first, assess::assess(&contract, &view, as_of)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct Assessor<'a, 'e> {
+    view: &'a View<'e>,
+    regions: HashMap<String, usize>,
+    cache: judge::Cache,
+    data: DataSummary,
+}
+
+impl<'a, 'e> Assessor<'a, 'e> {
+    /// An assessor over `view`.
+    pub fn new(view: &'a View<'e>) -> Assessor<'a, 'e> {
+        let regions = view
+            .regions()
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| (r.to_owned(), i))
+            .collect();
+        let c = view.counts();
+        Assessor {
+            view,
+            regions,
+            cache: judge::Cache::default(),
+            data: DataSummary {
+                read: c.read,
+                accepted: c.accepted,
+                duplicates: c.duplicates,
+                rejected: c.rejected,
+                ignored: c.ignored,
+            },
         }
-        consequences.push(outcome);
     }
-    let acc = view.accounting();
-    Ok(Report {
-        format_version: REPORT_VERSION,
-        contract: ContractInfo {
-            id: contract.doc().id.clone(),
-            title: contract.doc().title.clone(),
-            source: contract.doc().source.clone(),
-        },
-        as_of,
-        data: DataSummary {
-            read: acc.read,
-            accepted: acc.accepted,
-            duplicates: acc.duplicates,
-            rejected: acc.rejected,
-            ignored: acc.ignored,
-        },
-        summary: summary(contract, &verdicts),
-        verdicts,
-        consequences,
-        totals,
-        contract_findings: lint::lint(contract),
-    })
+
+    /// Assesses a contract as of the end of `as_of`. See [`assess`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidCustomIndicator`] when a custom indicator of the contract is not a
+    /// valid definition.
+    pub fn assess(&self, contract: &Contract, as_of: NaiveDate) -> Result<Report, Error> {
+        let src = judge::Source {
+            view: self.view,
+            regions: &self.regions,
+            cache: &self.cache,
+        };
+        let customs = judge::customs(contract)?;
+        let verdicts = judge::verdicts(contract, &src, &customs, as_of);
+        let mut consequences = Vec::new();
+        let mut totals = Totals::default();
+        for c in &contract.doc().consequences {
+            let outcome = consequence(contract, &src, &customs, as_of, &verdicts, c);
+            if let Some(amount) = outcome.amount {
+                let slot = match outcome.status {
+                    ConsequenceStatus::Released => &mut totals.released,
+                    ConsequenceStatus::Withheld => &mut totals.withheld,
+                    _ => &mut totals.pending,
+                };
+                *slot = slot.checked_add(amount).unwrap_or(*slot);
+            }
+            consequences.push(outcome);
+        }
+        Ok(Report {
+            format_version: REPORT_VERSION,
+            contract: ContractInfo {
+                id: contract.doc().id.clone(),
+                title: contract.doc().title.clone(),
+                source: contract.doc().source.clone(),
+            },
+            as_of,
+            data: self.data,
+            summary: summary(contract, &verdicts),
+            verdicts,
+            consequences,
+            totals,
+            contract_findings: lint::lint(contract),
+        })
+    }
 }
 
 fn summary(contract: &Contract, verdicts: &[Verdict]) -> Summary {
@@ -261,7 +329,7 @@ fn result_state(verdicts: &[Verdict], result: &str, date: NaiveDate) -> Option<E
 
 fn consequence(
     contract: &Contract,
-    view: &View<'_>,
+    src: &judge::Source<'_, '_>,
     customs: &judge::Customs,
     as_of: NaiveDate,
     now: &[Verdict],
@@ -313,7 +381,7 @@ fn consequence(
     }
     // A tranche is decided on what was known at its date; an escalation on what is known now.
     let (verdicts, at) = if tranche {
-        (judge::verdicts(contract, view, customs, date), date)
+        (judge::verdicts(contract, src, customs, date), date)
     } else {
         (now.to_vec(), as_of)
     };

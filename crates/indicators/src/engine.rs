@@ -113,6 +113,21 @@ pub struct Accounting {
     pub retracted: Vec<String>,
 }
 
+/// The counts of an [`Accounting`], without its lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Counts {
+    /// Records read.
+    pub read: u64,
+    /// Distinct events accepted.
+    pub accepted: u64,
+    /// Exact duplicates.
+    pub duplicates: u64,
+    /// Records rejected.
+    pub rejected: u64,
+    /// Records ignored on request.
+    pub ignored: u64,
+}
+
 /// What one call of [`Engine::push_jsonl`] read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct JsonlSummary {
@@ -522,21 +537,45 @@ impl Engine {
 
     /// The accounting of everything read so far; `retracted` is the set from a refresh.
     pub(crate) fn accounting(&self, retracted: &HashSet<Sym>) -> Accounting {
+        self.account(retracted, true)
+    }
+
+    /// The counts of [`Engine::accounting`] without building the lists.
+    pub(crate) fn counts(&self, retracted: &HashSet<Sym>) -> Counts {
+        let a = self.account(retracted, false);
+        Counts {
+            read: a.read,
+            accepted: a.accepted,
+            duplicates: a.duplicates,
+            rejected: a.rejected,
+            ignored: a.ignored,
+        }
+    }
+
+    fn account(&self, retracted: &HashSet<Sym>, list: bool) -> Accounting {
+        let mut rejected: u64 = 0;
         let mut rejections: Vec<Rejected> = Vec::new();
-        rejections.extend(self.malformed.iter().cloned());
-        rejections.extend(self.full.iter().cloned());
+        let mut reject = |r: &dyn Fn() -> Rejected| {
+            rejected += 1;
+            if list {
+                rejections.push(r());
+            }
+        };
+        for r in self.malformed.iter().chain(&self.full) {
+            reject(&|| r.clone());
+        }
         let mut live = 0u64;
         for (slot, rec) in self.slots.iter().enumerate() {
             match rec.status {
                 Status::Live => live += 1,
                 Status::Conflict => {
-                    rejections.push(self.rejected(slot as Sym, *rec, RejectReason::Conflict))
+                    reject(&|| self.rejected(slot as Sym, *rec, RejectReason::Conflict))
                 }
                 Status::Placeholder => {}
             }
         }
         for v in &self.variants {
-            rejections.push(self.rejected(v.slot, v.rec, RejectReason::Conflict));
+            reject(&|| self.rejected(v.slot, v.rec, RejectReason::Conflict));
         }
         let mut not_applied = 0u64;
         for &r in &self.retractions {
@@ -556,13 +595,13 @@ impl Engine {
             };
             if let Some(reason) = reason {
                 not_applied += 1;
-                rejections.push(self.rejected(r, s, reason));
+                reject(&|| self.rejected(r, s, reason.clone()));
             }
         }
-        for list in self.rejected.values() {
-            for (slot, reason) in list {
+        for per_client in self.rejected.values() {
+            for (slot, reason) in per_client {
                 not_applied += 1;
-                rejections.push(self.rejected(*slot, self.slots[*slot as usize], reason.clone()));
+                reject(&|| self.rejected(*slot, self.slots[*slot as usize], reason.clone()));
             }
         }
         rejections.sort_by(|a, b| {
@@ -579,16 +618,20 @@ impl Engine {
                     b.reason.to_string(),
                 ))
         });
-        let mut retracted: Vec<String> = retracted
-            .iter()
-            .map(|&s| self.ids.resolve(s).to_owned())
-            .collect();
+        let mut retracted: Vec<String> = if !list {
+            Vec::new()
+        } else {
+            retracted
+                .iter()
+                .map(|&s| self.ids.resolve(s).to_owned())
+                .collect()
+        };
         retracted.sort();
         Accounting {
             read: self.read,
             accepted: live - not_applied,
             duplicates: self.duplicates,
-            rejected: rejections.len() as u64,
+            rejected,
             ignored: self.ignored,
             rejections,
             retracted,

@@ -575,9 +575,14 @@ impl<'a> View<'a> {
         self.regions.iter().map(|(r, _)| r.as_str()).collect()
     }
 
-    /// Where every record read went.
+    /// Where every record read went, with every rejection and retraction listed.
     pub fn accounting(&self) -> Accounting {
         self.engine.accounting(&self.retracted)
+    }
+
+    /// The counts of [`View::accounting`], without building its lists.
+    pub fn counts(&self) -> crate::engine::Counts {
+        self.engine.counts(&self.retracted)
     }
 
     /// The value of one indicator over one period, for one region or (`None`) overall.

@@ -76,7 +76,7 @@ mod span;
 mod stays;
 pub mod synth;
 
-pub use engine::{Accounting, Engine, JsonlSummary, Rejected};
+pub use engine::{Accounting, Counts, Engine, JsonlSummary, Rejected};
 pub use error::Error;
 pub use event::{Event, EventBody, EventError, ExtensionReason, Kind, ParseOptions, parse_line};
 pub use indicator::{BreakdownRow, Indicator, NoValue, Row, Table, Value, View};

@@ -1,0 +1,46 @@
+//! One-shot: assess `n` generated contracts on about `events` generated events.
+//!
+//! ```text
+//! cargo run --release -p benches --bin many -- [contracts] [events]
+//! ```
+
+#![allow(clippy::print_stdout)]
+
+use std::time::Instant;
+
+use benches::{contracts, stream};
+use chrono::NaiveDate;
+use indicators::Engine;
+
+fn main() {
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let (n, events) = (
+        args.first().copied().unwrap_or(1000),
+        args.get(1).copied().unwrap_or(1_000_000),
+    );
+    let contracts = contracts(n);
+    let mut engine = Engine::new();
+    engine.extend(&stream(events));
+    let view = engine.view();
+    let as_of = NaiveDate::from_ymd_opt(2020, 12, 31).unwrap_or_default();
+    let t = Instant::now();
+    let assessor = assess::Assessor::new(&view);
+    let verdicts: usize = contracts
+        .iter()
+        .map(|c| {
+            assessor
+                .assess(c, as_of)
+                .map(|r| r.verdicts.len())
+                .unwrap_or(0)
+        })
+        .sum();
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "contracts={} verdicts={verdicts} time={secs:.3}s per_contract={:.3}ms",
+        contracts.len(),
+        secs * 1000.0 / contracts.len() as f64
+    );
+}
