@@ -140,6 +140,16 @@ pub enum Filter {
         /// Destinations.
         is: Vec<String>,
     },
+    /// The contract segment of an admission (stays and admission or approval events).
+    Segment {
+        /// Segments.
+        is: Vec<String>,
+    },
+    /// Whether an approval covered the stay's admission (stays only).
+    Approved {
+        /// The wanted answer.
+        is: bool,
+    },
     /// Measurement metric (events only).
     Metric {
         /// Metric names.
@@ -205,6 +215,7 @@ impl Filter {
                 | Filter::ExtendedGoalsNotAchieved { .. }
                 | Filter::Readmission { .. }
                 | Filter::Discharged { .. }
+                | Filter::Approved { .. }
                 | Filter::NetStayDays { .. }
                 | Filter::LengthDays { .. }
         );

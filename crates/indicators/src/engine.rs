@@ -15,7 +15,8 @@ const BATCH: usize = 32;
 
 /// One event, compactly: strings as symbols, decimals by index.
 ///
-/// Field use per kind: admission `a` client, `b` region, `c` provider, `d` reason;
+/// Field use per kind: admission `a` client, `b` region, `c` provider, `d` reason,
+/// `e` segment; approval `a` client, `b` segment;
 /// discharge `a` client, `b` destination; goals, bridging `a` client; extension `a` client,
 /// `b` 0 (goals not achieved) or 1; tariff `a` provider, `b` unit, `c` amount; deliverable
 /// `a` provider, `b` name, `c` region; measurement `a` metric, `b` region, `c` provider,
@@ -30,6 +31,7 @@ pub(crate) struct Record {
     pub(crate) b: Sym,
     pub(crate) c: Sym,
     pub(crate) d: Sym,
+    pub(crate) e: Sym,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -461,12 +463,13 @@ impl Engine {
         })
     }
 
-    /// Every client event that applied to a stay, with that stay, in canonical order.
-    /// `skip(slot)` leaves out retracted events.
+    /// Every client event that applied, with its stay, in canonical order. `skip(slot)`
+    /// leaves out retracted events. An approval has no stay of its own: it comes with the
+    /// client's latest stay before it, if any.
     pub(crate) fn applied_events(
         &self,
         skip: &dyn Fn(Sym) -> bool,
-        f: &mut dyn FnMut(&Record, &Stay),
+        f: &mut dyn FnMut(&Record, Option<&Stay>),
     ) {
         for (i, c) in self.clients.iter().enumerate() {
             let stays = &self.stays[c.stays_from as usize..(c.stays_from + c.stays_len) as usize];
@@ -486,7 +489,8 @@ impl Engine {
                 if rec.kind == Kind::Admission {
                     current = Some(current.map_or(0, |x| x + 1));
                 }
-                if let Some(stay) = current.and_then(|x| stays.get(x)) {
+                let stay = current.and_then(|x| stays.get(x));
+                if stay.is_some() || rec.kind == Kind::Approval {
                     f(rec, stay);
                 }
             }
@@ -657,6 +661,7 @@ impl Engine {
                 region: s(rec.b),
                 provider: o(rec.c),
                 reason: o(rec.d),
+                segment: o(rec.e),
             },
             Kind::Discharge => EventBody::Discharge {
                 client: s(rec.a),
@@ -692,6 +697,10 @@ impl Engine {
             Kind::Retraction => EventBody::Retraction {
                 target: self.ids.resolve(rec.a),
             },
+            Kind::Approval => EventBody::Approval {
+                client: s(rec.a),
+                segment: o(rec.b),
+            },
         };
         Event {
             id: self.ids.resolve(slot),
@@ -711,7 +720,7 @@ impl Engine {
             Kind::Measurement => {
                 x.a == y.a && x.b == y.b && x.c == y.c && self.decimal(x.d) == self.decimal(y.d)
             }
-            _ => (x.a, x.b, x.c, x.d) == (y.a, y.b, y.c, y.d),
+            _ => (x.a, x.b, x.c, x.d, x.e) == (y.a, y.b, y.c, y.d, y.e),
         }
     }
 
@@ -749,6 +758,7 @@ impl Engine {
             b: NONE,
             c: NONE,
             d: NONE,
+            e: NONE,
         };
         match e.body {
             EventBody::Admission {
@@ -756,11 +766,13 @@ impl Engine {
                 region,
                 provider,
                 reason,
+                segment,
             } => {
                 r.a = self.client_sym(client)?;
                 r.b = self.sym(region)?;
                 r.c = self.opt(provider)?;
                 r.d = self.opt(reason)?;
+                r.e = self.opt(segment)?;
             }
             EventBody::Discharge {
                 client,
@@ -813,6 +825,10 @@ impl Engine {
             EventBody::Retraction { target } => {
                 r.a = self.slot_for(target)?;
             }
+            EventBody::Approval { client, segment } => {
+                r.a = self.client_sym(client)?;
+                r.b = self.opt(segment)?;
+            }
         }
         Ok(r)
     }
@@ -834,6 +850,7 @@ impl Engine {
                 b: NONE,
                 c: NONE,
                 d: NONE,
+                e: NONE,
             });
             self.next.push(NONE);
         }

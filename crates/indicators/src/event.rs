@@ -42,11 +42,14 @@ pub enum Kind {
     Measurement,
     /// Another event was reported in error.
     Retraction,
+    /// The contract manager approved the start of (expensive) care for a client. An
+    /// addition to format version 1: older streams simply have none.
+    Approval,
 }
 
 impl Kind {
     /// Every kind, in the order of the format's table.
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Admission,
         Kind::Discharge,
         Kind::GoalsAchieved,
@@ -57,6 +60,7 @@ impl Kind {
         Kind::Deliverable,
         Kind::Measurement,
         Kind::Retraction,
+        Kind::Approval,
     ];
 
     /// The name used in JSON.
@@ -72,6 +76,7 @@ impl Kind {
             Kind::Deliverable => "deliverable",
             Kind::Measurement => "measurement",
             Kind::Retraction => "retraction",
+            Kind::Approval => "approval",
         }
     }
 
@@ -90,6 +95,7 @@ impl Kind {
                 | Kind::AuthorizationExtension
                 | Kind::BridgingStart
                 | Kind::BridgingEnd
+                | Kind::Approval
         )
     }
 }
@@ -134,6 +140,9 @@ pub enum EventBody<S = String> {
         provider: Option<S>,
         /// The reason for the admission, if reported.
         reason: Option<S>,
+        /// The contract segment of the care (such as `A`, `B`, `C`, `V`), if reported. An
+        /// addition to format version 1.
+        segment: Option<S>,
     },
     /// The open stay ends.
     Discharge {
@@ -200,6 +209,14 @@ pub enum EventBody<S = String> {
         /// The id of the retracted event.
         target: S,
     },
+    /// The contract manager approved the start of care for a client; one approval covers
+    /// the client's next admission (in the segment, if it names one).
+    Approval {
+        /// The client.
+        client: S,
+        /// The segment approved, if any.
+        segment: Option<S>,
+    },
 }
 
 /// One event: an id, a date and a body.
@@ -240,6 +257,7 @@ impl<S: AsRef<str>> Event<S> {
             EventBody::Deliverable { .. } => Kind::Deliverable,
             EventBody::Measurement { .. } => Kind::Measurement,
             EventBody::Retraction { .. } => Kind::Retraction,
+            EventBody::Approval { .. } => Kind::Approval,
         }
     }
 
@@ -251,7 +269,8 @@ impl<S: AsRef<str>> Event<S> {
             | EventBody::GoalsAchieved { client }
             | EventBody::AuthorizationExtension { client, .. }
             | EventBody::BridgingStart { client }
-            | EventBody::BridgingEnd { client } => Some(client.as_ref()),
+            | EventBody::BridgingEnd { client }
+            | EventBody::Approval { client, .. } => Some(client.as_ref()),
             _ => None,
         }
     }
@@ -270,11 +289,13 @@ impl<S: AsRef<str>> Event<S> {
                 region,
                 provider,
                 reason,
+                segment,
             } => EventBody::Admission {
                 client: s(client),
                 region: s(region),
                 provider: o(provider),
                 reason: o(reason),
+                segment: o(segment),
             },
             EventBody::Discharge {
                 client,
@@ -322,6 +343,10 @@ impl<S: AsRef<str>> Event<S> {
                 provider: o(provider),
             },
             EventBody::Retraction { target } => EventBody::Retraction { target: s(target) },
+            EventBody::Approval { client, segment } => EventBody::Approval {
+                client: s(client),
+                segment: o(segment),
+            },
         };
         Event {
             id: self.id.as_ref(),
@@ -341,11 +366,13 @@ impl<S: AsRef<str>> Event<S> {
                 region,
                 provider,
                 reason,
+                segment,
             } => EventBody::Admission {
                 client: s(client),
                 region: s(region),
                 provider: o(provider),
                 reason: o(reason),
+                segment: o(segment),
             },
             EventBody::Discharge {
                 client,
@@ -393,6 +420,10 @@ impl<S: AsRef<str>> Event<S> {
                 provider: o(provider),
             },
             EventBody::Retraction { target } => EventBody::Retraction { target: s(target) },
+            EventBody::Approval { client, segment } => EventBody::Approval {
+                client: s(client),
+                segment: o(segment),
+            },
         };
         Event {
             id: b.id.to_owned(),
@@ -440,11 +471,13 @@ impl<S: AsRef<str>> Serialize for Event<S> {
                 region,
                 provider,
                 reason,
+                segment,
             } => {
                 m.serialize_entry("client", client)?;
                 m.serialize_entry("region", region)?;
                 opt(&mut m, "provider", provider)?;
                 opt(&mut m, "reason", reason)?;
+                opt(&mut m, "segment", segment)?;
             }
             EventBody::Discharge {
                 client,
@@ -493,6 +526,10 @@ impl<S: AsRef<str>> Serialize for Event<S> {
             }
             EventBody::Retraction { target } => {
                 m.serialize_entry("target", target)?;
+            }
+            EventBody::Approval { client, segment } => {
+                m.serialize_entry("client", client)?;
+                opt(&mut m, "segment", segment)?;
             }
         }
         m.end()
@@ -588,6 +625,7 @@ const FIELDS: [&str; N_FIELDS] = [
     "metric",
     "value",
     "target",
+    "segment",
 ];
 const F_ID: usize = 0;
 const F_KIND: usize = 1;
@@ -603,7 +641,8 @@ const F_NAME: usize = 10;
 const F_METRIC: usize = 11;
 const F_VALUE: usize = 12;
 const F_TARGET: usize = 13;
-const N_FIELDS: usize = 14;
+const F_SEGMENT: usize = 14;
+const N_FIELDS: usize = 15;
 
 /// The fields as read, before the kind's rules are checked.
 struct Raw<'de> {
@@ -709,6 +748,7 @@ impl<'de> Raw<'de> {
                 region: req(take(F_REGION, true)?),
                 provider: take(F_PROVIDER, false)?,
                 reason: take(F_REASON, false)?,
+                segment: take(F_SEGMENT, false)?,
             },
             Kind::Discharge => EventBody::Discharge {
                 client: req(take(F_CLIENT, true)?),
@@ -764,6 +804,10 @@ impl<'de> Raw<'de> {
             }
             Kind::Retraction => EventBody::Retraction {
                 target: req(take(F_TARGET, true)?),
+            },
+            Kind::Approval => EventBody::Approval {
+                client: req(take(F_CLIENT, true)?),
+                segment: take(F_SEGMENT, false)?,
             },
         };
         // Whatever is left does not belong to this kind.

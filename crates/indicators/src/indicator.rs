@@ -405,6 +405,8 @@ struct StayFacts {
     provider: Sym,
     reason: Sym,
     destination: Sym,
+    segment: Sym,
+    approved: bool,
 }
 
 struct EventFacts {
@@ -414,6 +416,7 @@ struct EventFacts {
     reason: Sym,
     ext_reason: Option<&'static str>,
     destination: Sym,
+    segment: Sym,
     metric: Sym,
     name: Sym,
     unit: Sym,
@@ -430,6 +433,8 @@ enum Compiled {
     Provider(Vec<Sym>),
     Reason(Vec<Sym>, Vec<String>),
     Destination(Vec<Sym>),
+    Segment(Vec<Sym>),
+    Approved(bool),
     Metric(Vec<Sym>),
     Name(Vec<Sym>),
     Unit(Vec<Sym>),
@@ -460,6 +465,8 @@ impl Compiled {
             Filter::Provider { is } => Compiled::Provider(syms(is)),
             Filter::Reason { is } => Compiled::Reason(syms(is), is.clone()),
             Filter::Destination { is } => Compiled::Destination(syms(is)),
+            Filter::Segment { is } => Compiled::Segment(syms(is)),
+            Filter::Approved { is } => Compiled::Approved(*is),
             Filter::Metric { is } => Compiled::Metric(syms(is)),
             Filter::Name { is } => Compiled::Name(syms(is)),
             Filter::Unit { is } => Compiled::Unit(syms(is)),
@@ -484,6 +491,8 @@ impl Compiled {
             Compiled::Provider(v) => v.contains(&s.provider),
             Compiled::Reason(v, _) => v.contains(&s.reason),
             Compiled::Destination(v) => v.contains(&s.destination),
+            Compiled::Segment(v) => v.contains(&s.segment),
+            Compiled::Approved(b) => s.approved == *b,
             Compiled::Goals(b) => s.goals == *b,
             Compiled::Extended(b) => s.extended == *b,
             Compiled::Readmission(b) => s.readmission == *b,
@@ -509,6 +518,7 @@ impl Compiled {
                 v.contains(&e.reason) || e.ext_reason.is_some_and(|r| names.iter().any(|n| n == r))
             }
             Compiled::Destination(v) => v.contains(&e.destination),
+            Compiled::Segment(v) => v.contains(&e.segment),
             Compiled::Metric(v) => v.contains(&e.metric),
             Compiled::Name(v) => v.contains(&e.name),
             Compiled::Unit(v) => v.contains(&e.unit),
@@ -916,12 +926,11 @@ impl<'a> View<'a> {
             }
             let facts = EventFacts {
                 kind: rec.kind,
-                region: stay.region,
-                provider: stay.provider,
-                reason: if rec.kind == Kind::Admission {
-                    stay.reason
-                } else {
-                    NONE
+                region: stay.map_or(NONE, |s| s.region),
+                provider: stay.map_or(NONE, |s| s.provider),
+                reason: match (rec.kind, stay) {
+                    (Kind::Admission, Some(s)) => s.reason,
+                    _ => NONE,
                 },
                 ext_reason: (rec.kind == Kind::AuthorizationExtension).then_some(if rec.b == 0 {
                     "goals_not_achieved"
@@ -932,6 +941,11 @@ impl<'a> View<'a> {
                     rec.b
                 } else {
                     NONE
+                },
+                segment: match rec.kind {
+                    Kind::Admission => rec.e,
+                    Kind::Approval => rec.b,
+                    _ => NONE,
                 },
                 metric: NONE,
                 name: NONE,
@@ -955,6 +969,7 @@ impl<'a> View<'a> {
                 reason: NONE,
                 ext_reason: None,
                 destination: NONE,
+                segment: NONE,
                 metric: NONE,
                 name: NONE,
                 unit: NONE,
@@ -1211,6 +1226,8 @@ fn facts(s: &Stay, bridges: &[(i32, i32)], asof: i32) -> StayFacts {
         } else {
             s.destination
         },
+        segment: s.segment,
+        approved: s.approved,
     }
 }
 

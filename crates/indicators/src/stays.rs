@@ -5,7 +5,7 @@
 //! below (ties broken by event id), that can apply in the current state, and rejects
 //! what is left when nothing can:
 //!
-//! 1. `bridging_end`, 2. `goals_achieved`, 3. `authorization_extension`,
+//! 1. `approval` and `bridging_end`, 2. `goals_achieved`, 3. `authorization_extension`,
 //! 4. `bridging_start`, 5. `discharge`, 6. `admission`.
 //!
 //! A client without an open stay who is admitted and discharged on one day: only the
@@ -43,6 +43,10 @@ pub(crate) struct Stay {
     pub(crate) bridges_len: u32,
     /// The admission falls within six months after goals reached in an earlier stay.
     pub(crate) readmission: bool,
+    /// The segment of the admission, or [`NONE`].
+    pub(crate) segment: Sym,
+    /// An approval covered the admission (see [`Kind::Approval`]).
+    pub(crate) approved: bool,
 }
 
 /// Why an event could not apply.
@@ -137,6 +141,8 @@ pub(crate) struct Out<'a> {
 
 fn priority(kind: Kind) -> u8 {
     match kind {
+        // An approval on the day of an admission covers it.
+        Kind::Approval => 0,
         Kind::BridgingEnd => 0,
         Kind::GoalsAchieved => 1,
         Kind::AuthorizationExtension => 2,
@@ -164,6 +170,7 @@ pub(crate) fn derive(
         stays_base,
         bridges_base,
         admissions: Vec::new(),
+        approvals: Vec::new(),
         open: None,
         bridge: None,
     };
@@ -180,6 +187,7 @@ pub(crate) fn derive(
         while !pending.is_empty() {
             let (open, bridge) = (c.open, c.bridge);
             let can = |k: usize| match slots.record(events[k]).kind {
+                Kind::Approval => true,
                 Kind::Admission => open.is_none(),
                 Kind::BridgingStart => open.is_some() && bridge.is_none(),
                 Kind::BridgingEnd => open.is_some() && bridge.is_some(),
@@ -245,6 +253,8 @@ struct Client<'a> {
     bridges_base: usize,
     /// The admission slot of each stay of this client, for rejection messages.
     admissions: Vec<Sym>,
+    /// Approvals not yet used by an admission: (day, segment).
+    approvals: Vec<(i32, Sym)>,
     open: Option<usize>,
     bridge: Option<usize>,
 }
@@ -260,6 +270,15 @@ impl Client<'_> {
                         && months_later(from_day_number(s.goals), 6)
                             .is_ok_and(|limit| d <= crate::span::day_number(limit))
                 });
+                // The earliest unused approval that fits covers this admission.
+                let fits = |&(_, seg): &(i32, Sym)| seg == NONE || seg == rec.e;
+                let approved = match self.approvals.iter().position(fits) {
+                    Some(i) => {
+                        self.approvals.remove(i);
+                        true
+                    }
+                    None => false,
+                };
                 self.stays.push(Stay {
                     admitted: d,
                     discharged: NEVER,
@@ -272,6 +291,8 @@ impl Client<'_> {
                     bridges_from: (self.bridges.len() - self.bridges_base) as u32,
                     bridges_len: 0,
                     readmission,
+                    segment: rec.e,
+                    approved,
                 });
                 self.admissions.push(slot);
                 self.open = Some(self.stays.len() - 1);
@@ -310,6 +331,7 @@ impl Client<'_> {
                     self.bridges[b].1 = d;
                 }
             }
+            Kind::Approval => self.approvals.push((d, rec.b)),
             _ => {}
         }
     }

@@ -161,6 +161,7 @@ pub fn generate(config: &SynthConfig) -> Vec<Event> {
                     region: region.clone(),
                     provider: Some(config.provider.clone()),
                     reason: Some(REASONS[rng.below(3) as usize].to_owned()),
+                    segment: None,
                 },
             );
             if rng.chance(60 + region_index as u64 * 25) {

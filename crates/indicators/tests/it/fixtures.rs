@@ -25,6 +25,7 @@ pub(crate) fn adm(id: &str, date: &str, client: &str, region: &str) -> Event {
             region: region.into(),
             provider: None,
             reason: None,
+            segment: None,
         },
     )
 }

@@ -580,6 +580,7 @@ fn monthly_breakdowns() {
                 region: "r".into(),
                 provider: None,
                 reason: Some(reason.into()),
+                segment: None,
             },
         )
     };
@@ -695,4 +696,73 @@ fn indicator_table_of_the_fixture_stream() {
     let table = view.table(&inds, &[year(2019), year(2020)], d("2020-12-31"));
     insta::assert_json_snapshot!("table_small", table);
     insta::assert_json_snapshot!("accounting_small", view.accounting());
+}
+
+#[test]
+fn approvals_cover_the_next_admission_in_their_segment() {
+    let admit = |id: &str, date: &str, client: &str, segment: &str| {
+        ev(
+            id,
+            date,
+            EventBody::Admission {
+                client: client.into(),
+                region: "r".into(),
+                provider: None,
+                reason: None,
+                segment: Some(segment.into()),
+            },
+        )
+    };
+    let approve = |id: &str, date: &str, client: &str, segment: Option<&str>| {
+        ev(
+            id,
+            date,
+            EventBody::Approval {
+                client: client.into(),
+                segment: segment.map(Into::into),
+            },
+        )
+    };
+    let events = vec![
+        // Approved the day before: covered.
+        approve("p1", "2022-01-09", "a", Some("V")),
+        admit("a1", "2022-01-10", "a", "V"),
+        // Approved on the day itself: covered (approvals come first on a day).
+        admit("a2", "2022-01-10", "b", "V"),
+        approve("p2", "2022-01-10", "b", None),
+        // Approved only afterwards: not covered.
+        admit("a3", "2022-02-01", "c", "V"),
+        approve("p3", "2022-02-02", "c", Some("V")),
+        // An approval for another segment does not cover it.
+        approve("p4", "2022-02-01", "d", Some("C")),
+        admit("a4", "2022-02-05", "d", "V"),
+        // One approval covers one admission: the readmission needs its own.
+        approve("p5", "2022-03-01", "e", Some("V")),
+        admit("a5", "2022-03-02", "e", "V"),
+        dis("d5", "2022-03-10", "e"),
+        admit("a6", "2022-04-01", "e", "V"),
+        // Segment B needs no approval and is left out by the filter below.
+        admit("a7", "2022-04-01", "f", "B"),
+    ];
+    let def: indicators::custom::CustomIndicator = serde_json::from_str(
+        r#"{ "over": "stays", "date": "admission", "filter": { "kind": "segment", "is": ["V"] },
+             "measure": { "kind": "share", "of": { "kind": "approved", "is": true } } }"#,
+    )
+    .expect("valid");
+    def.validate().expect("valid");
+    let ind = Indicator::Custom {
+        key: "approved_v_starts".into(),
+        definition: def,
+    };
+    // Covered: a1, a2, a5. Not: a3, a4, a6.
+    assert_eq!(value(&events, ind, 2022, None, "2022-12-31"), share(3, 6));
+    // Approvals are client events that never need an open stay: nothing is rejected.
+    let mut e = engine(&events);
+    assert_eq!(e.view().accounting().rejected, 0);
+    // They round-trip through JSON with their segment.
+    let line = events[0].to_json();
+    assert_eq!(
+        line,
+        r#"{"id":"p1","kind":"approval","date":"2022-01-09","client":"a","segment":"V"}"#
+    );
 }
