@@ -6,8 +6,9 @@
 //! ```
 //!
 //! Without paths it assesses the bundled Jeugdzorgplus contract on the bundled sample
-//! stream. The as-of date defaults to 2020-12-31, the end of the contract's initial term
-//! (the library never reads the clock; pass `--as-of` for another date).
+//! stream. The as-of date defaults to the last day of the contract's current term
+//! (2020-12-31 for the bundled contract); the library never reads the clock, so pass
+//! `--as-of` for another date.
 
 #![allow(clippy::print_stdout)]
 
@@ -28,7 +29,7 @@ fn fail(msg: &str) -> ExitCode {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut paths = Vec::new();
-    let mut as_of = NaiveDate::from_ymd_opt(2020, 12, 31).unwrap_or_default();
+    let mut as_of: Option<NaiveDate> = None;
     let mut json = false;
     let mut lang = Lang::En;
     let mut options = ParseOptions::default();
@@ -38,7 +39,7 @@ fn main() -> ExitCode {
         match (args[i].as_str(), value) {
             ("--as-of", Some(v)) => match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
                 Ok(d) => {
-                    as_of = d;
+                    as_of = Some(d);
                     i += 1;
                 }
                 Err(_) => return fail(&format!("--as-of needs a date YYYY-MM-DD, not {v:?}")),
@@ -102,6 +103,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let as_of = as_of.unwrap_or_else(|| contract.term().last_day());
     let mut engine = Engine::new();
     engine.push_jsonl(&events, options);
     let report = match assess::assess(&contract, &engine.view(), as_of) {

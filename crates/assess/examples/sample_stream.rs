@@ -1,10 +1,25 @@
-//! Writes the bundled sample stream (`assess::bundled::jeugdzorgplus_sample_events`) as
-//! JSON Lines to standard output; `data/jeugdzorgplus_sample.jsonl` is its output.
+//! Writes a bundled sample stream as JSON Lines to standard output; the files under
+//! `data/` are its output.
+//!
+//! ```text
+//! cargo run -p assess --example sample_stream -- [jeugdzorgplus_nhn|rijnmond|haaglanden|zaanstreek_waterland|noordoost_brabant]
+//! ```
 
 #![allow(clippy::print_stdout)]
 
-fn main() {
-    for e in assess::bundled::jeugdzorgplus_sample_events() {
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let name = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "jeugdzorgplus_nhn".to_owned());
+    let Some(sample) = assess::bundled::ALL.iter().find(|s| s.name == name) else {
+        let names: Vec<&str> = assess::bundled::ALL.iter().map(|s| s.name).collect();
+        eprintln!("unknown stream {name:?}; one of: {}", names.join(", "));
+        return ExitCode::from(2);
+    };
+    for e in (sample.events)() {
         println!("{}", e.to_json());
     }
+    ExitCode::SUCCESS
 }

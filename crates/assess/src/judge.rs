@@ -739,6 +739,19 @@ impl Ctx<'_, '_> {
                 (_, Status::InsufficientData) => {
                     format!("{head}: {}", missing_text(j.missing.as_ref(), lang))
                 }
+                (Some(d), Status::Met) if j.due == Some(d) => {
+                    if en {
+                        format!(
+                            "{head}: delivered on {}, the last day in time; {status}.",
+                            fmt_date(d, lang)
+                        )
+                    } else {
+                        format!(
+                            "{head}: opgeleverd op {}, de laatste dag op tijd; {status}.",
+                            fmt_date(d, lang)
+                        )
+                    }
+                }
                 (Some(d), Status::Met) => {
                     let early = (j.due.unwrap_or(d) - d).num_days();
                     if en {

@@ -43,6 +43,7 @@ mod error;
 mod judge;
 pub mod markdown;
 mod report;
+mod samples;
 mod text;
 
 use std::collections::{BTreeMap, HashMap};
@@ -61,58 +62,9 @@ pub use report::{
 };
 pub use text::Lang;
 
-/// Sample data that goes with the bundled contracts.
+/// Sample event streams that go with the bundled contracts of `targets::bundled`.
 pub mod bundled {
-    use chrono::NaiveDate;
-    use indicators::synth::{SynthConfig, generate};
-    use indicators::{Event, EventBody};
-
-    /// A generated event stream for the Jeugdzorgplus contract (regions `kop`, `wf`, `nk`,
-    /// 2015 to 2020), with its tariffs and deliveries. Sample data, not real figures. It
-    /// is exactly [`jeugdzorgplus_sample_events`] written as JSON Lines.
-    pub const JEUGDZORGPLUS_SAMPLE: &str = include_str!("../data/jeugdzorgplus_sample.jsonl");
-
-    /// The events of [`JEUGDZORGPLUS_SAMPLE`]: 700 generated clients with dirty data
-    /// (duplicates, retractions, a conflict, events that must be rejected), and the
-    /// deliveries the contract asks for, some in time and some late.
-    pub fn jeugdzorgplus_sample_events() -> Vec<Event> {
-        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap_or_default();
-        let mut events = generate(&SynthConfig {
-            seed: 2018,
-            clients: 700,
-            from: d(2015, 1, 1),
-            until: d(2021, 1, 1),
-            dirty: true,
-            ..SynthConfig::default()
-        });
-        let deliveries = [
-            ("cost_price_analysis", None, d(2019, 6, 20)),
-            ("inflow_outflow_profiles", None, d(2019, 7, 3)),
-            ("regional_driver_appointed", Some("kop"), d(2018, 8, 15)),
-            ("regional_driver_appointed", Some("wf"), d(2018, 9, 10)),
-            ("regional_driver_appointed", Some("nk"), d(2018, 8, 30)),
-            ("regional_action_plan", Some("kop"), d(2019, 2, 20)),
-            ("regional_action_plan", Some("wf"), d(2019, 2, 28)),
-            ("regional_action_plan", Some("nk"), d(2019, 3, 15)),
-        ];
-        for (i, (name, region, date)) in deliveries.into_iter().enumerate() {
-            let provider = if region.is_some() {
-                "municipalities"
-            } else {
-                "jzp"
-            };
-            events.push(Event {
-                id: format!("deliverable-{}", i + 1),
-                date,
-                body: EventBody::Deliverable {
-                    provider: provider.to_owned(),
-                    name: name.to_owned(),
-                    region: region.map(str::to_owned),
-                },
-            });
-        }
-        events
-    }
+    pub use crate::samples::*;
 }
 
 /// Long-form guides, compiled here so that their examples run as tests.

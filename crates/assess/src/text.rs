@@ -184,12 +184,20 @@ pub(crate) fn indicator_name(ind: &IndicatorRef, lang: Lang) -> String {
                 Lang::Nl => format!("Oplevering {}", deliverable.replace('_', " ")),
             };
         }
-        IndicatorRef::Measured { metric, .. } => return metric.replace('_', " "),
-        IndicatorRef::Custom { indicator, .. } => return indicator.replace('_', " "),
+        IndicatorRef::Measured { metric, .. } => return capitalised(&metric.replace('_', " ")),
+        IndicatorRef::Custom { indicator, .. } => return capitalised(&indicator.replace('_', " ")),
     };
     match lang {
         Lang::En => en.to_owned(),
         Lang::Nl => nl.to_owned(),
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }
 

@@ -16,16 +16,23 @@ fn report() -> assess::Report {
 }
 
 #[test]
-fn the_sample_stream_is_reproducible() {
-    let mut text = String::new();
-    for e in assess::bundled::jeugdzorgplus_sample_events() {
-        text.push_str(&e.to_json());
-        text.push('\n');
+fn every_sample_stream_is_reproducible() {
+    for assess::bundled::Sample {
+        name,
+        jsonl: text,
+        events,
+    } in assess::bundled::ALL
+    {
+        let mut written = String::new();
+        for e in events() {
+            written.push_str(&e.to_json());
+            written.push('\n');
+        }
+        assert!(
+            written == text,
+            "{name}: run `cargo run -p assess --example sample_stream -- {name} > crates/assess/data/<file>.jsonl`"
+        );
     }
-    assert!(
-        text == assess::bundled::JEUGDZORGPLUS_SAMPLE,
-        "run `cargo run -p assess --example sample_stream > crates/assess/data/jeugdzorgplus_sample.jsonl`"
-    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Integration tests of `assess`, through the public API only.
 
 mod bundled;
+mod contracts;
 mod fixtures;
 mod laws;
 mod verdicts;

@@ -104,3 +104,17 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn every_bundled_contract_loads_and_round_trips() {
+    for (name, text) in targets::bundled::ALL {
+        let c = Contract::from_json(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(Contract::from_json(&c.to_json()).as_ref(), Ok(&c), "{name}");
+        let v: Value = serde_json::from_str(&c.to_json()).expect("json");
+        assert_eq!(
+            v,
+            serde_json::from_str::<Value>(text).expect("json"),
+            "{name}: writing changes nothing"
+        );
+    }
+}

@@ -1,0 +1,191 @@
+//! The five source contracts, each assessed end to end on its sample stream, as of the
+//! last day of its term.
+
+use assess::{Lang, Report, Status};
+use indicators::{Engine, ParseOptions};
+use targets::{Contract, Severity, lint};
+
+fn contract(name: &str) -> Contract {
+    let (_, text) = targets::bundled::ALL
+        .iter()
+        .find(|(n, _)| *n == name)
+        .expect("bundled");
+    Contract::from_json(text).expect("valid")
+}
+
+fn report(name: &str) -> Report {
+    let c = contract(name);
+    let sample = assess::bundled::ALL
+        .iter()
+        .find(|s| s.name == name)
+        .expect("bundled");
+    let mut e = Engine::new();
+    e.push_jsonl(sample.jsonl.as_bytes(), ParseOptions::default());
+    assess::assess(&c, &e.view(), c.term().last_day()).expect("assessable")
+}
+
+/// `(result, dimension, period or due, status)` of every verdict.
+fn rows(r: &Report) -> Vec<String> {
+    r.verdicts
+        .iter()
+        .map(|v| {
+            let when = v.period.as_ref().map_or_else(
+                || {
+                    v.required
+                        .as_ref()
+                        .and_then(|q| q.due)
+                        .map(|d| d.to_string())
+                        .unwrap_or_default()
+                },
+                |p| p.label.clone(),
+            );
+            format!("{} {} {}: {}", v.result, v.dimension, when, v.status)
+        })
+        .collect()
+}
+
+#[test]
+fn each_contract_lints_to_the_findings_its_document_causes() {
+    let findings = |name| -> Vec<(String, Severity)> {
+        lint::lint(&contract(name))
+            .into_iter()
+            .map(|f| (f.code, f.severity))
+            .collect()
+    };
+    assert_eq!(findings("rijnmond"), []);
+    assert_eq!(findings("haaglanden"), []);
+    assert_eq!(findings("zaanstreek_waterland"), []);
+    // Change plans are due before the multi-year contract starts.
+    assert_eq!(
+        findings("noordoost_brabant"),
+        [("date_outside_term".to_owned(), Severity::Warning)]
+    );
+}
+
+#[test]
+fn rijnmond() {
+    let r = report("rijnmond");
+    let got = rows(&r);
+    for expected in [
+        "short-term-residential overall 2025: met",
+        "foster-and-family-homes overall 2025: not met",
+        "ambulatory-per-bed overall 2024: not met",
+        "waiting-time overall 2023: not met",
+        "waiting-time overall 2024: met",
+        "spending-within-budget overall 2015: not met",
+        "spending-within-budget overall 2019: not met",
+    ] {
+        assert!(
+            got.iter().any(|g| g == expected),
+            "missing {expected:?} in {got:#?}"
+        );
+    }
+    // 800 × 1.30 = 1040 foster and family-home youths needed; 1010 is 30 short.
+    let foster = r
+        .verdicts
+        .iter()
+        .find(|v| v.result == "foster-and-family-homes")
+        .expect("present");
+    assert_eq!(
+        foster.margin.as_ref().map(|m| m.absolute.display.as_str()),
+        Some("-30")
+    );
+    insta::assert_snapshot!("report_rijnmond_en", assess::markdown::render(&r, Lang::En));
+    insta::assert_json_snapshot!("report_rijnmond_json", r);
+}
+
+#[test]
+fn haaglanden() {
+    let r = report("haaglanden");
+    let got = rows(&r);
+    assert_eq!(
+        got.iter()
+            .filter(|g| g.ends_with(": not met"))
+            .collect::<Vec<_>>(),
+        ["documents-ready overall 2018-08-31: not met"]
+    );
+    assert!(got.contains(&"product-count overall 2019: met".to_owned()));
+    insta::assert_snapshot!(
+        "report_haaglanden_en",
+        assess::markdown::render(&r, Lang::En)
+    );
+    insta::assert_json_snapshot!("report_haaglanden_json", r);
+}
+
+#[test]
+fn zaanstreek_waterland() {
+    let r = report("zaanstreek_waterland");
+    let starts: Vec<String> = rows(&r)
+        .into_iter()
+        .filter(|g| g.starts_with("approved-starts"))
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            "approved-starts overall 2022: met",
+            "approved-starts overall 2023: not met",
+            "approved-starts overall 2024: met"
+        ]
+    );
+    // 27 of the 30 starts in segment V in 2023 had an approval.
+    let y2023 = r
+        .verdicts
+        .iter()
+        .find(|v| {
+            v.result == "approved-starts" && v.period.as_ref().is_some_and(|p| p.label == "2023")
+        })
+        .expect("present");
+    assert_eq!(
+        y2023.basis.measured_value,
+        Some(indicators::Value::Share {
+            numerator: 27,
+            denominator: 30
+        })
+    );
+    insta::assert_snapshot!(
+        "report_zaanstreek_waterland_en",
+        assess::markdown::render(&r, Lang::En)
+    );
+    insta::assert_json_snapshot!("report_zaanstreek_waterland_json", r);
+}
+
+#[test]
+fn noordoost_brabant() {
+    let r = report("noordoost_brabant");
+    let plans: Vec<String> = rows(&r)
+        .into_iter()
+        .filter(|g| g.starts_with("change-plan "))
+        .collect();
+    assert_eq!(
+        plans,
+        [
+            "change-plan p-a 2016-12-31: met",
+            // Contract value 200,000.00 is not above 200,000.
+            "change-plan p-b 2016-12-31: not applicable",
+            // Delivered on 5 January 2017.
+            "change-plan p-c 2016-12-31: not met",
+            "change-plan p-d 2016-12-31: not applicable",
+            // Delivered on the last day in time.
+            "change-plan p-e 2016-12-31: met",
+        ]
+    );
+    // 86 of the 104 offered contracts were signed by 15 December 2016: 8600/104 % = 1075/13 % = 82.69 %.
+    let signed = r
+        .verdicts
+        .iter()
+        .find(|v| v.result == "signed-by-15-december")
+        .expect("present");
+    assert_eq!(signed.status, Status::Met);
+    assert_eq!(
+        signed
+            .measured
+            .as_ref()
+            .map(|n| (n.numerator, n.denominator)),
+        Some((1075.into(), 13.into()))
+    );
+    insta::assert_snapshot!(
+        "report_noordoost_brabant_en",
+        assess::markdown::render(&r, Lang::En)
+    );
+    insta::assert_json_snapshot!("report_noordoost_brabant_json", r);
+}
