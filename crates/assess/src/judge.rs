@@ -402,39 +402,22 @@ impl Ctx<'_, '_> {
                 if let (Some(st), Some(last)) =
                     (stated_total.as_ref().filter(|s| s.binding), periods.last())
                 {
-                    let mut j = Judged::new(Check::StatedTotal, Some(*last));
-                    j.convention = Some(Convention::Additive);
-                    j.step_unit = Some((step_unit, unit.is_none()));
-                    j.steps = vec![st.value.into_inner().normalize().to_string()];
-                    let measured = self.value(&ind, *last, region);
-                    j.basis.measured_value = Some(measured.clone());
-                    j.measured = to_ratio(&measured, rate);
-                    self.apply_baseline(&mut j, &base);
-                    let op = if *direction == Direction::Decrease {
-                        BoundOp::AtMost
-                    } else {
-                        BoundOp::AtLeast
+                    let subject = Subject {
+                        ind: &ind,
+                        region,
+                        rate,
+                        monotone: monotone(&t.indicator, self.customs),
                     };
-                    if let Some(b) = j.baseline {
-                        match required_level(
-                            b,
-                            *direction,
-                            Convention::Additive,
-                            step_unit,
-                            &[st.value],
-                            None,
-                        ) {
-                            Ok(req) => j.required = Some((op, req)),
-                            Err(e) => j.missing = Some(Missing::Arithmetic(e.to_string())),
-                        }
-                    }
-                    if j.missing.is_none() && j.measured.is_none() {
-                        j.missing = Some(missing_of(&measured));
-                    }
-                    self.decide(
-                        &mut j,
-                        monotone(&t.indicator, self.customs) && op == BoundOp::AtMost,
+                    let mut j = self.against_baseline(
+                        Check::StatedTotal,
+                        *last,
+                        &subject,
+                        &base,
+                        *direction,
+                        *unit,
+                        st.value,
                     );
+                    j.convention = Some(Convention::Additive);
                     judged.push(j);
                 }
             }
@@ -446,45 +429,26 @@ impl Ctx<'_, '_> {
                 ..
             } => {
                 let base = self.baseline(baseline, &ind, rate, dim, region);
-                let step_unit = unit.unwrap_or(StepUnit::Relative);
+                let subject = Subject {
+                    ind: &ind,
+                    region,
+                    rate,
+                    monotone: monotone(&t.indicator, self.customs),
+                };
                 for item in schedule {
                     let ScheduleItem::Milestone { period, index } = item else {
                         continue;
                     };
-                    let point = &points[*index];
-                    let mut j = Judged::new(Check::Milestone { index: index + 1 }, Some(*period));
-                    j.step_unit = Some((step_unit, unit.is_none()));
-                    j.steps = vec![point.change.into_inner().normalize().to_string()];
-                    let measured = self.value(&ind, *period, region);
-                    j.basis.measured_value = Some(measured.clone());
-                    j.measured = to_ratio(&measured, rate);
-                    self.apply_baseline(&mut j, &base);
-                    let op = if *direction == Direction::Decrease {
-                        BoundOp::AtMost
-                    } else {
-                        BoundOp::AtLeast
-                    };
-                    if let Some(b) = j.baseline {
-                        match required_level(
-                            b,
-                            *direction,
-                            Convention::Additive,
-                            step_unit,
-                            &[point.change],
-                            None,
-                        ) {
-                            Ok(req) => j.required = Some((op, req)),
-                            Err(e) => j.missing = Some(Missing::Arithmetic(e.to_string())),
-                        }
-                    }
-                    if j.missing.is_none() && j.measured.is_none() {
-                        j.missing = Some(missing_of(&measured));
-                    }
-                    self.decide(
-                        &mut j,
-                        monotone(&t.indicator, self.customs) && op == BoundOp::AtMost,
-                    );
-                    judged.push(j);
+                    let check = Check::Milestone { index: index + 1 };
+                    judged.push(self.against_baseline(
+                        check,
+                        *period,
+                        &subject,
+                        &base,
+                        *direction,
+                        *unit,
+                        points[*index].change,
+                    ));
                 }
             }
             Rule::Deadline { on_or_before, .. } => {
@@ -528,6 +492,53 @@ impl Ctx<'_, '_> {
             }
             out.push(self.verdict(goal, scope, t, dim, j));
         }
+    }
+
+    /// A change of `change` against the baseline over one period: a milestone point or a
+    /// binding stated total. Required: `baseline × (1 ∓ change)`, or `baseline ∓ change`
+    /// in percentage points.
+    #[allow(clippy::too_many_arguments)]
+    fn against_baseline(
+        &self,
+        check: Check,
+        period: Period,
+        subject: &Subject<'_>,
+        base: &BaselineOf,
+        direction: Direction,
+        unit: Option<StepUnit>,
+        change: targets::num::Percent,
+    ) -> Judged {
+        let step_unit = unit.unwrap_or(StepUnit::Relative);
+        let mut j = Judged::new(check, Some(period));
+        j.step_unit = Some((step_unit, unit.is_none()));
+        j.steps = vec![change.into_inner().normalize().to_string()];
+        let measured = self.value(subject.ind, period, subject.region);
+        j.basis.measured_value = Some(measured.clone());
+        j.measured = to_ratio(&measured, subject.rate);
+        self.apply_baseline(&mut j, base);
+        let op = if direction == Direction::Decrease {
+            BoundOp::AtMost
+        } else {
+            BoundOp::AtLeast
+        };
+        if let Some(b) = j.baseline {
+            match required_level(
+                b,
+                direction,
+                Convention::Additive,
+                step_unit,
+                &[change],
+                None,
+            ) {
+                Ok(req) => j.required = Some((op, req)),
+                Err(e) => j.missing = Some(Missing::Arithmetic(e.to_string())),
+            }
+        }
+        if j.missing.is_none() && j.measured.is_none() {
+            j.missing = Some(missing_of(&measured));
+        }
+        self.decide(&mut j, subject.monotone && op == BoundOp::AtMost);
+        j
     }
 
     /// The baseline of a dimension value: declared, or computed over the baseline period.
@@ -960,6 +971,15 @@ impl Ctx<'_, '_> {
             _ => format!(" ({steps} {against})"),
         }
     }
+}
+
+/// What a result measures, for one dimension value.
+struct Subject<'x> {
+    ind: &'x Indicator,
+    region: Option<&'x str>,
+    rate: bool,
+    /// Whether the indicator only grows within a period (see [`monotone`]).
+    monotone: bool,
 }
 
 struct BaselineOf {

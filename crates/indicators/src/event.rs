@@ -277,12 +277,18 @@ impl<S: AsRef<str>> Event<S> {
 
     /// A borrowed view of the event.
     pub fn as_borrowed(&self) -> Event<&str> {
-        fn s<S: AsRef<str>>(x: &S) -> &str {
-            x.as_ref()
-        }
-        fn o<S: AsRef<str>>(x: &Option<S>) -> Option<&str> {
-            x.as_ref().map(AsRef::as_ref)
-        }
+        self.map(|s| s)
+    }
+
+    /// An owned copy of the event.
+    pub fn to_owned_event(&self) -> Event {
+        self.map(str::to_owned)
+    }
+
+    /// The event with every string field passed through `f`.
+    pub fn map<'s, T>(&'s self, f: impl Fn(&'s str) -> T) -> Event<T> {
+        let s = |x: &'s S| f(x.as_ref());
+        let o = |x: &'s Option<S>| x.as_ref().map(|x| f(x.as_ref()));
         let body = match &self.body {
             EventBody::Admission {
                 client,
@@ -349,85 +355,8 @@ impl<S: AsRef<str>> Event<S> {
             },
         };
         Event {
-            id: self.id.as_ref(),
+            id: f(self.id.as_ref()),
             date: self.date,
-            body,
-        }
-    }
-
-    /// An owned copy of the event.
-    pub fn to_owned_event(&self) -> Event {
-        let b = self.as_borrowed();
-        let s = |x: &str| x.to_owned();
-        let o = |x: Option<&str>| x.map(str::to_owned);
-        let body = match b.body {
-            EventBody::Admission {
-                client,
-                region,
-                provider,
-                reason,
-                segment,
-            } => EventBody::Admission {
-                client: s(client),
-                region: s(region),
-                provider: o(provider),
-                reason: o(reason),
-                segment: o(segment),
-            },
-            EventBody::Discharge {
-                client,
-                destination,
-            } => EventBody::Discharge {
-                client: s(client),
-                destination: o(destination),
-            },
-            EventBody::GoalsAchieved { client } => EventBody::GoalsAchieved { client: s(client) },
-            EventBody::AuthorizationExtension { client, reason } => {
-                EventBody::AuthorizationExtension {
-                    client: s(client),
-                    reason,
-                }
-            }
-            EventBody::BridgingStart { client } => EventBody::BridgingStart { client: s(client) },
-            EventBody::BridgingEnd { client } => EventBody::BridgingEnd { client: s(client) },
-            EventBody::Tariff {
-                provider,
-                amount,
-                unit,
-            } => EventBody::Tariff {
-                provider: s(provider),
-                amount,
-                unit: s(unit),
-            },
-            EventBody::Deliverable {
-                provider,
-                name,
-                region,
-            } => EventBody::Deliverable {
-                provider: s(provider),
-                name: s(name),
-                region: o(region),
-            },
-            EventBody::Measurement {
-                metric,
-                value,
-                region,
-                provider,
-            } => EventBody::Measurement {
-                metric: s(metric),
-                value,
-                region: o(region),
-                provider: o(provider),
-            },
-            EventBody::Retraction { target } => EventBody::Retraction { target: s(target) },
-            EventBody::Approval { client, segment } => EventBody::Approval {
-                client: s(client),
-                segment: o(segment),
-            },
-        };
-        Event {
-            id: b.id.to_owned(),
-            date: b.date,
             body,
         }
     }

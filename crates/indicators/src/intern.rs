@@ -67,21 +67,7 @@ impl StrTable {
         if self.buckets.is_empty() {
             return None;
         }
-        let hash = self.hash(s);
-        let tag = hash >> 32;
-        let mask = self.buckets.len() - 1;
-        let mut i = (tag as usize) & mask;
-        loop {
-            let b = self.buckets[i];
-            if b == 0 {
-                return None;
-            }
-            let sym = (b as u32).wrapping_sub(1);
-            if b >> 32 == tag && get(&self.buf, &self.ends, sym) == s {
-                return Some(sym);
-            }
-            i = (i + 1) & mask;
-        }
+        self.probe(s, self.hash(s)).ok()
     }
 
     /// The symbol of `s`, adding it when new; `(sym, was_new)`.
@@ -95,20 +81,10 @@ impl StrTable {
         if (self.ends.len() + 1) * 10 > self.buckets.len() * 7 {
             self.grow_for(self.ends.len() + 1);
         }
-        let tag = hash >> 32;
-        let mask = self.buckets.len() - 1;
-        let mut i = (tag as usize) & mask;
-        loop {
-            let b = self.buckets[i];
-            if b == 0 {
-                break;
-            }
-            let sym = (b as u32).wrapping_sub(1);
-            if b >> 32 == tag && get(&self.buf, &self.ends, sym) == s {
-                return Ok((sym, false));
-            }
-            i = (i + 1) & mask;
-        }
+        let vacant = match self.probe(s, hash) {
+            Ok(sym) => return Ok((sym, false)),
+            Err(i) => i,
+        };
         let end = self
             .buf
             .len()
@@ -121,8 +97,27 @@ impl StrTable {
             .ok_or(Full)?;
         self.buf.push_str(s);
         self.ends.push(end as u32);
-        self.buckets[i] = (tag << 32) | u64::from(sym + 1);
+        self.buckets[vacant] = ((hash >> 32) << 32) | u64::from(sym + 1);
         Ok((sym, true))
+    }
+
+    /// Looks `s` up: `Ok(sym)` when present, `Err(bucket)` with the empty bucket where it
+    /// would go. The index must not be empty.
+    fn probe(&self, s: &str, hash: u64) -> Result<Sym, usize> {
+        let tag = hash >> 32;
+        let mask = self.buckets.len() - 1;
+        let mut i = (tag as usize) & mask;
+        loop {
+            let b = self.buckets[i];
+            if b == 0 {
+                return Err(i);
+            }
+            let sym = (b as u32).wrapping_sub(1);
+            if b >> 32 == tag && get(&self.buf, &self.ends, sym) == s {
+                return Ok(sym);
+            }
+            i = (i + 1) & mask;
+        }
     }
 
     /// Grows the index to hold `strings` at a load of at most 70 %.
