@@ -251,7 +251,19 @@ pub struct StepTotals {
 }
 
 impl StepTotals {
-    /// The totals of `steps`.
+        /// The totals of `steps`.
+    ///
+    /// # Example: the long-stay steps of the Jeugdzorgplus contract
+    ///
+    /// ```
+    /// use targets::change::{Convention, Direction, StepTotals, StepUnit};
+    /// use targets::num::Percent;
+    ///
+    /// let t = StepTotals::of(Direction::Decrease, StepUnit::Relative, &[Percent::from_int(5), Percent::from_int(10)])?;
+    /// assert_eq!(t.under(Convention::Compound).map(|p| p.to_string()), Some("14.5 %".to_owned()));
+    /// assert_eq!(t.under(Convention::Additive).map(|p| p.to_string()), Some("15 %".to_owned()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     ///

@@ -149,7 +149,23 @@ impl Contract {
         &self.doc
     }
 
-    /// The current term: the initial term plus the extensions exercised.
+        /// The current term: the initial term plus the extensions exercised.
+    ///
+    /// # Example: term, longest term, dimension values and facts
+    ///
+    /// ```
+    /// use targets::model::Dimension;
+    /// use targets::Contract;
+    ///
+    /// let c = Contract::from_json(targets::bundled::NOORDOOST_BRABANT)?;
+    /// assert_eq!(c.term().to_string(), "2017-01-01 to 2020-12-31");
+    /// assert_eq!(c.max_term(), c.term()); // no extension options
+    /// assert_eq!(c.dimension_values(Dimension::PerRegion), ["noordoost-brabant"]);
+    /// assert_eq!(c.dimension_values(Dimension::Overall), ["overall"]);
+    /// assert_eq!(c.provider_facts("p-b")["contract_value"].to_string(), "200000.00");
+    /// assert!(c.provider_facts("nobody").is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn term(&self) -> Period {
         self.term
     }
@@ -159,7 +175,20 @@ impl Contract {
         self.max_term
     }
 
-    /// Every result with its goal, in document order.
+        /// Every result with its goal, in document order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use targets::model::Scope;
+    /// use targets::Contract;
+    ///
+    /// let c = Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN)?;
+    /// let out_of_scope: Vec<&str> =
+    ///     c.targets().filter(|(g, _)| g.scope == Scope::OutOfScope).map(|(_, t)| t.id.as_str()).collect();
+    /// assert_eq!(out_of_scope, ["oos-driver", "oos-action-plan", "oos-inflow", "oos-bridging"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn targets(&self) -> impl Iterator<Item = (&Goal, &Target)> {
         self.doc
             .goals
@@ -210,7 +239,20 @@ impl Contract {
         spec.map(|s| s.resolve(self.doc.start)).transpose()
     }
 
-    /// The ids selected by a result selection, in document order.
+        /// The ids selected by a result selection, in document order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use targets::model::ResultSelection;
+    /// use targets::Contract;
+    ///
+    /// let c = Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN)?;
+    /// let in_scope = c.select(&ResultSelection::AllInScope);
+    /// assert_eq!(in_scope.len(), 7); // the out-of-scope goal's four results are left out
+    /// assert_eq!(in_scope[0], "1-extensions");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn select(&self, selection: &ResultSelection) -> Vec<String> {
         match selection {
             ResultSelection::Ids(ids) => ids.clone(),

@@ -98,6 +98,18 @@ pub fn lint(contract: &Contract) -> Vec<Finding> {
 }
 
 /// Renders findings as text, one per line, with a closing count.
+///
+/// # Example
+///
+/// ```
+/// use targets::{lint, Contract};
+///
+/// let c = Contract::from_json(targets::bundled::NOORDOOST_BRABANT)?;
+/// let text = lint::render_text(&lint::lint(&c));
+/// assert!(text.starts_with("warning [date_outside_term] $.goals[0].results[0].rule.on_or_before: deadline 2016-12-31"));
+/// assert!(text.ends_with("0 error(s), 1 warning(s)\n"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn render_text(findings: &[Finding]) -> String {
     let mut s = String::new();
     for f in findings {

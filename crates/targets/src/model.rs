@@ -216,7 +216,19 @@ pub enum IndicatorRef {
 }
 
 impl IndicatorRef {
-    /// Whether the indicator is a rate, so that a step on it needs an explicit unit.
+        /// Whether the indicator is a rate, so that a step on it needs an explicit unit.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use targets::model::IndicatorRef;
+    ///
+    /// assert!(IndicatorRef::RecidivismRate.is_rate());
+    /// assert!(!IndicatorRef::MeanStayDays.is_rate());
+    /// let custom = IndicatorRef::Custom { indicator: "drop_out".into(), rate: true };
+    /// assert!(custom.is_rate());
+    /// assert_eq!(custom.key(), "custom(drop_out)");
+    /// ```
     pub fn is_rate(&self) -> bool {
         match self {
             IndicatorRef::ShareStaysOver30Weeks
@@ -280,7 +292,19 @@ pub enum BoundOp {
 }
 
 impl BoundOp {
-    /// Whether `ord` (value compared with bound) satisfies the comparison.
+        /// Whether `ord` (value compared with bound) satisfies the comparison.
+    ///
+    /// # Example: exactly at the bound
+    ///
+    /// ```
+    /// use std::cmp::Ordering;
+    /// use targets::model::BoundOp;
+    ///
+    /// assert!(BoundOp::AtMost.holds(Ordering::Equal));
+    /// assert!(BoundOp::AtLeast.holds(Ordering::Equal));
+    /// assert!(!BoundOp::Below.holds(Ordering::Equal));
+    /// assert!(!BoundOp::AtMost.holds(Ordering::Greater));
+    /// ```
     pub fn holds(self, ord: std::cmp::Ordering) -> bool {
         use std::cmp::Ordering::*;
         match self {
