@@ -44,6 +44,9 @@ pub struct SynthConfig {
     pub dirty: bool,
     /// Prefix of event ids (so that streams from several generators do not collide).
     pub id_prefix: String,
+    /// Give admissions a segment (B, C or V) and have most starts in V approved by the
+    /// contract manager beforehand (some on the day itself, some not at all).
+    pub approvals: bool,
 }
 
 impl Default for SynthConfig {
@@ -57,6 +60,7 @@ impl Default for SynthConfig {
             until: NaiveDate::from_ymd_opt(2021, 1, 1).unwrap_or_default(),
             dirty: false,
             id_prefix: "e".to_owned(),
+            approvals: false,
         }
     }
 }
@@ -154,6 +158,23 @@ pub fn generate(config: &SynthConfig) -> Vec<Event> {
             length = length * (100 - (years * 4).min(30) - region_index as u64 * 2) / 100;
             length = length.max(1);
             let discharge = plus(admit, length);
+            let segment = if config.approvals {
+                let seg = ["B", "C", "V"][rng.below(3) as usize];
+                if seg == "V" && rng.chance(900) {
+                    let before = rng.below(4);
+                    let at = admit.checked_sub_days(Days::new(before)).unwrap_or(admit);
+                    out.push(
+                        at,
+                        EventBody::Approval {
+                            client: client.clone(),
+                            segment: Some("V".to_owned()),
+                        },
+                    );
+                }
+                Some(seg.to_owned())
+            } else {
+                None
+            };
             out.push(
                 admit,
                 EventBody::Admission {
@@ -161,7 +182,7 @@ pub fn generate(config: &SynthConfig) -> Vec<Event> {
                     region: region.clone(),
                     provider: Some(config.provider.clone()),
                     reason: Some(REASONS[rng.below(3) as usize].to_owned()),
-                    segment: None,
+                    segment,
                 },
             );
             if rng.chance(60 + region_index as u64 * 25) {

@@ -251,7 +251,7 @@ pub struct StepTotals {
 }
 
 impl StepTotals {
-        /// The totals of `steps`.
+    /// The totals of `steps`.
     ///
     /// # Example: the long-stay steps of the Jeugdzorgplus contract
     ///

@@ -149,7 +149,7 @@ impl Contract {
         &self.doc
     }
 
-        /// The current term: the initial term plus the extensions exercised.
+    /// The current term: the initial term plus the extensions exercised.
     ///
     /// # Example: term, longest term, dimension values and facts
     ///
@@ -175,7 +175,7 @@ impl Contract {
         self.max_term
     }
 
-        /// Every result with its goal, in document order.
+    /// Every result with its goal, in document order.
     ///
     /// # Example
     ///
@@ -239,7 +239,7 @@ impl Contract {
         spec.map(|s| s.resolve(self.doc.start)).transpose()
     }
 
-        /// The ids selected by a result selection, in document order.
+    /// The ids selected by a result selection, in document order.
     ///
     /// # Example
     ///

@@ -216,7 +216,7 @@ pub enum IndicatorRef {
 }
 
 impl IndicatorRef {
-        /// Whether the indicator is a rate, so that a step on it needs an explicit unit.
+    /// Whether the indicator is a rate, so that a step on it needs an explicit unit.
     ///
     /// # Example
     ///
@@ -292,7 +292,7 @@ pub enum BoundOp {
 }
 
 impl BoundOp {
-        /// Whether `ord` (value compared with bound) satisfies the comparison.
+    /// Whether `ord` (value compared with bound) satisfies the comparison.
     ///
     /// # Example: exactly at the bound
     ///

@@ -14,6 +14,25 @@ fn outcome(e: &mut Engine) -> (Table, Table, Accounting) {
         unit: Some("day".into()),
         provider: None,
     });
+    // Approvals: the share of starts in segment V that an approval covered, and the count
+    // of approval events (which walks the client events in canonical order).
+    let approved: indicators::custom::CustomIndicator = serde_json::from_str(
+        r#"{ "over": "stays", "date": "admission", "filter": { "kind": "segment", "is": ["V"] },
+             "measure": { "kind": "share", "of": { "kind": "approved", "is": true } } }"#,
+    )
+    .expect("valid");
+    let approvals: indicators::custom::CustomIndicator = serde_json::from_str(
+        r#"{ "over": "events", "filter": { "kind": "event_kind", "is": ["approval"] }, "measure": { "kind": "count" } }"#,
+    )
+    .expect("valid");
+    inds.push(Indicator::Custom {
+        key: "approved_v".into(),
+        definition: approved,
+    });
+    inds.push(Indicator::Custom {
+        key: "approvals".into(),
+        definition: approvals,
+    });
     let years = [year(2017), year(2018), year(2019), year(2020)];
     (
         view.table(&inds, &years, d("2020-12-31")),
@@ -33,6 +52,7 @@ fn stream(seed: u64, clients: usize, dirty: bool) -> Vec<Event> {
         seed,
         clients,
         dirty,
+        approvals: true,
         ..SynthConfig::default()
     })
 }
@@ -152,4 +172,23 @@ proptest! {
         let acc = e.view().accounting();
         prop_assert_eq!(acc.read, acc.accepted + acc.duplicates + acc.rejected + acc.ignored);
     }
+}
+
+#[test]
+fn the_law_streams_exercise_approvals() {
+    let events = stream(7, 40, true);
+    let approvals = events.iter().filter(|e| e.kind() == Kind::Approval).count();
+    let (table, _, _) = batch(&events);
+    let covered: Vec<&indicators::Value> = table
+        .rows
+        .iter()
+        .filter(|r| r.indicator == "approved_v" && r.region.is_none())
+        .map(|r| &r.value)
+        .collect();
+    assert!(approvals > 5, "{approvals} approvals");
+    // Some years have V starts that no approval covered, so the law compares real shares.
+    assert!(
+        covered.iter().any(|v| matches!(v, indicators::Value::Share { numerator, denominator } if numerator < denominator)),
+        "{covered:?}"
+    );
 }
