@@ -152,6 +152,7 @@ pub fn rijnmond_sample_events() -> Vec<Event> {
         until: d(2026, 1, 1),
         dirty: false,
         id_prefix: "r".to_owned(),
+        approvals: false,
     });
     let mut discharges = 0;
     for e in &mut events {
