@@ -624,9 +624,22 @@ impl<'a> View<'a> {
     pub fn table(&self, indicators: &[Indicator], periods: &[Span], as_of: NaiveDate) -> Table {
         let mut rows =
             Vec::with_capacity(indicators.len() * periods.len() * (self.regions.len() + 1));
-        for ind in indicators {
+        // Indicators defined as data share one pass over the stays and one over the events.
+        let defs: Vec<Option<CustomIndicator>> = indicators
+            .iter()
+            .map(|i| match i {
+                Indicator::BridgingDays | Indicator::StayLengthBands => None,
+                _ => i.definition(),
+            })
+            .collect();
+        let defined: Vec<&CustomIndicator> = defs.iter().flatten().collect();
+        let mut shared = self.customs(&defined, periods, as_of).into_iter();
+        for (ind, def) in indicators.iter().zip(&defs) {
             let key = ind.key();
-            let grid = self.grid(ind, periods, as_of);
+            let grid = match def {
+                Some(_) => shared.next().unwrap_or_default(),
+                None => self.grid(ind, periods, as_of),
+            };
             for (p, per_region) in periods.iter().zip(grid) {
                 for (slot, value) in per_region.into_iter().enumerate() {
                     rows.push(Row {
@@ -790,17 +803,31 @@ impl<'a> View<'a> {
     }
 
     fn custom(&self, def: &CustomIndicator, periods: &[Span], as_of: NaiveDate) -> Grid {
+        self.customs(&[def], periods, as_of)
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+    }
+
+    /// The grids of several indicators defined as data, from one pass over their leaves.
+    fn customs(&self, defs: &[&CustomIndicator], periods: &[Span], as_of: NaiveDate) -> Vec<Grid> {
         let mut leaves: Vec<&CustomIndicator> = Vec::new();
-        collect_leaves(def, &mut leaves);
+        for def in defs {
+            collect_leaves(def, &mut leaves);
+        }
         let accs = self.leaves(&leaves, periods, as_of);
-        (0..periods.len())
-            .map(|p| {
-                (0..=self.regions.len())
-                    .map(|r| {
-                        self.combine(def, &mut |leaf: &CustomIndicator| {
-                            let i = leaves.iter().position(|l| *l == leaf).unwrap_or(0);
-                            value_of(leaf, &accs[i][p][r])
-                        })
+        defs.iter()
+            .map(|def| {
+                (0..periods.len())
+                    .map(|p| {
+                        (0..=self.regions.len())
+                            .map(|r| {
+                                self.combine(def, &mut |leaf: &CustomIndicator| {
+                                    let i = leaves.iter().position(|l| *l == leaf).unwrap_or(0);
+                                    value_of(leaf, &accs[i][p][r])
+                                })
+                            })
+                            .collect()
                     })
                     .collect()
             })
