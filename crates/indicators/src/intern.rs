@@ -9,7 +9,7 @@
 
 use std::hash::BuildHasher;
 
-use hashbrown::DefaultHashBuilder;
+use foldhash::fast::RandomState;
 
 /// Index of a string in a [`StrTable`].
 pub(crate) type Sym = u32;
@@ -26,7 +26,7 @@ pub(crate) struct StrTable {
     buf: String,
     ends: Vec<u32>,
     buckets: Vec<u64>,
-    hasher: DefaultHashBuilder,
+    hasher: RandomState,
 }
 
 /// The arena would pass 4 GiB.

@@ -63,8 +63,8 @@
 //!
 //! # Crate features
 //!
-//! None. `hashbrown` provides the string tables (a hash index of `u32` positions into one
-//! arena, which keeps ten million event ids compact).
+//! None. `foldhash` hashes the strings of the engine's string tables (a fast, good-quality
+//! hash for short keys; the tables themselves are the crate's own).
 
 pub mod custom;
 mod engine;
