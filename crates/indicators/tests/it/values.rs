@@ -766,3 +766,38 @@ fn approvals_cover_the_next_admission_in_their_segment() {
         r#"{"id":"p1","kind":"approval","date":"2022-01-09","client":"a","segment":"V"}"#
     );
 }
+
+#[test]
+fn amounts_compare_by_value_and_a_conflicting_retraction_retracts_nothing() {
+    // "423.00" and "423.0" are the same amount: a duplicate, not a conflict.
+    let mut e = Engine::new();
+    e.push_jsonl(
+        br#"{"id":"t","kind":"tariff","date":"2019-01-01","provider":"p","amount":"423.00","unit":"day"}
+{"id":"t","kind":"tariff","date":"2019-01-01","provider":"p","amount":"423.0","unit":"day"}
+"#,
+        ParseOptions::default(),
+    );
+    let acc = e.view().accounting();
+    assert_eq!((acc.accepted, acc.duplicates, acc.rejected), (1, 1, 0));
+
+    // Two different retractions under one id: both are rejected, and the target stays.
+    let ev = vec![
+        adm("a", "2019-01-01", "c", "r"),
+        ext("x", "2019-02-01", "c", true),
+        retract("r", "2019-03-01", "x"),
+        retract("r", "2019-03-02", "x"),
+    ];
+    assert_eq!(
+        value(&ev, Indicator::ExtensionRate, 2019, None, END_2019),
+        share(1, 1)
+    );
+    let mut e = engine(&ev);
+    let acc = e.view().accounting();
+    assert!(acc.retracted.is_empty());
+    assert_eq!((acc.accepted, acc.rejected), (2, 2));
+    assert!(
+        acc.rejections
+            .iter()
+            .all(|r| r.reason == RejectReason::Conflict)
+    );
+}
