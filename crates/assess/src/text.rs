@@ -45,24 +45,20 @@ pub(crate) fn reduce(r: Ratio) -> Ratio {
     Ratio::new(n, d).unwrap_or(r)
 }
 
-/// The rounded decimal shown for a value in a unit.
-pub(crate) fn shown(r: &Ratio, unit: Unit) -> Decimal {
-    let exact = r.to_exact_decimal();
-    match (unit, exact) {
-        (Unit::Count | Unit::Days | Unit::Number, Some(d)) if d.fract().is_zero() => d.trunc(),
-        _ => r.to_display(2),
-    }
-}
-
-/// A value in a unit, as text.
+/// A value in a unit, as text: whole counts, days and plain numbers without decimals when
+/// the exact value is whole, everything else with two decimals, half away from zero.
 pub(crate) fn fmt_value(r: &Ratio, unit: Unit, lang: Lang) -> String {
-    let d = shown(r, unit);
-    let mut s = if matches!(unit, Unit::Count | Unit::Days | Unit::Number) && d.fract().is_zero() {
-        d.trunc().to_string()
-    } else {
-        let mut x = d;
-        x.rescale(2);
-        x.to_string()
+    let whole = matches!(unit, Unit::Count | Unit::Days | Unit::Number)
+        .then(|| r.to_exact_decimal())
+        .flatten()
+        .filter(|d| d.fract().is_zero());
+    let mut s = match whole {
+        Some(d) => d.trunc().to_string(),
+        None => {
+            let mut x = r.to_display(2);
+            x.rescale(2);
+            x.to_string()
+        }
     };
     if lang == Lang::Nl {
         s = s.replace('.', ",");
@@ -258,6 +254,8 @@ mod tests {
         assert_eq!(fmt_value(&r(477, 1), Unit::Days, Lang::En), "477");
         assert_eq!(fmt_amount(&r(1, 1), Unit::Days, Lang::En), "1 day");
         assert_eq!(fmt_value(&r(1, 8), Unit::Count, Lang::En), "0.13");
+        // Not whole, though it rounds to a whole number: still shown with its decimals.
+        assert_eq!(fmt_value(&r(45_999, 1000), Unit::Count, Lang::En), "46.00");
         assert_eq!(fmt_value(&r(300, 40), Unit::Percent, Lang::Nl), "7,50 %");
         assert_eq!(fmt_value(&r(423, 1), Unit::Euro, Lang::En), "€ 423.00");
         assert_eq!(
