@@ -294,9 +294,11 @@ impl Engine {
                 .wrapping_add(self.strings.touch(*c));
         }
         std::hint::black_box(sink);
-        for (h, e) in ids.iter().zip(batch) {
+        for ((h, c), e) in ids.iter().zip(&clients).zip(batch) {
             self.read += 1;
-            self.push_copies(&e.borrow().as_borrowed(), 1, Some(*h));
+            let e = e.borrow().as_borrowed();
+            let client = e.client().map(|_| *c);
+            self.push_copies(&e, 1, Some((*h, client)));
         }
     }
 
@@ -426,7 +428,7 @@ impl Engine {
             if rejected.is_empty() {
                 self.rejected.remove(&c);
             } else {
-                self.rejected.insert(c, rejected.clone());
+                self.rejected.insert(c, std::mem::take(&mut rejected));
             }
         }
         if self.garbage > (self.stays.len() + self.bridges.len()) / 2 {
@@ -725,13 +727,14 @@ impl Engine {
     }
 
     /// The symbol of a client, skipping the hash when it is the previous event's client.
-    fn client_sym(&mut self, client: &str) -> Result<Sym, crate::intern::Full> {
+    fn client_sym(&mut self, client: &str, hash: Option<u64>) -> Result<Sym, crate::intern::Full> {
         if let Some(sym) = self.last_client {
             if self.strings.resolve(sym) == client {
                 return Ok(sym);
             }
         }
-        let sym = self.sym(client)?;
+        let hash = hash.unwrap_or_else(|| self.strings.hash(client));
+        let (sym, _) = self.strings.intern_hashed(client, hash)?;
         self.last_client = Some(sym);
         Ok(sym)
     }
@@ -749,7 +752,11 @@ impl Engine {
         (self.decimals.len() - 1) as Sym
     }
 
-    fn record(&mut self, e: &Event<&str>) -> Result<Record, crate::intern::Full> {
+    fn record(
+        &mut self,
+        e: &Event<&str>,
+        client_hash: Option<u64>,
+    ) -> Result<Record, crate::intern::Full> {
         let mut r = Record {
             date: day_number(e.date),
             kind: e.kind(),
@@ -768,7 +775,7 @@ impl Engine {
                 reason,
                 segment,
             } => {
-                r.a = self.client_sym(client)?;
+                r.a = self.client_sym(client, client_hash)?;
                 r.b = self.sym(region)?;
                 r.c = self.opt(provider)?;
                 r.d = self.opt(reason)?;
@@ -778,16 +785,16 @@ impl Engine {
                 client,
                 destination,
             } => {
-                r.a = self.client_sym(client)?;
+                r.a = self.client_sym(client, client_hash)?;
                 r.b = self.opt(destination)?;
             }
             EventBody::GoalsAchieved { client }
             | EventBody::BridgingStart { client }
             | EventBody::BridgingEnd { client } => {
-                r.a = self.client_sym(client)?;
+                r.a = self.client_sym(client, client_hash)?;
             }
             EventBody::AuthorizationExtension { client, reason } => {
-                r.a = self.client_sym(client)?;
+                r.a = self.client_sym(client, client_hash)?;
                 r.b = match reason {
                     ExtensionReason::GoalsNotAchieved => 0,
                     ExtensionReason::Other => 1,
@@ -826,7 +833,7 @@ impl Engine {
                 r.a = self.slot_for(target)?;
             }
             EventBody::Approval { client, segment } => {
-                r.a = self.client_sym(client)?;
+                r.a = self.client_sym(client, client_hash)?;
                 r.b = self.opt(segment)?;
             }
         }
@@ -910,7 +917,8 @@ impl Engine {
         self.mark(rec);
     }
 
-    fn push_copies(&mut self, e: &Event<&str>, copies: u32, id_hash: Option<u64>) {
+    /// `hashes`: the id's hash and the client's, when the caller computed them already.
+    fn push_copies(&mut self, e: &Event<&str>, copies: u32, hashes: Option<(u64, Option<u64>)>) {
         let full = |engine: &mut Engine| {
             engine.full.push(Rejected {
                 id: Some(e.id.to_owned()),
@@ -919,11 +927,11 @@ impl Engine {
                 reason: RejectReason::CapacityExceeded,
             });
         };
-        let hash = id_hash.unwrap_or_else(|| self.ids.hash(e.id));
+        let hash = hashes.map_or_else(|| self.ids.hash(e.id), |(h, _)| h);
         let Ok(slot) = self.slot_for_hashed(e.id, hash) else {
             return full(self);
         };
-        let Ok(rec) = self.record(e) else {
+        let Ok(rec) = self.record(e, hashes.and_then(|(_, c)| c)) else {
             return full(self);
         };
         let s = self.slots[slot as usize];
