@@ -207,7 +207,117 @@ pub enum Filter {
     },
 }
 
+/// How an indicator's value over a period can still change as the as-of date moves on,
+/// corrections aside. Every verdict is decided only when no event dated later can change
+/// it; this tells when that is.
+///
+/// - A value that neither grows nor matures with a cohort is settled when its period
+///   ends: the events dated in the period are all known then.
+/// - A value that **grows** can only become larger while its period runs (counts, sums of
+///   stay days, bridging days, the highest tariff once the period has started), so an
+///   upper bound it has already crossed stays crossed.
+/// - A value that **matures with its cohort** is computed over the stays admitted in the
+///   period and depends on what happens later inside them (an extension, goals reached,
+///   a discharge, the length of the stay). It keeps changing after the period ends
+///   while any stay of the cohort is open; the view gives the range it can still take
+///   ([`crate::Row::maturing`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Maturity {
+    /// Whether the value can only grow while its period runs.
+    pub growth: Growth,
+    /// Whether the value keeps changing after the period ends while stays admitted in
+    /// the period are open.
+    pub cohort: bool,
+}
+
+impl Maturity {
+    /// Settled at the end of the period, and free to move either way before.
+    pub const SETTLES_AT_PERIOD_END: Maturity = Maturity {
+        growth: Growth::No,
+        cohort: false,
+    };
+}
+
+/// Whether a value can only grow while its period runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Growth {
+    /// It may grow or shrink.
+    No,
+    /// It can only grow.
+    Yes,
+    /// It can only grow from the first day of the period on; before that a new tariff
+    /// dated before the period can still replace a higher one (the highest tariff).
+    FromPeriodStart,
+}
+
+/// How the truth of a filter for one open stay can change as time passes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Drift {
+    /// Never changes (facts of the admission, events).
+    Fixed,
+    /// Can turn from false to true, never back.
+    Up,
+    /// Can turn from true to false, never back.
+    Down,
+    /// Can turn either way.
+    Both,
+}
+
+impl Drift {
+    fn and(self, other: Drift) -> Drift {
+        match (self, other) {
+            (Drift::Fixed, x) | (x, Drift::Fixed) => x,
+            (a, b) if a == b => a,
+            _ => Drift::Both,
+        }
+    }
+
+    fn not(self) -> Drift {
+        match self {
+            Drift::Up => Drift::Down,
+            Drift::Down => Drift::Up,
+            x => x,
+        }
+    }
+}
+
 impl Filter {
+    pub(crate) fn drift(&self) -> Drift {
+        let flag = |is: bool| if is { Drift::Up } else { Drift::Down };
+        let range = |min: &Option<i64>, max: &Option<i64>| match (min, max) {
+            (None, None) => Drift::Fixed,
+            (Some(_), None) => Drift::Up,
+            (None, Some(_)) => Drift::Down,
+            (Some(_), Some(_)) => Drift::Both,
+        };
+        match self {
+            Filter::All { of } | Filter::Any { of } => {
+                of.iter().fold(Drift::Fixed, |d, f| d.and(f.drift()))
+            }
+            Filter::Not { of } => of.drift().not(),
+            Filter::GoalsReached { is }
+            | Filter::ExtendedGoalsNotAchieved { is }
+            | Filter::Discharged { is } => flag(*is),
+            // An open stay has no destination yet; it may get one of the list.
+            Filter::Destination { .. } => Drift::Up,
+            // Net days never shrink as time passes: length grows a day a day, bridging
+            // by at most as much.
+            Filter::NetStayDays { min, max } | Filter::LengthDays { min, max } => range(min, max),
+            Filter::EventKind { .. }
+            | Filter::Region { .. }
+            | Filter::Provider { .. }
+            | Filter::Reason { .. }
+            | Filter::Segment { .. }
+            | Filter::Approved { .. }
+            | Filter::Metric { .. }
+            | Filter::Name { .. }
+            | Filter::Unit { .. }
+            | Filter::Readmission { .. } => Drift::Fixed,
+        }
+    }
+
     fn check(&self, over: Over, path: &str, problems: &mut Vec<String>) {
         let stays_only = matches!(
             self,
@@ -317,6 +427,68 @@ impl CustomIndicator {
                 denominator.check(&format!("{path}.measure.denominator"), problems);
             }
             _ => {}
+        }
+    }
+
+    /// How the indicator's value over a period can still change as the as-of date moves
+    /// on (corrections aside). See [`Maturity`].
+    ///
+    /// # Example: the extension rate matures with its cohort
+    ///
+    /// ```
+    /// use indicators::custom::Growth;
+    /// use indicators::Indicator;
+    ///
+    /// let m = Indicator::ExtensionRate.definition().expect("defined as data").maturity();
+    /// assert!(m.cohort);
+    /// assert_eq!(m.growth, Growth::No);
+    /// let m = Indicator::Inflow.definition().expect("defined as data").maturity();
+    /// assert!(!m.cohort);
+    /// assert_eq!(m.growth, Growth::Yes);
+    /// ```
+    pub fn maturity(&self) -> Maturity {
+        match &self.measure {
+            Measure::Ratio {
+                numerator,
+                denominator,
+            } => {
+                let (n, d) = (numerator.maturity(), denominator.maturity());
+                Maturity {
+                    growth: Growth::No,
+                    cohort: n.cohort || d.cohort,
+                }
+            }
+            measure => {
+                let cohort_anchor =
+                    self.over == Over::Stays && self.date != Some(Anchor::Discharge);
+                let drift = self.filter.as_ref().map_or(Drift::Fixed, Filter::drift);
+                let share_drift = match measure {
+                    Measure::Share { of } => of.drift(),
+                    _ => Drift::Fixed,
+                };
+                let stay_field = matches!(
+                    measure,
+                    Measure::Sum { field } | Measure::Mean { field } if *field != Field::Value
+                );
+                let cohort = cohort_anchor
+                    && (drift != Drift::Fixed || share_drift != Drift::Fixed || stay_field);
+                // Counts and sums of stay fields (never negative, and never smaller as
+                // time passes) grow, unless a stay can leave the selection again.
+                let can_grow = match measure {
+                    Measure::Count => true,
+                    Measure::Sum { field } => *field != Field::Value,
+                    _ => false,
+                };
+                let leaves_again = cohort_anchor && matches!(drift, Drift::Down | Drift::Both);
+                Maturity {
+                    growth: if can_grow && !leaves_again {
+                        Growth::Yes
+                    } else {
+                        Growth::No
+                    },
+                    cohort,
+                }
+            }
         }
     }
 

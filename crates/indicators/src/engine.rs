@@ -1,6 +1,6 @@
 //! The engine: the set of events, kept compactly, and the stays derived from it.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -77,6 +77,19 @@ impl Slots<'_> {
     pub(crate) fn id(&self, slot: Sym) -> &str {
         self.ids.resolve(slot)
     }
+}
+
+/// Slots withdrawn by a valid retraction, each with the date of its earliest one.
+pub(crate) type Retracted = HashMap<Sym, i32>;
+
+/// One client's stays, bridging periods and rejections, derived apart from the engine's
+/// own arenas (see [`Engine::derive_client`]).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Derived {
+    pub(crate) stays: Vec<Stay>,
+    pub(crate) bridges: Vec<(i32, i32)>,
+    /// Sorted by slot.
+    pub(crate) rejected: Vec<(Sym, RejectReason)>,
 }
 
 /// A rejected event: what it was (when it could be read) and why it was rejected.
@@ -369,12 +382,15 @@ impl Engine {
 
     /// Refreshes the stays of clients whose events changed and returns a view to query.
     pub fn view(&mut self) -> crate::View<'_> {
-        let retracted = self.retracted_set();
+        let retracted = self.retracted_map();
         self.refresh(&retracted);
         crate::View::new(self, retracted)
     }
 
-    fn refresh(&mut self, retracted: &HashSet<Sym>) {
+    /// Derives the stays with every valid retraction applied, whatever its date: the
+    /// engine's own state, from which a view as of an earlier date re-derives only the
+    /// clients touched by retractions it does not know yet.
+    fn refresh(&mut self, retracted: &Retracted) {
         let mut dirty = std::mem::take(&mut self.dirty);
         dirty.sort_unstable();
         dirty.dedup();
@@ -383,7 +399,7 @@ impl Engine {
             ids: &self.ids,
         };
         let active =
-            |s: Sym| slots.slots[s as usize].status == Status::Live && !retracted.contains(&s);
+            |s: Sym| slots.slots[s as usize].status == Status::Live && !retracted.contains_key(&s);
         let mut events: Vec<Sym> = Vec::new();
         let mut rejected = Vec::new();
         // Every admission makes at most one stay: size the arena once instead of doubling.
@@ -428,6 +444,8 @@ impl Engine {
             if rejected.is_empty() {
                 self.rejected.remove(&c);
             } else {
+                // Sorted by slot, so that walking the client's events finds them by search.
+                rejected.sort_unstable_by_key(|(slot, _)| *slot);
                 self.rejected.insert(c, std::mem::take(&mut rejected));
             }
         }
@@ -465,17 +483,85 @@ impl Engine {
         })
     }
 
+    /// Calls `f` with every live record.
+    pub(crate) fn for_each_live(&self, f: &mut dyn FnMut(&Record)) {
+        for rec in &self.slots {
+            if rec.status == Status::Live {
+                f(rec);
+            }
+        }
+    }
+
+    /// The client index of a client event's record, if the client is known.
+    pub(crate) fn client_of_record(&self, rec: &Record) -> Option<u32> {
+        if !rec.kind.is_client_event() {
+            return None;
+        }
+        self.client_of
+            .get(rec.a as usize)
+            .copied()
+            .filter(|&c| c != NONE)
+    }
+
+    /// Derives one client's stays again with `active` deciding which events take part,
+    /// leaving the engine's own derivation as it is. Used for views as of a date before
+    /// some retraction of the client's events.
+    pub(crate) fn derive_client(&self, client: u32, active: &dyn Fn(Sym) -> bool) -> Derived {
+        let mut events: Vec<Sym> = Vec::new();
+        let mut at = self.clients[client as usize].head;
+        while at != NONE {
+            events.push(at);
+            at = self.next[at as usize];
+        }
+        let mut d = Derived::default();
+        derive(
+            &self.slots(),
+            &mut events,
+            active,
+            Out {
+                stays: &mut d.stays,
+                bridges: &mut d.bridges,
+                rejected: &mut d.rejected,
+            },
+        );
+        d.rejected.sort_unstable_by_key(|(slot, _)| *slot);
+        d
+    }
+
+    /// Every client's stays with its bridging periods (stays refer to bridging periods by
+    /// their position in the client's slice), with `overlay` replacing the engine's
+    /// derivation for the clients it holds.
+    pub(crate) fn stays_of_clients<'s>(
+        &'s self,
+        overlay: &'s HashMap<u32, Derived>,
+    ) -> impl Iterator<Item = (&'s [Stay], &'s [(i32, i32)])> {
+        self.stays_by_client()
+            .enumerate()
+            .map(move |(i, own)| match overlay.get(&(i as u32)) {
+                Some(d) => (&d.stays[..], &d.bridges[..]),
+                None => own,
+            })
+    }
+
     /// Every client event that applied, with its stay, in canonical order. `skip(slot)`
-    /// leaves out retracted events. An approval has no stay of its own: it comes with the
-    /// client's latest stay before it, if any.
+    /// leaves out retracted events; `overlay` replaces the engine's derivation for the
+    /// clients it holds. An approval has no stay of its own: it comes with the client's
+    /// latest stay before it, if any.
     pub(crate) fn applied_events(
         &self,
         skip: &dyn Fn(Sym) -> bool,
+        overlay: &HashMap<u32, Derived>,
         f: &mut dyn FnMut(&Record, Option<&Stay>),
     ) {
         for (i, c) in self.clients.iter().enumerate() {
-            let stays = &self.stays[c.stays_from as usize..(c.stays_from + c.stays_len) as usize];
-            let rejected = self.rejected.get(&(i as u32));
+            let (stays, rejected): (&[Stay], &[(Sym, RejectReason)]) =
+                match overlay.get(&(i as u32)) {
+                    Some(d) => (&d.stays, &d.rejected),
+                    None => (
+                        &self.stays[c.stays_from as usize..(c.stays_from + c.stays_len) as usize],
+                        self.rejected.get(&(i as u32)).map_or(&[], Vec::as_slice),
+                    ),
+                };
             let mut current: Option<usize> = None;
             let mut at = c.head;
             while at != NONE {
@@ -484,7 +570,7 @@ impl Engine {
                 at = self.next[at as usize];
                 if rec.status != Status::Live
                     || skip(slot)
-                    || rejected.is_some_and(|r| r.iter().any(|(s, _)| *s == slot))
+                    || rejected.binary_search_by_key(&slot, |(s, _)| *s).is_ok()
                 {
                     continue;
                 }
@@ -499,20 +585,79 @@ impl Engine {
         }
     }
 
-    /// Slots that a valid retraction withdraws.
-    fn retracted_set(&self) -> HashSet<Sym> {
-        let mut out = HashSet::new();
+    /// Valid retractions: each withdrawn slot with the date of the earliest valid
+    /// retraction of it. A retraction is valid when it is live and names a live event
+    /// that is not itself a retraction; whether it is valid is a property of the whole
+    /// set of events, whatever the dates.
+    fn retracted_map(&self) -> Retracted {
+        let mut out: Retracted = HashMap::new();
         for &r in &self.retractions {
-            if self.slots[r as usize].status != Status::Live {
+            let rec = self.slots[r as usize];
+            if rec.status != Status::Live {
                 continue;
             }
-            let target = self.slots[r as usize].a;
-            let t = &self.slots[target as usize];
+            let t = &self.slots[rec.a as usize];
             if t.status == Status::Live && t.kind != Kind::Retraction {
-                out.insert(target);
+                out.entry(rec.a)
+                    .and_modify(|d| *d = (*d).min(rec.date))
+                    .or_insert(rec.date);
             }
         }
         out
+    }
+
+    /// The valid retractions dated in `(after, through]`, oldest first (ties by id).
+    pub(crate) fn corrections(&self, after: i32, through: i32) -> Vec<crate::Correction> {
+        let mut out: Vec<crate::Correction> = Vec::new();
+        for &r in &self.retractions {
+            let rec = self.slots[r as usize];
+            if rec.status != Status::Live || rec.date <= after || rec.date > through {
+                continue;
+            }
+            let t = self.slots[rec.a as usize];
+            if t.status != Status::Live || t.kind == Kind::Retraction {
+                continue;
+            }
+            out.push(crate::Correction {
+                id: self.ids.resolve(r).to_owned(),
+                date: from_day_number(rec.date),
+                target: self.ids.resolve(rec.a).to_owned(),
+                target_kind: t.kind,
+                target_date: from_day_number(t.date),
+                region: self.region_of(&t).map(str::to_owned),
+            });
+        }
+        out.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+        out
+    }
+
+    /// The region an event concerns: an admission's own, a deliverable's or
+    /// measurement's if it names one, and for the other client events the region of the
+    /// client's latest admission on or before the event's date (retracted or not).
+    fn region_of(&self, rec: &Record) -> Option<&str> {
+        match rec.kind {
+            Kind::Admission => self.string(rec.b),
+            Kind::Deliverable => self.string(rec.c),
+            Kind::Measurement => self.string(rec.b),
+            k if k.is_client_event() => {
+                let c = self.client_of_record(rec)?;
+                let mut best: Option<(i32, Sym)> = None;
+                let mut at = self.clients[c as usize].head;
+                while at != NONE {
+                    let r = &self.slots[at as usize];
+                    if r.kind == Kind::Admission
+                        && r.status == Status::Live
+                        && r.date <= rec.date
+                        && best.is_none_or(|(d, _)| r.date >= d)
+                    {
+                        best = Some((r.date, r.b));
+                    }
+                    at = self.next[at as usize];
+                }
+                best.and_then(|(_, region)| self.string(region))
+            }
+            _ => None,
+        }
     }
 
     pub(crate) fn slots(&self) -> Slots<'_> {
@@ -541,13 +686,13 @@ impl Engine {
             .unwrap_or_default()
     }
 
-    /// The accounting of everything read so far; `retracted` is the set from a refresh.
-    pub(crate) fn accounting(&self, retracted: &HashSet<Sym>) -> Accounting {
+    /// The accounting of everything read so far; `retracted` is the map from a refresh.
+    pub(crate) fn accounting(&self, retracted: &Retracted) -> Accounting {
         self.account(retracted, true)
     }
 
     /// The counts of [`Engine::accounting`] without building the lists.
-    pub(crate) fn counts(&self, retracted: &HashSet<Sym>) -> Counts {
+    pub(crate) fn counts(&self, retracted: &Retracted) -> Counts {
         let a = self.account(retracted, false);
         Counts {
             read: a.read,
@@ -558,7 +703,7 @@ impl Engine {
         }
     }
 
-    fn account(&self, retracted: &HashSet<Sym>, list: bool) -> Accounting {
+    fn account(&self, retracted: &Retracted, list: bool) -> Accounting {
         let mut rejected: u64 = 0;
         let mut rejections: Vec<Rejected> = Vec::new();
         let mut reject = |r: &dyn Fn() -> Rejected| {
@@ -628,7 +773,7 @@ impl Engine {
             Vec::new()
         } else {
             retracted
-                .iter()
+                .keys()
                 .map(|&s| self.ids.resolve(s).to_owned())
                 .collect()
         };
@@ -876,9 +1021,12 @@ impl Engine {
                     }
                 }
             }
+            // One level only: a retraction of a retraction withdraws nothing (it is
+            // rejected), so following it further would only risk a cycle (`a` retracts
+            // `b`, `b` retracts `a`, or an event that retracts itself).
             Kind::Retraction => {
                 let target = self.slots[rec.a as usize];
-                if target.status != Status::Placeholder {
+                if target.status != Status::Placeholder && target.kind != Kind::Retraction {
                     self.mark(&target);
                 }
             }

@@ -69,19 +69,24 @@
 pub mod custom;
 mod engine;
 mod error;
+mod eval;
 mod event;
 mod indicator;
 mod intern;
+mod knowledge;
 mod span;
 mod stays;
 pub mod synth;
+mod view;
 
 pub use engine::{Accounting, Counts, Engine, JsonlSummary, Rejected};
 pub use error::Error;
 pub use event::{Event, EventBody, EventError, ExtensionReason, Kind, ParseOptions, parse_line};
-pub use indicator::{BreakdownRow, Indicator, NoValue, Row, Table, Value, View};
+pub use indicator::{BreakdownRow, Indicator, Maturing, NoValue, Row, Table, Value};
+pub use knowledge::{AsOf, Correction};
 pub use span::Span;
 pub use stays::RejectReason;
+pub use view::View;
 
 /// Long-form guides, compiled here so that their examples run as tests.
 pub mod guide {

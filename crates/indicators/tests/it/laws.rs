@@ -192,3 +192,53 @@ fn the_law_streams_exercise_approvals() {
         "{covered:?}"
     );
 }
+
+/// The tables of [`outcome`] as of `as_of`, with corrections through `corrections`.
+fn tables_as_of(events: &[Event], as_of: &str) -> Table {
+    let mut e = Engine::new();
+    e.extend(events);
+    let view = e.view();
+    let mut inds = Indicator::catalogue();
+    inds.push(Indicator::MaxTariff {
+        unit: Some("day".into()),
+        provider: None,
+    });
+    let years = [year(2017), year(2018), year(2019), year(2020)];
+    view.table(&inds, &years, d(as_of))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// An answer as of D is the same whenever it is asked: events dated after D, and
+    /// retractions dated after D of any event, change nothing as of D.
+    #[test]
+    fn events_dated_after_the_as_of_day_change_nothing_as_of_it(
+        seed in any::<u64>(), later in any::<u64>(), clients in 5usize..40, cut in 0usize..4,
+    ) {
+        let as_of = ["2017-12-31", "2018-09-30", "2019-06-30", "2020-03-31"][cut];
+        let all = stream(seed, clients, true);
+        let day = d(as_of);
+        let known: Vec<Event> = all.iter().filter(|e| e.date <= day).cloned().collect();
+        // What comes later: the stream's own later events, and retractions dated after D
+        // of some of the events known by then.
+        let mut after: Vec<Event> = all.iter().filter(|e| e.date > day).cloned().collect();
+        let mut s = later | 1;
+        for (i, target) in known.iter().enumerate() {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            if s % 5 == 0 {
+                let date = day + chrono::Days::new(1 + s % 400);
+                after.push(Event {
+                    id: format!("late-retraction-{i}"),
+                    date,
+                    body: EventBody::Retraction { target: target.id.clone() },
+                });
+            }
+        }
+        let mut everything = known.clone();
+        everything.extend(after);
+        prop_assert_eq!(tables_as_of(&known, as_of), tables_as_of(&everything, as_of));
+    }
+}

@@ -1,5 +1,6 @@
 //! Integration tests of `indicators`, through the public API only.
 
 mod fixtures;
+mod knowledge;
 mod laws;
 mod values;

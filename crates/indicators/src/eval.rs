@@ -1,0 +1,615 @@
+//! The evaluator's parts: filters compiled against the engine's strings, the facts of a
+//! stay or an event as of a date, and the accumulators that turn selected stays and
+//! events into values, with the range a maturing cohort can still take.
+
+use rust_decimal::Decimal;
+
+use crate::custom::{CustomIndicator, Field, Filter, Measure, Over};
+use crate::engine::Engine;
+use crate::event::Kind;
+use crate::indicator::{Maturing, NoValue, Value};
+use crate::intern::{NONE, Sym};
+use crate::stays::{NEVER, Stay};
+
+/// A symbol no string has.
+pub(crate) const UNKNOWN: Sym = u32::MAX - 1;
+
+/// What is known of a stay as of a date.
+pub(crate) struct StayFacts {
+    pub(crate) admitted: i32,
+    /// The discharge day, or [`NEVER`] while open as of the date.
+    pub(crate) discharged: i32,
+    pub(crate) net: i64,
+    pub(crate) length: i64,
+    pub(crate) bridging: i64,
+    pub(crate) goals: bool,
+    pub(crate) extended: bool,
+    pub(crate) readmission: bool,
+    pub(crate) region: Sym,
+    pub(crate) provider: Sym,
+    pub(crate) reason: Sym,
+    pub(crate) destination: Sym,
+    pub(crate) segment: Sym,
+    pub(crate) approved: bool,
+}
+
+impl StayFacts {
+    fn open(&self) -> bool {
+        self.discharged == NEVER
+    }
+}
+
+/// What is known of an event.
+pub(crate) struct EventFacts {
+    pub(crate) kind: Kind,
+    pub(crate) region: Sym,
+    pub(crate) provider: Sym,
+    pub(crate) reason: Sym,
+    pub(crate) ext_reason: Option<&'static str>,
+    pub(crate) destination: Sym,
+    pub(crate) segment: Sym,
+    pub(crate) metric: Sym,
+    pub(crate) name: Sym,
+    pub(crate) unit: Sym,
+    pub(crate) value: Option<Decimal>,
+}
+
+impl EventFacts {
+    pub(crate) fn of_kind(kind: Kind) -> EventFacts {
+        EventFacts {
+            kind,
+            region: NONE,
+            provider: NONE,
+            reason: NONE,
+            ext_reason: None,
+            destination: NONE,
+            segment: NONE,
+            metric: NONE,
+            name: NONE,
+            unit: NONE,
+            value: None,
+        }
+    }
+}
+
+/// The facts of a stay as of day `asof`: a discharge after it is not known yet, an open
+/// stay and its open bridging period count through it.
+pub(crate) fn facts(s: &Stay, bridges: &[(i32, i32)], asof: i32) -> StayFacts {
+    let discharged = if s.discharged <= asof {
+        s.discharged
+    } else {
+        NEVER
+    };
+    let end = if discharged == NEVER {
+        asof.saturating_add(1)
+    } else {
+        discharged
+    };
+    let from = s.bridges_from as usize;
+    let bridging: i64 = bridges[from..from + s.bridges_len as usize]
+        .iter()
+        .filter(|(start, _)| *start <= asof)
+        .map(|&(start, stop)| i64::from(stop.min(end)) - i64::from(start))
+        .filter(|d| *d > 0)
+        .sum();
+    let length = i64::from(end) - i64::from(s.admitted);
+    StayFacts {
+        admitted: s.admitted,
+        discharged,
+        net: length - bridging,
+        length,
+        bridging,
+        goals: s.goals <= asof,
+        extended: s.first_extension_gna <= asof,
+        readmission: s.readmission,
+        region: s.region,
+        provider: s.provider,
+        reason: s.reason,
+        destination: if discharged == NEVER {
+            NONE
+        } else {
+            s.destination
+        },
+        segment: s.segment,
+        approved: s.approved,
+    }
+}
+
+/// A truth value that may not be settled yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tri {
+    Yes,
+    No,
+    Open,
+}
+
+impl Tri {
+    fn of(b: bool) -> Tri {
+        if b { Tri::Yes } else { Tri::No }
+    }
+
+    fn not(self) -> Tri {
+        match self {
+            Tri::Yes => Tri::No,
+            Tri::No => Tri::Yes,
+            Tri::Open => Tri::Open,
+        }
+    }
+}
+
+/// A filter with its strings resolved to symbols.
+pub(crate) enum Compiled {
+    All(Vec<Compiled>),
+    Any(Vec<Compiled>),
+    Not(Box<Compiled>),
+    Kind(Vec<Kind>),
+    Region(Vec<Sym>),
+    Provider(Vec<Sym>),
+    Reason(Vec<Sym>, Vec<String>),
+    Destination(Vec<Sym>),
+    Segment(Vec<Sym>),
+    Approved(bool),
+    Metric(Vec<Sym>),
+    Name(Vec<Sym>),
+    Unit(Vec<Sym>),
+    Goals(bool),
+    Extended(bool),
+    Readmission(bool),
+    Discharged(bool),
+    Net(Option<i64>, Option<i64>),
+    Length(Option<i64>, Option<i64>),
+}
+
+impl Compiled {
+    pub(crate) fn new(f: &Filter, e: &Engine) -> Compiled {
+        let syms = |v: &Vec<String>| {
+            v.iter()
+                .map(|s| e.find_string(s).unwrap_or(UNKNOWN))
+                .collect()
+        };
+        match f {
+            Filter::All { of } => Compiled::All(of.iter().map(|f| Compiled::new(f, e)).collect()),
+            Filter::Any { of } => Compiled::Any(of.iter().map(|f| Compiled::new(f, e)).collect()),
+            Filter::Not { of } => Compiled::Not(Box::new(Compiled::new(of, e))),
+            Filter::EventKind { is } => Compiled::Kind(is.clone()),
+            Filter::Region { is } => Compiled::Region(syms(is)),
+            Filter::Provider { is } => Compiled::Provider(syms(is)),
+            Filter::Reason { is } => Compiled::Reason(syms(is), is.clone()),
+            Filter::Destination { is } => Compiled::Destination(syms(is)),
+            Filter::Segment { is } => Compiled::Segment(syms(is)),
+            Filter::Approved { is } => Compiled::Approved(*is),
+            Filter::Metric { is } => Compiled::Metric(syms(is)),
+            Filter::Name { is } => Compiled::Name(syms(is)),
+            Filter::Unit { is } => Compiled::Unit(syms(is)),
+            Filter::GoalsReached { is } => Compiled::Goals(*is),
+            Filter::ExtendedGoalsNotAchieved { is } => Compiled::Extended(*is),
+            Filter::Readmission { is } => Compiled::Readmission(*is),
+            Filter::Discharged { is } => Compiled::Discharged(*is),
+            Filter::NetStayDays { min, max } => Compiled::Net(*min, *max),
+            Filter::LengthDays { min, max } => Compiled::Length(*min, *max),
+        }
+    }
+
+    /// Whether the filter holds for a stay, and whether that can still change. With
+    /// `settle` false the answer is as of the date (never [`Tri::Open`]); with `settle`
+    /// true an open stay answers [`Tri::Open`] wherever a later event inside it (a
+    /// discharge, goals reached, an extension, more days) can still change the answer.
+    pub(crate) fn stay3(&self, s: &StayFacts, settle: bool) -> Tri {
+        let open = settle && s.open();
+        // A flag that, once true, stays true (goals reached, extended, discharged).
+        let flag = |now: bool, is: bool| {
+            if now || !open {
+                Tri::of(now == is)
+            } else {
+                Tri::Open
+            }
+        };
+        // Days never shrink as time passes.
+        let within = |v: i64, min: &Option<i64>, max: &Option<i64>| {
+            let now = min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m);
+            if !open || max.is_some_and(|m| v > m) || (now && max.is_none()) {
+                Tri::of(now)
+            } else {
+                Tri::Open
+            }
+        };
+        match self {
+            Compiled::All(of) => {
+                of.iter()
+                    .fold(Tri::Yes, |acc, f| match (acc, f.stay3(s, settle)) {
+                        (Tri::No, _) | (_, Tri::No) => Tri::No,
+                        (Tri::Open, _) | (_, Tri::Open) => Tri::Open,
+                        _ => Tri::Yes,
+                    })
+            }
+            Compiled::Any(of) => {
+                of.iter()
+                    .fold(Tri::No, |acc, f| match (acc, f.stay3(s, settle)) {
+                        (Tri::Yes, _) | (_, Tri::Yes) => Tri::Yes,
+                        (Tri::Open, _) | (_, Tri::Open) => Tri::Open,
+                        _ => Tri::No,
+                    })
+            }
+            Compiled::Not(f) => f.stay3(s, settle).not(),
+            Compiled::Region(v) => Tri::of(v.contains(&s.region)),
+            Compiled::Provider(v) => Tri::of(v.contains(&s.provider)),
+            Compiled::Reason(v, _) => Tri::of(v.contains(&s.reason)),
+            Compiled::Destination(_) if open => Tri::Open,
+            Compiled::Destination(v) => Tri::of(v.contains(&s.destination)),
+            Compiled::Segment(v) => Tri::of(v.contains(&s.segment)),
+            Compiled::Approved(b) => Tri::of(s.approved == *b),
+            Compiled::Goals(b) => flag(s.goals, *b),
+            Compiled::Extended(b) => flag(s.extended, *b),
+            Compiled::Readmission(b) => Tri::of(s.readmission == *b),
+            Compiled::Discharged(b) => flag(!s.open(), *b),
+            Compiled::Net(min, max) => within(s.net, min, max),
+            Compiled::Length(min, max) => within(s.length, min, max),
+            // Validation keeps event filters away from stays.
+            Compiled::Kind(_) | Compiled::Metric(_) | Compiled::Name(_) | Compiled::Unit(_) => {
+                Tri::No
+            }
+        }
+    }
+
+    pub(crate) fn event(&self, e: &EventFacts) -> bool {
+        match self {
+            Compiled::All(of) => of.iter().all(|f| f.event(e)),
+            Compiled::Any(of) => of.iter().any(|f| f.event(e)),
+            Compiled::Not(f) => !f.event(e),
+            Compiled::Kind(v) => v.contains(&e.kind),
+            Compiled::Region(v) => v.contains(&e.region),
+            Compiled::Provider(v) => v.contains(&e.provider),
+            Compiled::Reason(v, names) => {
+                v.contains(&e.reason) || e.ext_reason.is_some_and(|r| names.iter().any(|n| n == r))
+            }
+            Compiled::Destination(v) => v.contains(&e.destination),
+            Compiled::Segment(v) => v.contains(&e.segment),
+            Compiled::Metric(v) => v.contains(&e.metric),
+            Compiled::Name(v) => v.contains(&e.name),
+            Compiled::Unit(v) => v.contains(&e.unit),
+            _ => false,
+        }
+    }
+}
+
+/// A leaf indicator (no ratio) compiled for evaluation.
+pub(crate) struct Leaf<'d> {
+    pub(crate) def: &'d CustomIndicator,
+    pub(crate) filter: Option<Compiled>,
+    pub(crate) share: Option<Compiled>,
+}
+
+impl<'d> Leaf<'d> {
+    pub(crate) fn new(def: &'d CustomIndicator, e: &Engine) -> Leaf<'d> {
+        Leaf {
+            def,
+            filter: def.filter.as_ref().map(|f| Compiled::new(f, e)),
+            share: match &def.measure {
+                Measure::Share { of } => Some(Compiled::new(of, e)),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// Accumulator of one leaf indicator over one period and region slot.
+///
+/// `n`, `hits`, `sum` and the decimal sums are the value as of the date. The `sure_*`
+/// and `maybe*` fields describe, for a complete period of a leaf that matures with its
+/// cohort, what is settled and what open stays can still change: how far the value can
+/// move before every stay of the cohort has ended.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Acc {
+    pub(crate) n: u64,
+    pub(crate) hits: u64,
+    pub(crate) sum: i64,
+    /// Positive and negative event values summed apart, so that whether the sum fits
+    /// does not depend on the order of the events; `overflow` when one does not fit.
+    pos: Decimal,
+    neg: Decimal,
+    overflow: bool,
+    /// Open stays whose part in the value is not settled.
+    pub(crate) open: u64,
+    /// Stays selected for good, and of those the settled hits and their days so far.
+    sure_n: u64,
+    sure_hits: u64,
+    sure_sum: i64,
+    /// Stays selected for good whose hit is not settled.
+    hit_open: u64,
+    /// Open stays that may or may not end up selected, and of those the ones that can
+    /// end up a hit and a miss.
+    maybe: u64,
+    maybe_hit: u64,
+    maybe_miss: u64,
+}
+
+impl Acc {
+    /// Adds a stay. `settle`: the period is complete and the leaf matures with its
+    /// cohort, so an open stay's unsettled part is tracked.
+    pub(crate) fn add_stay(&mut self, leaf: &Leaf<'_>, f: &StayFacts, settle: bool) {
+        let field = match &leaf.def.measure {
+            Measure::Sum { field } | Measure::Mean { field } => Some(*field),
+            _ => None,
+        };
+        let days = |field: Field| match field {
+            Field::NetStayDays => f.net,
+            Field::LengthDays => f.length,
+            Field::BridgingDays => f.bridging,
+            Field::Value => 0,
+        };
+        let judge = |track: bool| {
+            let selected = leaf.filter.as_ref().map_or(Tri::Yes, |c| c.stay3(f, track));
+            let hit = match &leaf.def.measure {
+                Measure::Share { .. } => leaf.share.as_ref().map_or(Tri::No, |c| c.stay3(f, track)),
+                _ => Tri::No,
+            };
+            (selected, hit)
+        };
+        // The value as of the date.
+        let (selected, hit) = judge(false);
+        if selected == Tri::Yes {
+            self.n += 1;
+            if hit == Tri::Yes {
+                self.hits += 1;
+            }
+            if let Some(field) = field {
+                self.sum += days(field);
+            }
+        }
+        // What is settled.
+        let track = settle && f.open();
+        let (selected, hit) = if track { judge(true) } else { (selected, hit) };
+        match selected {
+            Tri::No => return,
+            Tri::Open => {
+                self.maybe += 1;
+                if hit != Tri::No {
+                    self.maybe_hit += 1;
+                }
+                if hit != Tri::Yes {
+                    self.maybe_miss += 1;
+                }
+            }
+            Tri::Yes => {
+                self.sure_n += 1;
+                match hit {
+                    Tri::Yes => self.sure_hits += 1,
+                    Tri::Open => self.hit_open += 1,
+                    Tri::No => {}
+                }
+                if let Some(field) = field {
+                    self.sure_sum += days(field);
+                }
+            }
+        }
+        let grows = track && field.is_some_and(|f| f != Field::Value);
+        if selected == Tri::Open || hit == Tri::Open || grows {
+            self.open += 1;
+        }
+    }
+
+    pub(crate) fn add_event(&mut self, leaf: &Leaf<'_>, e: &EventFacts) {
+        match &leaf.def.measure {
+            Measure::Sum { .. } | Measure::Mean { .. } => {
+                if let Some(v) = e.value {
+                    self.n += 1;
+                    let side = if v.is_sign_negative() {
+                        &mut self.neg
+                    } else {
+                        &mut self.pos
+                    };
+                    match side.checked_add(v) {
+                        Some(x) => *side = x,
+                        None => self.overflow = true,
+                    }
+                }
+            }
+            Measure::Share { .. } => {
+                self.n += 1;
+                if leaf.share.as_ref().is_some_and(|c| c.event(e)) {
+                    self.hits += 1;
+                }
+            }
+            _ => self.n += 1,
+        }
+    }
+
+    /// The exact sum of event values, `None` when it does not fit in a decimal.
+    fn sum_dec(&self) -> Option<Decimal> {
+        if self.overflow {
+            return None;
+        }
+        self.pos.checked_add(self.neg)
+    }
+
+    /// Whether the value can still change as the cohort's open stays end.
+    pub(crate) fn unsettled(&self) -> bool {
+        self.open > 0
+    }
+}
+
+/// The value of a leaf from its accumulator.
+pub(crate) fn value_of(def: &CustomIndicator, acc: &Acc) -> Value {
+    let zero = Value::None {
+        reason: NoValue::ZeroDenominator,
+    };
+    let events = def.over == Over::Events;
+    let sum = || {
+        if events {
+            acc.sum_dec()
+        } else {
+            Some(Decimal::from(acc.sum))
+        }
+    };
+    let overflow = Value::None {
+        reason: NoValue::Overflow,
+    };
+    match &def.measure {
+        Measure::Count => Value::Count { value: acc.n },
+        Measure::Sum { .. } if events => match acc.sum_dec() {
+            Some(value) => Value::Amount { value },
+            None => overflow,
+        },
+        Measure::Sum { .. } => Value::Days { value: acc.sum },
+        Measure::Mean { .. } if acc.n == 0 => zero,
+        Measure::Mean { .. } => match sum() {
+            Some(sum) => Value::Mean { sum, count: acc.n },
+            None => overflow,
+        },
+        Measure::Share { .. } if acc.n == 0 => zero,
+        Measure::Share { .. } => Value::Share {
+            numerator: acc.hits,
+            denominator: acc.n,
+        },
+        Measure::Ratio { .. } => zero,
+    }
+}
+
+/// The range a leaf's value can still take while the open stays of its cohort end:
+/// `(low, high)`, `None` on a side that has no bound (or no value). Only for a leaf
+/// whose accumulator is [`Acc::unsettled`].
+pub(crate) fn range_of(def: &CustomIndicator, acc: &Acc) -> (Option<Value>, Option<Value>) {
+    match &def.measure {
+        Measure::Count => (
+            Some(Value::Count { value: acc.sure_n }),
+            Some(Value::Count {
+                value: acc.sure_n + acc.maybe,
+            }),
+        ),
+        // Lowest: every unsettled selected stay a miss, every stay that may join does so
+        // as a miss. Highest: every one that can be a hit is one, joining where it may.
+        Measure::Share { .. } => {
+            let low_d = acc.sure_n + acc.maybe_miss;
+            let high_d = acc.sure_n + acc.maybe_hit;
+            (
+                (low_d > 0).then_some(Value::Share {
+                    numerator: acc.sure_hits,
+                    denominator: low_d,
+                }),
+                (high_d > 0).then_some(Value::Share {
+                    numerator: acc.sure_hits + acc.hit_open + acc.maybe_hit,
+                    denominator: high_d,
+                }),
+            )
+        }
+        // Days of an open stay only grow, and a stay that may join adds its days.
+        Measure::Sum { .. } => (
+            Some(Value::Days {
+                value: acc.sure_sum,
+            }),
+            None,
+        ),
+        _ => (None, None),
+    }
+}
+
+/// The leaves of a definition (ratios opened up), each once.
+pub(crate) fn collect_leaves<'d>(def: &'d CustomIndicator, out: &mut Vec<&'d CustomIndicator>) {
+    match &def.measure {
+        Measure::Ratio {
+            numerator,
+            denominator,
+        } => {
+            collect_leaves(numerator, out);
+            collect_leaves(denominator, out);
+        }
+        _ => {
+            if !out.contains(&def) {
+                out.push(def);
+            }
+        }
+    }
+}
+
+/// A definition's value and, when it can still change with its cohort, its range, from
+/// the values and ranges of its leaves.
+pub(crate) fn combine(
+    def: &CustomIndicator,
+    leaf: &mut dyn FnMut(&CustomIndicator) -> (Value, Range),
+) -> (Value, Option<Maturing>) {
+    let (value, range) = combine_inner(def, leaf);
+    let maturing = range.map(|(open, low, high)| Maturing { open, low, high });
+    (value, maturing)
+}
+
+/// A leaf's unsettled part: the open stays, and the lowest and highest value still
+/// possible; `None` when the leaf is settled.
+pub(crate) type Range = Option<(u64, Option<Value>, Option<Value>)>;
+
+fn combine_inner(
+    def: &CustomIndicator,
+    leaf: &mut dyn FnMut(&CustomIndicator) -> (Value, Range),
+) -> (Value, Range) {
+    match &def.measure {
+        Measure::Ratio {
+            numerator,
+            denominator,
+        } => {
+            let (n, nr) = combine_inner(numerator, leaf);
+            let (d, dr) = combine_inner(denominator, leaf);
+            let value = divide(&n, &d);
+            if nr.is_none() && dr.is_none() {
+                return (value, None);
+            }
+            // Both sides are never negative where a cohort is involved (counts and days),
+            // so the quotient is lowest with the lowest numerator over the highest
+            // denominator, and the other way round.
+            let nonneg = |v: &Value| v.fraction().is_some_and(|(a, _)| !a.is_sign_negative());
+            let (nopen, nlow, nhigh) = nr.unwrap_or((0, Some(n.clone()), Some(n.clone())));
+            let (dopen, dlow, dhigh) = dr.unwrap_or((0, Some(d.clone()), Some(d.clone())));
+            let bound = |a: &Option<Value>, b: &Option<Value>| match (a, b) {
+                (Some(a), Some(b)) if nonneg(a) && nonneg(b) => {
+                    Some(divide(a, b)).filter(|v| !v.is_none())
+                }
+                _ => None,
+            };
+            (
+                value,
+                Some((nopen + dopen, bound(&nlow, &dhigh), bound(&nhigh, &dlow))),
+            )
+        }
+        _ => leaf(def),
+    }
+}
+
+/// `n / d` exactly, with the first missing side's reason when either has no value.
+pub(crate) fn divide(n: &Value, d: &Value) -> Value {
+    let (Some((a, b)), Some((c, dd))) = (n.fraction(), d.fraction()) else {
+        // The first missing side's reason.
+        return [n, d]
+            .into_iter()
+            .find(|v| v.is_none())
+            .cloned()
+            .unwrap_or(Value::None {
+                reason: NoValue::NoData,
+            });
+    };
+    if c.is_zero() {
+        return Value::None {
+            reason: NoValue::ZeroDenominator,
+        };
+    }
+    if let (Value::Count { value: x }, Value::Count { value: y }) = (n, d) {
+        return Value::Share {
+            numerator: *x,
+            denominator: *y,
+        };
+    }
+    // (a/b) / (c/dd) = (a·dd) / (b·c), with a positive denominator.
+    match (a.checked_mul(dd), b.checked_mul(c)) {
+        (Some(num), Some(den)) => {
+            let (num, den) = if den < Decimal::ZERO {
+                (-num, -den)
+            } else {
+                (num, den)
+            };
+            Value::Ratio {
+                numerator: num,
+                denominator: den,
+            }
+        }
+        _ => Value::None {
+            reason: NoValue::Overflow,
+        },
+    }
+}
