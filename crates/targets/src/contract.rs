@@ -667,6 +667,10 @@ impl Validator {
                     format!("{path}.met"),
                     format!("asks {met} results met out of {selected} selected"),
                 ),
+                VerdictCondition::PersistentNotMet { months: 0, .. } => self.problem(
+                    format!("{path}.months"),
+                    "a failure that persists lasts at least one month",
+                ),
                 VerdictCondition::ShareMet { percent, .. }
                     if percent.into_inner() < Decimal::ZERO
                         || percent.into_inner() > Decimal::ONE_HUNDRED =>
@@ -679,6 +683,12 @@ impl Validator {
                 _ => {}
             }
             if let Consequence::BonusTranche { amount, .. } = c {
+                if matches!(cond, VerdictCondition::PersistentNotMet { .. }) {
+                    self.problem(
+                        format!("{path}.kind"),
+                        "a tranche is paid on results met; a persistent failure is a condition for an escalation",
+                    );
+                }
                 if amount.into_inner() < Decimal::ZERO {
                     self.problem(
                         format!("$.consequences[{i}].amount"),

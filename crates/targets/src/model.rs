@@ -58,6 +58,11 @@ pub struct ContractDoc {
     /// `indicators` crate defines and checks their format.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub custom_indicators: BTreeMap<String, serde_json::Value>,
+    /// The fewest cases (the denominator of a rate, the count of a mean) a result is
+    /// judged on, for every result that does not set its own: over fewer, a verdict is
+    /// `insufficient_data` for a small group, never met or not met.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_group_size: Option<u32>,
     /// The goals.
     pub goals: Vec<Goal>,
     /// What follows from the verdicts: bonus tranches and escalations.
@@ -151,6 +156,10 @@ pub struct Target {
     /// Only providers whose facts satisfy this condition are bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applies_to: Option<Condition>,
+    /// The fewest cases this result's rates and means are judged on; the contract's
+    /// `min_group_size` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_group_size: Option<u32>,
     /// How it is judged.
     pub rule: Rule,
     /// The contract's own words.
@@ -669,6 +678,17 @@ pub enum VerdictCondition {
         /// The results.
         results: ResultSelection,
     },
+    /// A failure that persists: for one selected result and one dimension value, a
+    /// check not met, and a later check of the same result and dimension value, due at
+    /// least `months` after it, still not met, with no check met in between (a met check
+    /// cures the failure). For a deadline: still not delivered `months` after the due
+    /// date. Evaluated on the assessment date.
+    PersistentNotMet {
+        /// How long the failure must last, in calendar months.
+        months: u32,
+        /// The results.
+        results: ResultSelection,
+    },
     /// At least `percent` of the selected results are met.
     ShareMet {
         /// The share that must be met.
@@ -685,6 +705,7 @@ impl VerdictCondition {
             VerdictCondition::AllMet { results }
             | VerdictCondition::AnyNotMet { results }
             | VerdictCondition::AtLeast { results, .. }
+            | VerdictCondition::PersistentNotMet { results, .. }
             | VerdictCondition::ShareMet { results, .. } => results,
         }
     }
