@@ -13,6 +13,12 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A total does not fit in a decimal.
+    #[error("{what} does not fit in a decimal")]
+    Overflow {
+        /// What was being added up.
+        what: &'static str,
+    },
     /// A period of the contract cannot be used by the indicators.
     #[error("period {period} cannot be computed: {reason}")]
     Period {

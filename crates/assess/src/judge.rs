@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use indicators::custom::{CustomIndicator, Filter, Measure};
-use indicators::{Indicator, Span, Value, View};
+use indicators::custom::{CustomIndicator, Filter, Growth, Measure};
+use indicators::{AsOf, Indicator, Maturing, Span, Value, View};
 use rust_decimal::Decimal;
 use targets::change::{Convention, Direction, StepUnit, required_level};
 use targets::model::{Baseline, BoundOp, Dimension, IndicatorRef, Rule, Target};
@@ -12,12 +12,14 @@ use targets::num::Ratio;
 use targets::period::Period;
 use targets::{Contract, ScheduleItem};
 
-use crate::Error;
-use crate::report::{Basis, Check, Margin, PeriodOut, Requirement, Status, Texts, Unit, Verdict};
+use crate::report::{
+    Basis, Check, Margin, MaturingOut, PeriodOut, Reason, Requirement, Status, Texts, Unit, Verdict,
+};
 use crate::text::{
     Lang, days, dimension_phrase, fmt_amount, fmt_date, fmt_period, fmt_steps, fmt_value,
-    indicator_name, number,
+    indicator_name, number, status_word,
 };
+use crate::{Error, Options};
 
 /// The contract's custom indicators, parsed and checked once.
 pub(crate) type Customs = BTreeMap<String, CustomIndicator>;
@@ -130,22 +132,6 @@ pub(crate) fn unit_of(r: &IndicatorRef) -> Unit {
     }
 }
 
-/// Whether the indicator can only grow as the as-of date moves through a period, so that
-/// a crossed upper bound (or a reached lower bound) is final before the period ends.
-fn monotone(r: &IndicatorRef, customs: &Customs) -> bool {
-    match r {
-        IndicatorRef::Inflow
-        | IndicatorRef::Outflow
-        | IndicatorRef::SuccessfulOutflow
-        | IndicatorRef::BridgingDays
-        | IndicatorRef::MaxTariff { .. } => true,
-        IndicatorRef::Custom { indicator, .. } => customs
-            .get(indicator)
-            .is_some_and(|d| matches!(d.measure, Measure::Count)),
-        _ => false,
-    }
-}
-
 /// An indicator value in the contract's unit: rates in percent.
 fn to_ratio(v: &Value, rate: bool) -> Option<Ratio> {
     let (n, d) = v.fraction()?;
@@ -179,18 +165,18 @@ enum Missing {
     NoPrevious(Period),
     Fact(String),
     Arithmetic(String),
+    SmallGroup { count: u64, minimum: u32 },
 }
 
-/// Indicator values per (indicator, period, as-of date), for every region at once: index
-/// 0 is overall, index `i + 1` the `i`-th region of the view.
+/// Indicator rows per (indicator, period, as-of), for every region at once (overall
+/// first, then the regions seen as of the date).
 pub(crate) type Cache = std::cell::RefCell<
-    std::collections::HashMap<(Indicator, Span, NaiveDate), std::rc::Rc<Vec<Value>>>,
+    std::collections::HashMap<(Indicator, Span, AsOf), std::rc::Rc<Vec<indicators::Row>>>,
 >;
 
-/// What verdicts are computed from: the view, its regions, and the value cache.
+/// What verdicts are computed from: the view and the value cache.
 pub(crate) struct Source<'a, 'v> {
     pub(crate) view: &'a View<'v>,
-    pub(crate) regions: &'a std::collections::HashMap<String, usize>,
     pub(crate) cache: &'a Cache,
 }
 
@@ -198,21 +184,28 @@ struct Ctx<'a, 'v> {
     contract: &'a Contract,
     src: &'a Source<'a, 'v>,
     customs: &'a Customs,
+    /// The as-of date (end of day).
     as_of: NaiveDate,
+    /// What is known: events through `as_of`, corrections through a date of their own.
+    at: AsOf,
+    options: &'a Options,
 }
 
-/// Every verdict of the contract as of `as_of`, in report order.
+/// Every verdict of the contract as of `at`, in report order.
 pub(crate) fn verdicts(
     contract: &Contract,
     src: &Source<'_, '_>,
     customs: &Customs,
-    as_of: NaiveDate,
+    at: AsOf,
+    options: &Options,
 ) -> Vec<Verdict> {
     let ctx = Ctx {
         contract,
         src,
         customs,
-        as_of,
+        as_of: at.date(),
+        at,
+        options,
     };
     let mut out = Vec::new();
     for (goal, target) in contract.targets() {
@@ -238,6 +231,9 @@ struct Judged {
     convention: Option<Convention>,
     step_unit: Option<(StepUnit, bool)>,
     steps: Vec<String>,
+    /// The open stays of a maturing cohort, and the lowest and highest value still
+    /// possible in the contract's unit (`None`: no bound).
+    maturing: Option<(u64, Option<Ratio>, Option<Ratio>)>,
 }
 
 impl Judged {
@@ -256,42 +252,80 @@ impl Judged {
             convention: None,
             step_unit: None,
             steps: Vec::new(),
+            maturing: None,
         }
     }
 }
 
 impl Ctx<'_, '_> {
-    /// The value of an indicator over a period for a region (or overall), from the cache;
-    /// one `View::table` pass fills it for every region.
-    fn value(&self, ind: &Indicator, p: Period, region: Option<&str>) -> Value {
-        let none = Value::None {
-            reason: indicators::NoValue::NoData,
+    /// The value of an indicator over a period for a region (or overall), with the range
+    /// a maturing cohort can still take, from the cache; one `View::table` pass fills it
+    /// for every region.
+    fn row(&self, ind: &Indicator, p: Period, region: Option<&str>) -> (Value, Option<Maturing>) {
+        let Some(span) = span(p) else {
+            let none = Value::None {
+                reason: indicators::NoValue::NoData,
+            };
+            return (none, None);
         };
-        let Some(span) = span(p) else { return none };
-        let index = match region {
-            None => 0,
-            Some(r) => match self.src.regions.get(r) {
-                Some(i) => i + 1,
-                // A region without any event: ask the view directly.
-                None => return self.src.view.value(ind, span, region, self.as_of),
-            },
-        };
-        let key = (ind.clone(), span, self.as_of);
+        let key = (ind.clone(), span, self.at);
         let cached = self.src.cache.borrow().get(&key).cloned();
-        let values = match cached {
+        let rows = match cached {
             Some(v) => v,
             None => {
                 let table = self
                     .src
                     .view
-                    .table(std::slice::from_ref(ind), &[span], self.as_of);
-                let v =
-                    std::rc::Rc::new(table.rows.into_iter().map(|r| r.value).collect::<Vec<_>>());
+                    .table(std::slice::from_ref(ind), &[span], self.at);
+                let v = std::rc::Rc::new(table.rows);
                 self.src.cache.borrow_mut().insert(key, v.clone());
                 v
             }
         };
-        values.get(index).cloned().unwrap_or(none)
+        match rows.iter().find(|r| r.region.as_deref() == region) {
+            Some(r) => (r.value.clone(), r.maturing.clone()),
+            // A region without any event: ask the view directly.
+            None => {
+                let r = self.src.view.row(ind, span, region, self.at);
+                (r.value, r.maturing)
+            }
+        }
+    }
+
+    fn value(&self, ind: &Indicator, p: Period, region: Option<&str>) -> Value {
+        self.row(ind, p, region).0
+    }
+
+    /// Measures the subject over a period into `j`: the exact value, its range while its
+    /// cohort matures, and whether the group is large enough to judge.
+    fn measure(&self, j: &mut Judged, subject: &Subject<'_>, period: Period) -> Value {
+        let (measured, maturing) = self.row(subject.ind, period, subject.region);
+        j.basis.measured_value = Some(measured.clone());
+        j.measured = to_ratio(&measured, subject.rate);
+        j.maturing = maturing.map(|m| {
+            let conv = |v: Option<Value>| v.and_then(|v| to_ratio(&v, subject.rate));
+            (m.open, conv(m.low), conv(m.high))
+        });
+        let cases = match measured {
+            Value::Share { denominator, .. } => Some(denominator),
+            Value::Mean { count, .. } => Some(count),
+            _ => None,
+        };
+        if let (Some(count), Some(minimum)) = (cases, subject.min_group) {
+            if count < u64::from(minimum) {
+                j.missing = Some(Missing::SmallGroup { count, minimum });
+            }
+        }
+        measured
+    }
+
+    /// Whether the subject's value can only grow from here on in `period`.
+    fn grows(&self, subject: &Subject<'_>, period: Period) -> bool {
+        match subject.growth {
+            Growth::Yes => true,
+            Growth::FromPeriodStart => self.as_of >= period.start(),
+            Growth::No => false,
+        }
     }
 
     fn target(
@@ -314,6 +348,16 @@ impl Ctx<'_, '_> {
             .map(|c| c.eval(&self.contract.provider_facts(facts_of)));
         let ind = indicator(&t.indicator, provider, self.customs);
         let rate = t.indicator.is_rate();
+        let subject = Subject {
+            ind: &ind,
+            region,
+            rate,
+            growth: ind.maturity().growth,
+            min_group: t
+                .min_group_size
+                .or(self.contract.doc().min_group_size)
+                .or(self.options.min_group_size),
+        };
         let schedule = self.contract.schedule(&t.id);
         let mut judged: Vec<Judged> = Vec::new();
         match &t.rule {
@@ -321,14 +365,12 @@ impl Ctx<'_, '_> {
                 for item in schedule {
                     if let ScheduleItem::Bound { period, bound } = item {
                         let mut j = Judged::new(Check::Bound, Some(*period));
-                        let measured = self.value(&ind, *period, region);
-                        j.basis.measured_value = Some(measured.clone());
-                        j.measured = to_ratio(&measured, rate);
+                        let measured = self.measure(&mut j, &subject, *period);
                         j.required = Some((*op, Ratio::from_decimal(*bound)));
                         if j.measured.is_none() {
                             j.missing = Some(missing_of(&measured));
                         }
-                        self.decide(&mut j, monotone(&t.indicator, self.customs));
+                        self.decide(&mut j, self.grows(&subject, *period));
                         judged.push(j);
                     }
                 }
@@ -353,16 +395,15 @@ impl Ctx<'_, '_> {
                         .iter()
                         .map(|s| s.change.into_inner().normalize().to_string())
                         .collect();
-                    let measured = self.value(&ind, *period, region);
-                    j.basis.measured_value = Some(measured.clone());
-                    j.measured = to_ratio(&measured, rate);
+                    let measured = self.measure(&mut j, &subject, *period);
                     let previous = if *convention == Convention::YearOverYear && k > 0 {
                         let prev = periods[k - 1];
                         j.basis.previous_period = Some(period_out(prev));
-                        match to_ratio(&self.value(&ind, prev, region), rate) {
-                            Some(r) => Some(Ok(r)),
-                            None => Some(Err(prev)),
-                        }
+                        // A previous value still maturing is not its realised value yet.
+                        Some(match self.row(&ind, prev, region) {
+                            (v, None) => to_ratio(&v, rate).ok_or(prev),
+                            (_, Some(_)) => Err(prev),
+                        })
                     } else {
                         None
                     };
@@ -373,7 +414,18 @@ impl Ctx<'_, '_> {
                         BoundOp::AtLeast
                     };
                     let changes: Vec<_> = steps[..=k].iter().map(|s| s.change).collect();
-                    match (&j.baseline, previous) {
+                    // A year-over-year step after the first is measured against the
+                    // realised previous period, not the baseline: it needs no baseline.
+                    let base_for_step = match (&j.baseline, &previous) {
+                        (None, Some(Ok(prev))) => {
+                            if matches!(j.missing, Some(Missing::NoBaseline)) {
+                                j.missing = None;
+                            }
+                            Some(*prev)
+                        }
+                        (b, _) => *b,
+                    };
+                    match (&base_for_step, previous) {
                         (_, Some(Err(prev))) => j.missing = Some(Missing::NoPrevious(prev)),
                         (Some(b), prev) => {
                             match required_level(
@@ -393,21 +445,13 @@ impl Ctx<'_, '_> {
                     if j.missing.is_none() && j.measured.is_none() {
                         j.missing = Some(missing_of(&measured));
                     }
-                    self.decide(
-                        &mut j,
-                        monotone(&t.indicator, self.customs) && op == BoundOp::AtMost,
-                    );
+                    let early = self.grows(&subject, *period) && op == BoundOp::AtMost;
+                    self.decide(&mut j, early);
                     judged.push(j);
                 }
                 if let (Some(st), Some(last)) =
                     (stated_total.as_ref().filter(|s| s.binding), periods.last())
                 {
-                    let subject = Subject {
-                        ind: &ind,
-                        region,
-                        rate,
-                        monotone: monotone(&t.indicator, self.customs),
-                    };
                     let mut j = self.against_baseline(
                         Check::StatedTotal,
                         *last,
@@ -429,12 +473,6 @@ impl Ctx<'_, '_> {
                 ..
             } => {
                 let base = self.baseline(baseline, &ind, rate, dim, region);
-                let subject = Subject {
-                    ind: &ind,
-                    region,
-                    rate,
-                    monotone: monotone(&t.indicator, self.customs),
-                };
                 for item in schedule {
                     let ScheduleItem::Milestone { period, index } = item else {
                         continue;
@@ -512,9 +550,7 @@ impl Ctx<'_, '_> {
         let mut j = Judged::new(check, Some(period));
         j.step_unit = Some((step_unit, unit.is_none()));
         j.steps = vec![change.into_inner().normalize().to_string()];
-        let measured = self.value(subject.ind, period, subject.region);
-        j.basis.measured_value = Some(measured.clone());
-        j.measured = to_ratio(&measured, subject.rate);
+        let measured = self.measure(&mut j, subject, period);
         self.apply_baseline(&mut j, base);
         let op = if direction == Direction::Decrease {
             BoundOp::AtMost
@@ -537,7 +573,8 @@ impl Ctx<'_, '_> {
         if j.missing.is_none() && j.measured.is_none() {
             j.missing = Some(missing_of(&measured));
         }
-        self.decide(&mut j, subject.monotone && op == BoundOp::AtMost);
+        let early = self.grows(subject, period) && op == BoundOp::AtMost;
+        self.decide(&mut j, early);
         j
     }
 
@@ -604,14 +641,27 @@ impl Ctx<'_, '_> {
     }
 
     /// Sets the status from the measured value, the requirement and the period's state.
-    fn decide(&self, j: &mut Judged, monotone: bool) {
+    ///
+    /// A complete period is decided on the exact value, unless its cohort still has open
+    /// stays: then it is decided only when the lowest and the highest value still
+    /// possible give the same answer, and pending otherwise. `early`: the value can only
+    /// grow from here on, so an upper bound crossed before the period ends stays crossed.
+    fn decide(&self, j: &mut Judged, early: bool) {
         let Some(period) = j.period else { return };
         let complete = period.is_complete(self.as_of);
         if let Some(Missing::BaselinePending(_)) = j.missing {
             j.status = Status::Pending;
             return;
         }
-        let holds = match (&j.measured, &j.required) {
+        if let Some(Missing::SmallGroup { .. }) = j.missing {
+            j.status = if complete {
+                Status::InsufficientData
+            } else {
+                Status::Pending
+            };
+            return;
+        }
+        let mut holds = match (&j.measured, &j.required) {
             (Some(m), Some((op, req))) => match m.cmp_exact(req) {
                 Ok(ord) => Some(op.holds(ord)),
                 Err(e) => {
@@ -621,11 +671,27 @@ impl Ctx<'_, '_> {
             },
             _ => None,
         };
+        let mut open_cohort = false;
+        if let (true, Some(_), Some((_, low, high)), Some((op, req))) =
+            (complete, holds, &j.maturing, &j.required)
+        {
+            // An end without a bound: for an upper bound the low end holds and the high
+            // end does not, and the other way round.
+            let at = |end: &Option<Ratio>, high_end: bool| match end {
+                Some(v) => v.cmp_exact(req).ok().map(|o| op.holds(o)),
+                None => Some(op.is_upper() != high_end),
+            };
+            match (at(low, false), at(high, true)) {
+                (Some(a), Some(b)) if a == b => holds = Some(a),
+                _ => open_cohort = true,
+            }
+        }
         j.status = match (complete, holds) {
+            (true, Some(_)) if open_cohort => Status::Pending,
             (true, Some(true)) => Status::Met,
             (true, Some(false)) => Status::NotMet,
             (true, None) => Status::InsufficientData,
-            (false, Some(h)) if monotone => {
+            (false, Some(h)) if early => {
                 let upper = j.required.as_ref().is_some_and(|(op, _)| op.is_upper());
                 match (upper, h) {
                     (true, false) => {
@@ -652,9 +718,50 @@ impl Ctx<'_, '_> {
         scope: targets::model::Scope,
         t: &Target,
         dim: &str,
-        j: Judged,
+        mut j: Judged,
     ) -> Verdict {
         let unit = unit_of(&t.indicator);
+        let (cases, count_value) = match j.basis.measured_value {
+            Some(Value::Count { value }) => (Some(value), true),
+            Some(Value::Share { denominator, .. }) => (Some(denominator), false),
+            Some(Value::Mean { count, .. }) => (Some(count), false),
+            _ => (None, false),
+        };
+        let reason = match j.missing {
+            Some(Missing::SmallGroup { count, minimum }) => Some(Reason::SmallGroup {
+                count: Some(count),
+                minimum,
+            }),
+            _ => None,
+        };
+        // Disclosure control works on what is published; the status was decided above
+        // on the exact values.
+        let mut suppressed = false;
+        let mut reason = reason;
+        if let Some(rule) = self.options.disclosure {
+            j.basis.measured_value = None;
+            j.basis.baseline_value = None;
+            if cases.is_some_and(|n| !rule.allows(n)) {
+                suppressed = true;
+                j.measured = None;
+                j.maturing = None;
+                if let Some(Reason::SmallGroup { count, .. }) = &mut reason {
+                    *count = None;
+                }
+            } else if count_value {
+                j.measured = j
+                    .measured
+                    .and_then(|m| m.to_exact_decimal())
+                    .and_then(|d| u64::try_from(d.trunc()).ok())
+                    .and_then(|n| rule.show(n))
+                    .map(|n| Ratio::from_decimal(Decimal::from(n)));
+            }
+            if let Some((open, _, _)) = &mut j.maturing {
+                if !rule.allows(*open) {
+                    *open = 0;
+                }
+            }
+        }
         let margin = match (&j.measured, &j.required) {
             (Some(m), Some((_, req))) => m.sub(req).ok().map(|abs| Margin {
                 absolute: number(abs, unit),
@@ -669,10 +776,23 @@ impl Ctx<'_, '_> {
             }),
             _ => None,
         };
-        let explanation = Texts {
-            en: self.explain(t, dim, &j, Lang::En),
-            nl: self.explain(t, dim, &j, Lang::Nl),
+        let explanation = if suppressed {
+            Texts {
+                en: self.suppressed_text(t, dim, &j, Lang::En),
+                nl: self.suppressed_text(t, dim, &j, Lang::Nl),
+            }
+        } else {
+            Texts {
+                en: self.explain(t, dim, &j, Lang::En),
+                nl: self.explain(t, dim, &j, Lang::Nl),
+            }
         };
+        let disclosed = self.options.disclosure.is_some();
+        let maturing = j.maturing.as_ref().map(|(open, low, high)| MaturingOut {
+            open: (!disclosed || *open > 0).then_some(*open),
+            low: low.map(|r| number(r, unit)),
+            high: high.map(|r| number(r, unit)),
+        });
         let mut basis = j.basis;
         basis.steps = j.steps.clone();
         Verdict {
@@ -719,7 +839,32 @@ impl Ctx<'_, '_> {
                 }
             }),
             basis,
+            maturing,
+            reason,
+            suppressed,
+            restated: None,
             explanation,
+        }
+    }
+
+    /// The explanation of a verdict whose numbers disclosure control leaves out.
+    fn suppressed_text(&self, t: &Target, dim: &str, j: &Judged, lang: Lang) -> String {
+        let name = indicator_name(&t.indicator, lang);
+        let place = dimension_phrase(t.dimension, &self.region_name(t, dim), lang);
+        let period = j
+            .period
+            .map(period_out)
+            .map(|p| format!(", {}", fmt_period(&p, lang)))
+            .unwrap_or_default();
+        let threshold = self.options.disclosure.map_or(0, |d| d.threshold);
+        let status = status_word(j.status, lang);
+        match lang {
+            Lang::En => format!(
+                "{name}{place}{period}: {status}; the numbers are not shown because they concern fewer than {threshold} youths."
+            ),
+            Lang::Nl => format!(
+                "{name}{place}{period}: {status}; de cijfers worden niet getoond omdat ze over minder dan {threshold} jeugdigen gaan."
+            ),
         }
     }
 
@@ -883,9 +1028,44 @@ impl Ctx<'_, '_> {
                     }),
                     _ => None,
                 };
+                // Rounded for publication, the gap would not match the verdict.
+                let gap = gap.filter(|_| self.options.disclosure.is_none());
+                let settled = match &j.maturing {
+                    Some((open, _, _)) => {
+                        let open = self.open_stays(*open, lang);
+                        if en {
+                            format!(", whatever the outcome of the cohort's {open}")
+                        } else {
+                            format!(", wat er ook gebeurt met de {open} van het cohort")
+                        }
+                    }
+                    None => String::new(),
+                };
                 match gap {
-                    Some(g) => format!("{word}{early}, {g}"),
-                    None => format!("{word}{early}"),
+                    Some(g) => format!("{word}{early}, {g}{settled}"),
+                    None => format!("{word}{early}{settled}"),
+                }
+            }
+            Status::Pending if j.maturing.is_some() => {
+                let (open, low, high) = j.maturing.unwrap_or((0, None, None));
+                let open = self.open_stays(open, lang);
+                let show = |r: Option<Ratio>| match r {
+                    Some(r) => fmt_value(&r, unit, lang),
+                    None if en => "no bound".to_owned(),
+                    None => "geen grens".to_owned(),
+                };
+                if en {
+                    format!(
+                        "pending: with {open} in the cohort the final value lies between {} and {}",
+                        show(low),
+                        show(high)
+                    )
+                } else {
+                    format!(
+                        "nog niet bepaald: met {open} in het cohort ligt de uiteindelijke waarde tussen {} en {}",
+                        show(low),
+                        show(high)
+                    )
                 }
             }
             Status::Pending => {
@@ -908,6 +1088,18 @@ impl Ctx<'_, '_> {
             ""
         };
         format!("{head}: {measured_text}{so_far}{req_text}; {tail}.")
+    }
+
+    /// "2 open stays", or "open stays" when disclosure control hides the number.
+    fn open_stays(&self, open: u64, lang: Lang) -> String {
+        match (open, lang) {
+            (0, Lang::En) => "open stays".to_owned(),
+            (0, Lang::Nl) => "open verblijven".to_owned(),
+            (1, Lang::En) => "1 open stay".to_owned(),
+            (1, Lang::Nl) => "1 open verblijf".to_owned(),
+            (n, Lang::En) => format!("{n} open stays"),
+            (n, Lang::Nl) => format!("{n} open verblijven"),
+        }
     }
 
     fn basis_text(&self, j: &Judged, unit: Unit, lang: Lang) -> String {
@@ -978,8 +1170,10 @@ struct Subject<'x> {
     ind: &'x Indicator,
     region: Option<&'x str>,
     rate: bool,
-    /// Whether the indicator only grows within a period (see [`monotone`]).
-    monotone: bool,
+    /// Whether the indicator only grows within a period.
+    growth: Growth,
+    /// The fewest cases a rate or mean is judged on.
+    min_group: Option<u32>,
 }
 
 struct BaselineOf {
@@ -993,21 +1187,6 @@ fn missing_of(v: &Value) -> Missing {
     match v {
         Value::None { reason } => Missing::NoValue(*reason),
         _ => Missing::NoValue(indicators::NoValue::NoData),
-    }
-}
-
-fn status_word(s: Status, lang: Lang) -> &'static str {
-    match (s, lang) {
-        (Status::Met, Lang::En) => "met",
-        (Status::Met, Lang::Nl) => "gehaald",
-        (Status::NotMet, Lang::En) => "not met",
-        (Status::NotMet, Lang::Nl) => "niet gehaald",
-        (Status::Pending, Lang::En) => "pending",
-        (Status::Pending, Lang::Nl) => "nog niet bepaald",
-        (Status::InsufficientData, Lang::En) => "insufficient data",
-        (Status::InsufficientData, Lang::Nl) => "onvoldoende gegevens",
-        (Status::NotApplicable, Lang::En) => "not applicable",
-        (Status::NotApplicable, Lang::Nl) => "niet van toepassing",
     }
 }
 
@@ -1116,6 +1295,17 @@ fn missing_text(m: Option<&Missing>, lang: Lang) -> String {
             } else {
                 format!(
                     "onvoldoende gegevens: een gegeven dat de voorwaarde nodig heeft ontbreekt voor {p}"
+                )
+            }
+        }
+        Some(Missing::SmallGroup { count, minimum }) => {
+            if en {
+                format!(
+                    "insufficient data: a group of {count} is too small to judge (the contract asks at least {minimum})"
+                )
+            } else {
+                format!(
+                    "onvoldoende gegevens: een groep van {count} is te klein om te beoordelen (het contract vraagt ten minste {minimum})"
                 )
             }
         }

@@ -39,26 +39,31 @@
 //!
 //! None. Pure: no files, no clock, no environment. The as-of date is an argument.
 
+mod consequence;
 mod error;
 mod judge;
 pub mod markdown;
+mod options;
 mod report;
 mod samples;
 mod text;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
-use indicators::View;
-use rust_decimal::Decimal;
-use targets::model::{Consequence, OVERALL, VerdictCondition};
-use targets::{Contract, lint};
+pub use chrono::NaiveDate;
+pub use indicators::{AsOf, Engine, ParseOptions, View};
+pub use targets::Contract;
+
+use targets::lint;
+use targets::model::OVERALL;
 
 pub use error::Error;
+pub use options::{Disclosure, Options};
 pub use report::{
-    Basis, Check, ConsequenceOutcome, ConsequenceStatus, ContractInfo, Counts, DataSummary,
-    DimensionSummary, Evidence, GoalSummary, Margin, Number, PeriodOut, REPORT_VERSION, Report,
-    Requirement, Status, Summary, Texts, Totals, Unit, Verdict,
+    Basis, Check, ConsequenceOutcome, ConsequenceStatus, ContractInfo, CorrectionOut, Counts,
+    DataSummary, DimensionSummary, Evidence, GoalSummary, Margin, MaturingOut, Number, PeriodOut,
+    REPORT_VERSION, Reason, Report, Requirement, Restatement, Status, Summary, Texts, Totals,
+    TrancheRestatement, Unit, Verdict,
 };
 pub use text::Lang;
 
@@ -71,6 +76,8 @@ pub mod bundled {
 pub mod guide {
     #[doc = include_str!("../../../docs/assessment.md")]
     pub mod assessment {}
+    #[doc = include_str!("../../../docs/time.md")]
+    pub mod time {}
 }
 
 /// Assesses a contract against the events of `view`, as of the end of `as_of`.
@@ -113,24 +120,22 @@ pub fn assess(contract: &Contract, view: &View<'_>, as_of: NaiveDate) -> Result<
 #[derive(Debug)]
 pub struct Assessor<'a, 'e> {
     view: &'a View<'e>,
-    regions: HashMap<String, usize>,
     cache: judge::Cache,
     data: DataSummary,
+    options: Options,
 }
 
 impl<'a, 'e> Assessor<'a, 'e> {
-    /// An assessor over `view`.
+    /// An assessor over `view` with the default [`Options`].
     pub fn new(view: &'a View<'e>) -> Assessor<'a, 'e> {
-        let regions = view
-            .regions()
-            .into_iter()
-            .enumerate()
-            .map(|(i, r)| (r.to_owned(), i))
-            .collect();
+        Assessor::with_options(view, Options::default())
+    }
+
+    /// An assessor over `view` with `options`.
+    pub fn with_options(view: &'a View<'e>, options: Options) -> Assessor<'a, 'e> {
         let c = view.counts();
         Assessor {
             view,
-            regions,
             cache: judge::Cache::default(),
             data: DataSummary {
                 read: c.read,
@@ -139,6 +144,7 @@ impl<'a, 'e> Assessor<'a, 'e> {
                 rejected: c.rejected,
                 ignored: c.ignored,
             },
+            options,
         }
     }
 
@@ -151,22 +157,42 @@ impl<'a, 'e> Assessor<'a, 'e> {
     pub fn assess(&self, contract: &Contract, as_of: NaiveDate) -> Result<Report, Error> {
         let src = judge::Source {
             view: self.view,
-            regions: &self.regions,
             cache: &self.cache,
         };
         let customs = judge::customs(contract)?;
-        let verdicts = judge::verdicts(contract, &src, &customs, as_of);
+        let mut verdicts =
+            judge::verdicts(contract, &src, &customs, AsOf::new(as_of), &self.options);
+        restate(
+            contract,
+            &src,
+            &customs,
+            &self.options,
+            as_of,
+            &mut verdicts,
+        );
         let mut consequences = Vec::new();
         let mut totals = Totals::default();
         for c in &contract.doc().consequences {
-            let outcome = consequence(contract, &src, &customs, as_of, &verdicts, c);
+            let outcome = consequence::consequence(
+                contract,
+                &src,
+                &customs,
+                &self.options,
+                as_of,
+                &verdicts,
+                c,
+            );
             if let Some(amount) = outcome.amount {
                 let slot = match outcome.status {
                     ConsequenceStatus::Released => &mut totals.released,
                     ConsequenceStatus::Withheld => &mut totals.withheld,
                     _ => &mut totals.pending,
                 };
-                *slot = slot.checked_add(amount).unwrap_or(*slot);
+                // Tranche amounts are validated not negative; their sum overflowing a
+                // decimal is beyond any contract, and is refused rather than clamped.
+                *slot = slot.checked_add(amount).ok_or(Error::Overflow {
+                    what: "the sum of the tranche amounts",
+                })?;
             }
             consequences.push(outcome);
         }
@@ -178,6 +204,7 @@ impl<'a, 'e> Assessor<'a, 'e> {
                 source: contract.doc().source.clone(),
             },
             as_of,
+            disclosure: self.options.disclosure,
             data: self.data,
             summary: summary(contract, &verdicts),
             verdicts,
@@ -185,6 +212,92 @@ impl<'a, 'e> Assessor<'a, 'e> {
             totals,
             contract_findings: lint::lint(contract),
         })
+    }
+}
+
+/// Marks the verdicts that corrections dated after their decision date changed: each is
+/// compared with the same assessment counting only the corrections dated on or before
+/// its decision date (the last day of its period, or its due date).
+fn restate(
+    contract: &Contract,
+    src: &judge::Source<'_, '_>,
+    customs: &judge::Customs,
+    options: &Options,
+    as_of: NaiveDate,
+    verdicts: &mut [Verdict],
+) {
+    let mut by_due: BTreeMap<NaiveDate, Vec<usize>> = BTreeMap::new();
+    for (i, v) in verdicts.iter().enumerate() {
+        if let Some(due) = consequence::due_date(v).filter(|d| *d < as_of) {
+            by_due.entry(due).or_default().push(i);
+        }
+    }
+    let regions: Vec<&str> = contract
+        .doc()
+        .regions
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    for (due, rows) in by_due {
+        let corrections = src.view.corrections(due, as_of);
+        if corrections.is_empty() {
+            continue;
+        }
+        let frozen = judge::verdicts(
+            contract,
+            src,
+            customs,
+            AsOf::new(as_of).with_corrections_through(due),
+            options,
+        );
+        for i in rows {
+            let (v, f) = (&verdicts[i], &frozen[i]);
+            if !f.status.is_decided() || (f.status == v.status && f.measured == v.measured) {
+                continue;
+            }
+            // The corrections that concern the verdict's region (all of them for a
+            // verdict over all regions or per provider).
+            let per_region = regions.contains(&v.dimension.as_str());
+            let relevant: Vec<indicators::Correction> = corrections
+                .iter()
+                .filter(|c| c.target_date <= as_of)
+                .filter(|c| !per_region || c.region.as_deref().is_none_or(|r| r == v.dimension))
+                .cloned()
+                .collect();
+            let restated = Restatement {
+                decided_on: due,
+                status: f.status,
+                measured: f.measured.clone(),
+                corrections: consequence::corrections_out(&relevant),
+            };
+            let v = &mut verdicts[i];
+            let ids: Vec<&str> = restated.corrections.iter().map(|c| c.id.as_str()).collect();
+            let unit = v.unit;
+            let was = |lang: Lang| {
+                let value = restated
+                    .measured
+                    .as_ref()
+                    .and_then(|m| targets::num::Ratio::new(m.numerator, m.denominator).ok())
+                    .map(|r| format!(" ({})", text::fmt_value(&r, unit, lang)))
+                    .unwrap_or_default();
+                let date = text::fmt_date(due, lang);
+                match lang {
+                    Lang::En => format!(
+                        " Restated: decided on {date} as {}{value}; changed by the corrections {} dated after it.",
+                        restated.status,
+                        ids.join(", ")
+                    ),
+                    Lang::Nl => format!(
+                        " Herzien: op {date} beoordeeld als {}{value}; gewijzigd door de correcties {} van daarna.",
+                        text::status_word(restated.status, Lang::Nl),
+                        ids.join(", ")
+                    ),
+                }
+            };
+            v.explanation.en.push_str(&was(Lang::En));
+            v.explanation.nl.push_str(&was(Lang::Nl));
+            v.restated = Some(restated);
+        }
     }
 }
 
@@ -231,185 +344,4 @@ fn summary(contract: &Contract, verdicts: &[Verdict]) -> Summary {
         per_goal,
         per_dimension,
     }
-}
-
-/// Whether a verdict's check is due by the end of `date`: its period has ended or its
-/// deadline passed, or it was already decided as not met before its end.
-fn due_by(v: &Verdict, date: NaiveDate) -> bool {
-    let next = date.succ_opt().unwrap_or(date);
-    match (&v.period, &v.required) {
-        (Some(p), _) => p.end <= next || (v.early && v.status == Status::NotMet),
-        (None, Some(r)) => r.due.is_some_and(|d| d <= date) || v.status == Status::Met,
-        _ => false,
-    }
-}
-
-/// The state of a result as of `date`, over its checks due by then; `None` when nothing
-/// was due (or nothing applies).
-fn result_state(verdicts: &[Verdict], result: &str, date: NaiveDate) -> Option<Evidence> {
-    let rows: Vec<&Verdict> = verdicts
-        .iter()
-        .filter(|v| v.result == result && v.status != Status::NotApplicable && due_by(v, date))
-        .collect();
-    if rows.is_empty() {
-        return None;
-    }
-    let status = if rows.iter().any(|v| v.status == Status::NotMet) {
-        Status::NotMet
-    } else if rows.iter().any(|v| v.status == Status::InsufficientData) {
-        Status::InsufficientData
-    } else if rows.iter().any(|v| v.status == Status::Pending) {
-        Status::Pending
-    } else {
-        Status::Met
-    };
-    Some(Evidence {
-        result: result.to_owned(),
-        status,
-        verdicts: rows
-            .iter()
-            .map(|v| {
-                let period = v
-                    .period
-                    .as_ref()
-                    .map_or_else(String::new, |p| format!(" {}", p.label));
-                format!("{}{period}: {}", v.dimension, v.status)
-            })
-            .collect(),
-    })
-}
-
-fn consequence(
-    contract: &Contract,
-    src: &judge::Source<'_, '_>,
-    customs: &judge::Customs,
-    as_of: NaiveDate,
-    now: &[Verdict],
-    c: &Consequence,
-) -> ConsequenceOutcome {
-    let (kind, title, date, amount, action) = match c {
-        Consequence::BonusTranche {
-            title,
-            amount,
-            decided_on,
-            ..
-        } => ("bonus_tranche", title, *decided_on, Some(*amount), None),
-        Consequence::Escalation {
-            title,
-            from,
-            action,
-            ..
-        } => ("escalation", title, *from, None, Some(action.clone())),
-    };
-    let tranche = kind == "bonus_tranche";
-    let mut outcome = ConsequenceOutcome {
-        id: c.id().to_owned(),
-        kind: kind.to_owned(),
-        title: title.clone(),
-        status: ConsequenceStatus::Pending,
-        amount,
-        date,
-        action,
-        evidence: Vec::new(),
-        explanation: Texts {
-            en: String::new(),
-            nl: String::new(),
-        },
-    };
-    let (date_en, date_nl) = (text_date(date, Lang::En), text_date(date, Lang::Nl));
-    if as_of < date {
-        outcome.explanation = if tranche {
-            Texts {
-                en: format!("Pending: decided on the verdicts as of {date_en}."),
-                nl: format!("Nog niet bepaald: besloten op de uitkomsten per {date_nl}."),
-            }
-        } else {
-            Texts {
-                en: format!("Pending: can apply from {date_en}."),
-                nl: format!("Nog niet bepaald: kan gelden vanaf {date_nl}."),
-            }
-        };
-        return outcome;
-    }
-    // A tranche is decided on what was known at its date; an escalation on what is known now.
-    let (verdicts, at) = if tranche {
-        (judge::verdicts(contract, src, customs, date), date)
-    } else {
-        (now.to_vec(), as_of)
-    };
-    let ids = contract.select(c.condition().selection());
-    let states: Vec<Evidence> = ids
-        .iter()
-        .filter_map(|id| result_state(&verdicts, id, at))
-        .collect();
-    let met = states.iter().filter(|e| e.status == Status::Met).count();
-    let not_met = states.iter().filter(|e| e.status == Status::NotMet).count();
-    let considered = states.len();
-    let (holds, need_en, need_nl) = match c.condition() {
-        VerdictCondition::AllMet { .. } => (
-            considered > 0 && met == considered,
-            "all".to_owned(),
-            "alle".to_owned(),
-        ),
-        VerdictCondition::AnyNotMet { .. } => (
-            not_met > 0,
-            "any not met".to_owned(),
-            "een niet gehaald".to_owned(),
-        ),
-        VerdictCondition::AtLeast { met: k, .. } => (
-            met >= *k as usize,
-            format!("at least {k}"),
-            format!("ten minste {k}"),
-        ),
-        VerdictCondition::ShareMet { percent, .. } => {
-            let p = percent.into_inner();
-            let holds = considered > 0
-                && Decimal::from(met as u64) * Decimal::ONE_HUNDRED
-                    >= p * Decimal::from(considered as u64);
-            (
-                holds,
-                format!("at least {}", percent),
-                format!("ten minste {}", percent.to_string().replace('.', ",")),
-            )
-        }
-    };
-    outcome.status = match (tranche, holds) {
-        (true, true) => ConsequenceStatus::Released,
-        (true, false) => ConsequenceStatus::Withheld,
-        (false, true) => ConsequenceStatus::Triggered,
-        (false, false) => ConsequenceStatus::NotTriggered,
-    };
-    let not_due = ids.len() - considered;
-    let (word_en, word_nl) = match outcome.status {
-        ConsequenceStatus::Released => ("Released", "Uitgekeerd"),
-        ConsequenceStatus::Withheld => ("Withheld", "Ingehouden"),
-        ConsequenceStatus::Triggered => ("Triggered", "Van toepassing"),
-        _ => ("Not triggered", "Niet van toepassing"),
-    };
-    let at_en = text_date(at, Lang::En);
-    let at_nl = text_date(at, Lang::Nl);
-    outcome.explanation = Texts {
-        en: format!(
-            "{word_en}: {met} of {considered} results met and {not_met} not met as of {at_en} (required: {need_en}){}.",
-            if not_due > 0 {
-                format!("; {not_due} result(s) had nothing due yet")
-            } else {
-                String::new()
-            }
-        ),
-        nl: format!(
-            "{word_nl}: {met} van {considered} resultaten gehaald en {not_met} niet gehaald per {at_nl} (vereist: {need_nl}){}.",
-            if not_due > 0 {
-                format!("; bij {not_due} resulta(a)t(en) was nog niets verschuldigd")
-            } else {
-                String::new()
-            }
-        ),
-    };
-    outcome.evidence = states;
-    outcome
-}
-
-fn text_date(d: NaiveDate, lang: Lang) -> String {
-    text::fmt_date(d, lang)
 }

@@ -253,6 +253,14 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 &c.explanation.nl
             };
             let _ = writeln!(out, "- **{}**: {text}", c.id);
+            // A persistent failure names the verdicts it rests on.
+            if c.status == crate::ConsequenceStatus::Triggered {
+                for e in &c.evidence {
+                    for v in &e.verdicts {
+                        let _ = writeln!(out, "  - `{}`: {v}", e.result);
+                    }
+                }
+            }
         }
         let totals = w
             .totals

@@ -167,6 +167,7 @@ pub struct Texts {
 
 /// The judgement of one check of one result, for one dimension value and period.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Verdict {
     /// The goal's id.
     pub goal: String,
@@ -209,8 +210,101 @@ pub struct Verdict {
     pub step_unit: Option<String>,
     /// What the verdict rests on.
     pub basis: Basis,
+    /// For a complete period whose cohort still has open stays: the range the measured
+    /// value can still take. The verdict is decided when the comparison gives the same
+    /// answer at both ends, and pending otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maturing: Option<MaturingOut>,
+    /// Why the verdict is not decided, where the reason has numbers of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
+    /// Whether disclosure control left this verdict's numbers out of the report: the
+    /// group it is about is smaller than the disclosure threshold.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub suppressed: bool,
+    /// What the verdict was on its decision date, when corrections dated after that date
+    /// changed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restated: Option<Restatement>,
     /// A plain explanation with the numbers.
     pub explanation: Texts,
+}
+
+/// The range a maturing value can still take, in the verdict's unit.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct MaturingOut {
+    /// Stays of the cohort still open whose part in the value is not settled (left out
+    /// under disclosure control when fewer than the threshold).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open: Option<u64>,
+    /// The lowest value still possible; none when there is no bound.
+    pub low: Option<Number>,
+    /// The highest value still possible; none when there is no bound.
+    pub high: Option<Number>,
+}
+
+/// Why a verdict is not decided, with its numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Reason {
+    /// The rate or mean is over fewer cases than the contract's minimum group size.
+    SmallGroup {
+        /// The cases (left out under disclosure control when fewer than the threshold).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        count: Option<u64>,
+        /// The minimum.
+        minimum: u32,
+    },
+}
+
+/// A verdict as it was decided, before corrections dated later changed it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Restatement {
+    /// The decision date: the last day of the period, or the due date.
+    pub decided_on: NaiveDate,
+    /// The status without the corrections dated after the decision date.
+    pub status: Status,
+    /// The measured value without them.
+    pub measured: Option<Number>,
+    /// The corrections dated after the decision date that concern the verdict's
+    /// dimension value.
+    pub corrections: Vec<CorrectionOut>,
+}
+
+/// A correction (a valid retraction) as a report shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CorrectionOut {
+    /// The retraction's id.
+    pub id: String,
+    /// Its date.
+    pub date: NaiveDate,
+    /// The retracted event's id.
+    pub target: String,
+    /// The retracted event's kind.
+    pub target_kind: String,
+    /// The retracted event's date.
+    pub target_date: NaiveDate,
+}
+
+/// Whether a tranche decided earlier would have come out otherwise with the corrections
+/// known on the assessment date.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TrancheRestatement {
+    /// The corrections counted: those dated on or before this day.
+    pub corrections_through: NaiveDate,
+    /// The outcome with them.
+    pub status: ConsequenceStatus,
+    /// Whether that differs from the outcome decided.
+    pub changed: bool,
+    /// The money that would have moved otherwise: positive when more would have been
+    /// released, negative when less.
+    pub difference: Money,
+    /// The corrections dated after the decision date.
+    pub corrections: Vec<CorrectionOut>,
 }
 
 /// Counts of verdict states.
@@ -281,7 +375,10 @@ pub struct Evidence {
     pub result: String,
     /// The result's state as of the decision date, over its checks due by then.
     pub status: Status,
-    /// The checks that decided the state, as `dimension period: status`.
+    /// The checks that decided the state, as `dimension period: status`; for a
+    /// persistent failure, as `dimension period → dimension period` (the check not met
+    /// and the one at least the stated time later still not met), or for a deadline
+    /// `dimension due date → review date`.
     pub verdicts: Vec<String>,
 }
 
@@ -322,6 +419,10 @@ pub struct ConsequenceOutcome {
     pub action: Option<String>,
     /// The results that decided it.
     pub evidence: Vec<Evidence>,
+    /// For a tranche decided before the assessment date, when corrections dated after its
+    /// decision date are known: whether they would have changed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restatement: Option<TrancheRestatement>,
     /// Why, in both languages.
     pub explanation: Texts,
 }
@@ -366,6 +467,7 @@ pub struct ContractInfo {
 
 /// An assessment of a contract as of a date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Report {
     /// Always [`REPORT_VERSION`].
     pub format_version: u32,
@@ -373,6 +475,9 @@ pub struct Report {
     pub contract: ContractInfo,
     /// The as-of date (end of day).
     pub as_of: NaiveDate,
+    /// The disclosure control applied to the numbers, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disclosure: Option<crate::Disclosure>,
     /// How the events were read.
     pub data: DataSummary,
     /// Summary counts.

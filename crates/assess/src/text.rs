@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use targets::model::{IndicatorRef, OVERALL};
 use targets::num::Ratio;
 
-use crate::report::{Number, PeriodOut, Unit};
+use crate::report::{Number, PeriodOut, Status, Unit};
 
 /// A language of explanations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -235,6 +235,22 @@ pub(crate) fn fmt_steps(steps: &[String], points: bool, lang: Lang) -> String {
             .map(|s| format!("{} %", fix(s)))
             .collect::<Vec<_>>()
             .join(and)
+    }
+}
+
+/// A verdict's status in words.
+pub(crate) fn status_word(s: Status, lang: Lang) -> &'static str {
+    match (s, lang) {
+        (Status::Met, Lang::En) => "met",
+        (Status::Met, Lang::Nl) => "gehaald",
+        (Status::NotMet, Lang::En) => "not met",
+        (Status::NotMet, Lang::Nl) => "niet gehaald",
+        (Status::Pending, Lang::En) => "pending",
+        (Status::Pending, Lang::Nl) => "nog niet bepaald",
+        (Status::InsufficientData, Lang::En) => "insufficient data",
+        (Status::InsufficientData, Lang::Nl) => "onvoldoende gegevens",
+        (Status::NotApplicable, Lang::En) => "not applicable",
+        (Status::NotApplicable, Lang::Nl) => "niet van toepassing",
     }
 }
 

@@ -62,10 +62,14 @@ fn the_report_is_stable_and_complete() {
     // 11 results: per region 1, 2a, 2b, 3, oos-driver, oos-action-plan, oos-inflow and
     // oos-bridging (3 regions × 2 periods, or × 1 deadline), overall 2c, 4 (2 years), 5.
     assert_eq!(r.verdicts.len(), 6 * 6 + 2 * 3 + 1 + 2 + 1);
+    // Everything is decided as of 31 December 2020 but the extension rates of 2020 in
+    // Kop and West-Friesland: their cohorts still have open stays that could take them
+    // over 5 % (semantics §7).
     assert_eq!(
         r.summary.all.met + r.summary.all.not_met,
-        r.verdicts.len() as u32
+        r.verdicts.len() as u32 - 2
     );
+    assert_eq!(r.summary.all.pending, 2);
     let again = serde_json::to_string(&r).expect("json");
     let back: assess::Report = serde_json::from_str(&again).expect("round trip");
     assert_eq!(back, r);

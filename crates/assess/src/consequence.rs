@@ -1,0 +1,427 @@
+//! The consequences a contract attaches to verdicts: bonus tranches (decided as of their
+//! own date, with what later corrections would have changed) and escalations (decided
+//! on the assessment date, including failures that persist).
+
+use chrono::NaiveDate;
+use indicators::AsOf;
+use rust_decimal::Decimal;
+use targets::Contract;
+use targets::model::{Consequence, VerdictCondition};
+use targets::num::Money;
+
+use crate::Options;
+use crate::judge::{self, Customs, Source};
+use crate::report::{
+    ConsequenceOutcome, ConsequenceStatus, CorrectionOut, Evidence, Status, Texts,
+    TrancheRestatement, Verdict,
+};
+use crate::text::{Lang, fmt_date};
+
+/// The last day a verdict's check is about: the period's last day, or the due date.
+pub(crate) fn due_date(v: &Verdict) -> Option<NaiveDate> {
+    match (&v.period, &v.required) {
+        (Some(p), _) => p.end.pred_opt(),
+        (None, Some(r)) => r.due,
+        _ => None,
+    }
+}
+
+/// Whether a verdict's check is due by the end of `date`: its period has ended or its
+/// deadline passed, or it was already decided as not met before its end.
+fn due_by(v: &Verdict, date: NaiveDate) -> bool {
+    let next = date.succ_opt().unwrap_or(date);
+    match (&v.period, &v.required) {
+        (Some(p), _) => p.end <= next || (v.early && v.status == Status::NotMet),
+        (None, Some(r)) => r.due.is_some_and(|d| d <= date) || v.status == Status::Met,
+        _ => false,
+    }
+}
+
+/// The state of a result as of `date`, over its checks due by then; `None` when nothing
+/// was due (or nothing applies).
+fn result_state(verdicts: &[Verdict], result: &str, date: NaiveDate) -> Option<Evidence> {
+    let rows: Vec<&Verdict> = verdicts
+        .iter()
+        .filter(|v| v.result == result && v.status != Status::NotApplicable && due_by(v, date))
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let status = if rows.iter().any(|v| v.status == Status::NotMet) {
+        Status::NotMet
+    } else if rows.iter().any(|v| v.status == Status::InsufficientData) {
+        Status::InsufficientData
+    } else if rows.iter().any(|v| v.status == Status::Pending) {
+        Status::Pending
+    } else {
+        Status::Met
+    };
+    Some(Evidence {
+        result: result.to_owned(),
+        status,
+        verdicts: rows.iter().map(|v| verdict_ref(v)).collect(),
+    })
+}
+
+/// `dimension period: status`.
+fn verdict_ref(v: &Verdict) -> String {
+    let period = v
+        .period
+        .as_ref()
+        .map_or_else(String::new, |p| format!(" {}", p.label));
+    format!("{}{period}: {}", v.dimension, v.status)
+}
+
+/// A failure of one result and dimension value that lasted at least `months`, as
+/// `from → to`: the check not met it started with and the check at least `months` later
+/// that found it still there, with no check met in between (`nk 2019 → nk 2020`). For a
+/// deadline: not delivered by the due date and still not delivered `months` later
+/// (`overall 2019-07-01 → 2020-07-01`).
+fn persistent_failure(
+    verdicts: &[Verdict],
+    result: &str,
+    dimension: &str,
+    months: u32,
+    at: NaiveDate,
+) -> Option<String> {
+    let mut rows: Vec<(NaiveDate, &Verdict)> = verdicts
+        .iter()
+        .filter(|v| v.result == result && v.dimension == dimension)
+        .filter(|v| v.status != Status::NotApplicable)
+        .filter_map(|v| due_date(v).map(|d| (d, v)))
+        .filter(|(d, _)| *d <= at)
+        .collect();
+    rows.sort_by_key(|(d, _)| *d);
+    let label = |v: &Verdict, d: NaiveDate| {
+        let when = v
+            .period
+            .as_ref()
+            .map_or_else(|| d.to_string(), |p| p.label.clone());
+        format!("{} {when}", v.dimension)
+    };
+    for (i, (start, first)) in rows.iter().enumerate() {
+        if first.status != Status::NotMet {
+            continue;
+        }
+        let Ok(review) = targets::period::add_months(*start, months) else {
+            continue;
+        };
+        if first.period.is_none() {
+            // A deadline: the failure lasts until the delivery.
+            let cured = first.basis.delivered_on.is_some_and(|d| d <= review);
+            if review <= at && !cured {
+                return Some(format!("{} → {review}", label(first, *start)));
+            }
+            continue;
+        }
+        for (d, v) in &rows[i + 1..] {
+            if v.status == Status::Met {
+                break;
+            }
+            if *d >= review && v.status == Status::NotMet {
+                return Some(format!("{} → {}", label(first, *start), label(v, *d)));
+            }
+        }
+    }
+    None
+}
+
+/// What a condition says of a set of verdicts as of `at`.
+struct Judgement {
+    holds: bool,
+    evidence: Vec<Evidence>,
+    met: usize,
+    not_met: usize,
+    considered: usize,
+    not_due: usize,
+}
+
+fn judge_condition(
+    contract: &Contract,
+    condition: &VerdictCondition,
+    verdicts: &[Verdict],
+    at: NaiveDate,
+) -> Judgement {
+    let ids = contract.select(condition.selection());
+    if let VerdictCondition::PersistentNotMet { months, .. } = condition {
+        let mut evidence = Vec::new();
+        let mut considered = 0;
+        for id in &ids {
+            let mut dims: Vec<&str> = verdicts
+                .iter()
+                .filter(|v| &v.result == id)
+                .map(|v| v.dimension.as_str())
+                .collect();
+            dims.dedup();
+            if verdicts.iter().any(|v| &v.result == id && due_by(v, at)) {
+                considered += 1;
+            }
+            let lines: Vec<String> = dims
+                .iter()
+                .filter_map(|dim| persistent_failure(verdicts, id, dim, *months, at))
+                .collect();
+            if !lines.is_empty() {
+                evidence.push(Evidence {
+                    result: id.clone(),
+                    status: Status::NotMet,
+                    verdicts: lines,
+                });
+            }
+        }
+        let not_met = evidence.len();
+        return Judgement {
+            holds: not_met > 0,
+            evidence,
+            met: 0,
+            not_met,
+            considered,
+            not_due: ids.len() - considered,
+        };
+    }
+    let states: Vec<Evidence> = ids
+        .iter()
+        .filter_map(|id| result_state(verdicts, id, at))
+        .collect();
+    let met = states.iter().filter(|e| e.status == Status::Met).count();
+    let not_met = states.iter().filter(|e| e.status == Status::NotMet).count();
+    let considered = states.len();
+    let holds = match condition {
+        VerdictCondition::AllMet { .. } => considered > 0 && met == considered,
+        VerdictCondition::AnyNotMet { .. } => not_met > 0,
+        VerdictCondition::AtLeast { met: k, .. } => met >= *k as usize,
+        // met / considered >= p / 100, compared exactly by cross-multiplication.
+        VerdictCondition::ShareMet { percent, .. } => {
+            considered > 0
+                && Decimal::from(met as u64) * Decimal::ONE_HUNDRED
+                    >= percent.into_inner() * Decimal::from(considered as u64)
+        }
+        _ => false,
+    };
+    Judgement {
+        holds,
+        evidence: states,
+        met,
+        not_met,
+        considered,
+        not_due: ids.len() - considered,
+    }
+}
+
+fn need(condition: &VerdictCondition, lang: Lang) -> String {
+    match (condition, lang) {
+        (VerdictCondition::AllMet { .. }, Lang::En) => "all".to_owned(),
+        (VerdictCondition::AllMet { .. }, Lang::Nl) => "alle".to_owned(),
+        (VerdictCondition::AnyNotMet { .. }, Lang::En) => "any not met".to_owned(),
+        (VerdictCondition::AnyNotMet { .. }, Lang::Nl) => "een niet gehaald".to_owned(),
+        (VerdictCondition::AtLeast { met, .. }, Lang::En) => format!("at least {met}"),
+        (VerdictCondition::AtLeast { met, .. }, Lang::Nl) => format!("ten minste {met}"),
+        (VerdictCondition::ShareMet { percent, .. }, Lang::En) => format!("at least {percent}"),
+        (VerdictCondition::ShareMet { percent, .. }, Lang::Nl) => {
+            format!("ten minste {}", percent.to_string().replace('.', ","))
+        }
+        (VerdictCondition::PersistentNotMet { months, .. }, Lang::En) => {
+            format!("a failure that lasts {months} months")
+        }
+        (VerdictCondition::PersistentNotMet { months, .. }, Lang::Nl) => {
+            format!("een tekortkoming die {months} maanden aanhoudt")
+        }
+    }
+}
+
+fn status_of(tranche: bool, holds: bool) -> ConsequenceStatus {
+    match (tranche, holds) {
+        (true, true) => ConsequenceStatus::Released,
+        (true, false) => ConsequenceStatus::Withheld,
+        (false, true) => ConsequenceStatus::Triggered,
+        (false, false) => ConsequenceStatus::NotTriggered,
+    }
+}
+
+fn word(status: ConsequenceStatus, lang: Lang) -> &'static str {
+    match (status, lang) {
+        (ConsequenceStatus::Released, Lang::En) => "Released",
+        (ConsequenceStatus::Released, Lang::Nl) => "Uitgekeerd",
+        (ConsequenceStatus::Withheld, Lang::En) => "Withheld",
+        (ConsequenceStatus::Withheld, Lang::Nl) => "Ingehouden",
+        (ConsequenceStatus::Triggered, Lang::En) => "Triggered",
+        (ConsequenceStatus::Triggered, Lang::Nl) => "Van toepassing",
+        (_, Lang::En) => "Not triggered",
+        (_, Lang::Nl) => "Niet van toepassing",
+    }
+}
+
+fn explain(
+    condition: &VerdictCondition,
+    status: ConsequenceStatus,
+    j: &Judgement,
+    at: NaiveDate,
+    lang: Lang,
+) -> String {
+    let (w, date, need) = (
+        word(status, lang),
+        fmt_date(at, lang),
+        need(condition, lang),
+    );
+    let (met, not_met, considered, not_due) = (j.met, j.not_met, j.considered, j.not_due);
+    if let VerdictCondition::PersistentNotMet { months, .. } = condition {
+        return match lang {
+            Lang::En => format!(
+                "{w}: {not_met} of {considered} results have a failure that lasted at least {months} months as of {date} (required: {need})."
+            ),
+            Lang::Nl => format!(
+                "{w}: bij {not_met} van {considered} resultaten hield een tekortkoming ten minste {months} maanden aan per {date} (vereist: {need})."
+            ),
+        };
+    }
+    match lang {
+        Lang::En => format!(
+            "{w}: {met} of {considered} results met and {not_met} not met as of {date} (required: {need}){}.",
+            if not_due > 0 {
+                format!("; {not_due} result(s) had nothing due yet")
+            } else {
+                String::new()
+            }
+        ),
+        Lang::Nl => format!(
+            "{w}: {met} van {considered} resultaten gehaald en {not_met} niet gehaald per {date} (vereist: {need}){}.",
+            if not_due > 0 {
+                format!("; bij {not_due} resulta(a)t(en) was nog niets verschuldigd")
+            } else {
+                String::new()
+            }
+        ),
+    }
+}
+
+pub(crate) fn corrections_out(list: &[indicators::Correction]) -> Vec<CorrectionOut> {
+    list.iter()
+        .map(|c| CorrectionOut {
+            id: c.id.clone(),
+            date: c.date,
+            target: c.target.clone(),
+            target_kind: c.target_kind.to_string(),
+            target_date: c.target_date,
+        })
+        .collect()
+}
+
+/// What one consequence comes to as of `as_of`; `now` are the verdicts as of `as_of`.
+pub(crate) fn consequence(
+    contract: &Contract,
+    src: &Source<'_, '_>,
+    customs: &Customs,
+    options: &Options,
+    as_of: NaiveDate,
+    now: &[Verdict],
+    c: &Consequence,
+) -> ConsequenceOutcome {
+    let (kind, title, date, amount, action) = match c {
+        Consequence::BonusTranche {
+            title,
+            amount,
+            decided_on,
+            ..
+        } => ("bonus_tranche", title, *decided_on, Some(*amount), None),
+        Consequence::Escalation {
+            title,
+            from,
+            action,
+            ..
+        } => ("escalation", title, *from, None, Some(action.clone())),
+    };
+    let tranche = kind == "bonus_tranche";
+    let mut outcome = ConsequenceOutcome {
+        id: c.id().to_owned(),
+        kind: kind.to_owned(),
+        title: title.clone(),
+        status: ConsequenceStatus::Pending,
+        amount,
+        date,
+        action,
+        evidence: Vec::new(),
+        restatement: None,
+        explanation: Texts {
+            en: String::new(),
+            nl: String::new(),
+        },
+    };
+    if as_of < date {
+        let (en, nl) = (fmt_date(date, Lang::En), fmt_date(date, Lang::Nl));
+        outcome.explanation = if tranche {
+            Texts {
+                en: format!("Pending: decided on the verdicts as of {en}."),
+                nl: format!("Nog niet bepaald: besloten op de uitkomsten per {nl}."),
+            }
+        } else {
+            Texts {
+                en: format!("Pending: can apply from {en}."),
+                nl: format!("Nog niet bepaald: kan gelden vanaf {nl}."),
+            }
+        };
+        return outcome;
+    }
+    let condition = c.condition();
+    // A tranche is decided on what was known at its date; an escalation on what is known now.
+    let (verdicts, at) = if tranche {
+        let at = AsOf::new(date);
+        (judge::verdicts(contract, src, customs, at, options), date)
+    } else {
+        (now.to_vec(), as_of)
+    };
+    let j = judge_condition(contract, condition, &verdicts, at);
+    outcome.status = status_of(tranche, j.holds);
+    outcome.explanation = Texts {
+        en: explain(condition, outcome.status, &j, at, Lang::En),
+        nl: explain(condition, outcome.status, &j, at, Lang::Nl),
+    };
+    if tranche && as_of > date {
+        let corrections = src.view.corrections(date, as_of);
+        if !corrections.is_empty() {
+            let known = AsOf::new(date).with_corrections_through(as_of);
+            let restated = judge::verdicts(contract, src, customs, known, options);
+            let r = judge_condition(contract, condition, &restated, date);
+            let status = status_of(true, r.holds);
+            let amount = amount.unwrap_or(Money::ZERO);
+            let difference = match (outcome.status, status) {
+                (ConsequenceStatus::Withheld, ConsequenceStatus::Released) => amount,
+                (ConsequenceStatus::Released, ConsequenceStatus::Withheld) => {
+                    Money::ZERO.checked_sub(amount).unwrap_or(Money::ZERO)
+                }
+                _ => Money::ZERO,
+            };
+            let changed = status != outcome.status;
+            let (d_en, d_nl) = (fmt_date(as_of, Lang::En), fmt_date(as_of, Lang::Nl));
+            let n = corrections.len();
+            let (en, nl) = if changed {
+                (
+                    format!(
+                        " With the {n} correction(s) known on {d_en} it would have been {}: a difference of {difference}.",
+                        word(status, Lang::En).to_lowercase()
+                    ),
+                    format!(
+                        " Met de {n} correctie(s) die op {d_nl} bekend zijn, was het {} geweest: een verschil van {difference}.",
+                        word(status, Lang::Nl).to_lowercase()
+                    ),
+                )
+            } else {
+                (
+                    format!(" The {n} correction(s) known on {d_en} would not have changed it."),
+                    format!(
+                        " De {n} correctie(s) die op {d_nl} bekend zijn, hadden dit niet veranderd."
+                    ),
+                )
+            };
+            outcome.explanation.en.push_str(&en);
+            outcome.explanation.nl.push_str(&nl);
+            outcome.restatement = Some(TrancheRestatement {
+                corrections_through: as_of,
+                status,
+                changed,
+                difference,
+                corrections: corrections_out(&corrections),
+            });
+        }
+    }
+    outcome.evidence = j.evidence;
+    outcome
+}
