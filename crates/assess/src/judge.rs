@@ -165,7 +165,12 @@ enum Missing {
     NoPrevious(Period),
     Fact(String),
     Arithmetic(String),
-    SmallGroup { count: u64, minimum: u32 },
+    SmallGroup {
+        count: u64,
+        minimum: u32,
+    },
+    /// A baseline or previous period whose cohort still has open stays.
+    Maturing(Period),
 }
 
 /// Indicator rows per (indicator, period, as-of), for every region at once (overall
@@ -401,8 +406,8 @@ impl Ctx<'_, '_> {
                         j.basis.previous_period = Some(period_out(prev));
                         // A previous value still maturing is not its realised value yet.
                         Some(match self.row(&ind, prev, region) {
-                            (v, None) => to_ratio(&v, rate).ok_or(prev),
-                            (_, Some(_)) => Err(prev),
+                            (v, None) => to_ratio(&v, rate).ok_or(Missing::NoPrevious(prev)),
+                            (_, Some(_)) => Err(Missing::Maturing(prev)),
                         })
                     } else {
                         None
@@ -426,7 +431,7 @@ impl Ctx<'_, '_> {
                         (b, _) => *b,
                     };
                     match (&base_for_step, previous) {
-                        (_, Some(Err(prev))) => j.missing = Some(Missing::NoPrevious(prev)),
+                        (_, Some(Err(m))) => j.missing = Some(m),
                         (Some(b), prev) => {
                             match required_level(
                                 *b,
@@ -619,9 +624,12 @@ impl Ctx<'_, '_> {
                         raw: None,
                     };
                 }
-                let v = self.value(ind, p, region);
+                let (v, maturing) = self.row(ind, p, region);
                 BaselineOf {
-                    value: to_ratio(&v, rate).ok_or(Missing::BaselineNoValue),
+                    value: match maturing {
+                        Some(_) => Err(Missing::Maturing(p)),
+                        None => to_ratio(&v, rate).ok_or(Missing::BaselineNoValue),
+                    },
                     period,
                     source: "computed",
                     raw: Some(v),
@@ -649,7 +657,7 @@ impl Ctx<'_, '_> {
     fn decide(&self, j: &mut Judged, early: bool) {
         let Some(period) = j.period else { return };
         let complete = period.is_complete(self.as_of);
-        if let Some(Missing::BaselinePending(_)) = j.missing {
+        if let Some(Missing::BaselinePending(_) | Missing::Maturing(_)) = j.missing {
             j.status = Status::Pending;
             return;
         }
@@ -1068,6 +1076,9 @@ impl Ctx<'_, '_> {
                     )
                 }
             }
+            Status::Pending if matches!(j.missing, Some(Missing::Maturing(_))) => {
+                missing_text(j.missing.as_ref(), lang)
+            }
             Status::Pending => {
                 let end = j
                     .period
@@ -1295,6 +1306,18 @@ fn missing_text(m: Option<&Missing>, lang: Lang) -> String {
             } else {
                 format!(
                     "onvoldoende gegevens: een gegeven dat de voorwaarde nodig heeft ontbreekt voor {p}"
+                )
+            }
+        }
+        Some(Missing::Maturing(p)) => {
+            let p = fmt_period(&period_out(*p), lang);
+            if en {
+                format!(
+                    "pending: the value of {p} is still maturing (stays of its cohort are open)"
+                )
+            } else {
+                format!(
+                    "nog niet bepaald: de waarde over {p} staat nog niet vast (verblijven van dat cohort lopen nog)"
                 )
             }
         }

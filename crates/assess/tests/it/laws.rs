@@ -94,3 +94,108 @@ proptest! {
         prop_assert_eq!(&a, &again);
     }
 }
+
+/// The bundled sample split at `d`: the lines dated on or before it without retractions,
+/// and the others (later lines, retractions included).
+fn split(d: NaiveDate) -> (Vec<String>, Vec<String>) {
+    let mut known = Vec::new();
+    let mut later = Vec::new();
+    for line in assess::bundled::JEUGDZORGPLUS_SAMPLE.lines() {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let date = v["date"].as_str().and_then(|s| s.parse::<NaiveDate>().ok());
+        let retraction = v["kind"] == "retraction";
+        match date {
+            Some(x) if x <= d && !retraction => known.push(line.to_owned()),
+            Some(x) if x > d => later.push(line.to_owned()),
+            _ => {}
+        }
+    }
+    (known, later)
+}
+
+/// Retractions dated after `d`, of about one in `every` of `known`, with fresh ids.
+fn late_retractions(known: &[String], d: NaiveDate, seed: u64, every: u64) -> Vec<String> {
+    let mut s = seed | 1;
+    let mut out = Vec::new();
+    for (i, line) in known.iter().enumerate() {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        if s % every != 0 {
+            continue;
+        }
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let date = d.checked_add_days(Days::new(1 + s % 300)).unwrap_or(d);
+        out.push(
+            json!({ "id": format!("late-{i}"), "kind": "retraction", "date": date.to_string(), "target": v["id"] })
+                .to_string(),
+        );
+    }
+    out
+}
+
+fn assess_lines(lines: &[String], as_of: NaiveDate) -> assess::Report {
+    let c = targets::Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN).expect("valid");
+    let mut e = Engine::new();
+    e.push_jsonl(lines.join("\n").as_bytes(), ParseOptions::default());
+    assess::assess(&c, &e.view(), as_of).expect("assessable")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// An assessment as of D is the same whatever arrives dated after D, corrections of
+    /// earlier events included: a report as of D can be reproduced at any later time.
+    #[test]
+    fn events_dated_after_the_as_of_day_change_nothing_as_of_it(day in 0u64..1300, seed in any::<u64>()) {
+        let d = NaiveDate::from_ymd_opt(2018, 3, 1).unwrap_or_default().checked_add_days(Days::new(day)).unwrap_or_default();
+        let (known, later) = split(d);
+        let mut everything = known.clone();
+        everything.extend(later);
+        everything.extend(late_retractions(&known, d, seed, 7));
+        let a = assess_lines(&known, d);
+        let b = assess_lines(&everything, d);
+        prop_assert_eq!(&a.verdicts, &b.verdicts);
+        prop_assert_eq!(&a.consequences, &b.consequences);
+        prop_assert_eq!(&a.summary, &b.summary);
+    }
+
+    /// Events dated after D never change a verdict decided as of D, unless they are
+    /// corrections; and every change corrections make is reported as a restatement
+    /// that says what the verdict was.
+    #[test]
+    fn only_corrections_change_a_decided_verdict_and_they_say_so(day in 300u64..1100, gap in 1u64..500, seed in any::<u64>()) {
+        let d1 = NaiveDate::from_ymd_opt(2018, 3, 1).unwrap_or_default().checked_add_days(Days::new(day)).unwrap_or_default();
+        let d2 = d1.checked_add_days(Days::new(gap)).unwrap_or(d1);
+        let (known, later) = split(d1);
+        let first = assess_lines(&known, d1);
+        let key = |v: &assess::Verdict| (v.result.clone(), v.dimension.clone(), format!("{:?}", v.check), v.period.as_ref().map(|p| p.label.clone()));
+        // Later events without corrections: every decided verdict stays as it was.
+        let plain: Vec<String> = later.iter().filter(|l| !l.contains("\"retraction\"")).cloned().collect();
+        let mut more = known.clone();
+        more.extend(plain);
+        let second = assess_lines(&more, d2);
+        let then: BTreeMap<_, _> = second.verdicts.iter().map(|v| (key(v), v)).collect();
+        for v in first.verdicts.iter().filter(|v| v.status.is_decided()) {
+            let now = then.get(&key(v)).map(|w| w.status);
+            prop_assert_eq!(now, Some(v.status), "{:?} as of {} then {}", key(v), d1, d2);
+        }
+        // With corrections: a verdict decided by its due date that changes says so.
+        let mut corrected = more.clone();
+        corrected.extend(late_retractions(&known, d1, seed, 5));
+        let third = assess_lines(&corrected, d2);
+        let then: BTreeMap<_, _> = third.verdicts.iter().map(|v| (key(v), v)).collect();
+        for v in first.verdicts.iter().filter(|v| v.status.is_decided() && !v.early) {
+            let Some(w) = then.get(&key(v)) else { continue };
+            if w.status != v.status {
+                let r = w.restated.as_ref();
+                prop_assert!(r.is_some(), "{:?} changed from {} to {} without a restatement", key(v), v.status, w.status);
+                prop_assert_eq!(r.map(|r| r.status), Some(v.status));
+            }
+        }
+    }
+}

@@ -4,4 +4,5 @@ mod bundled;
 mod contracts;
 mod fixtures;
 mod laws;
+mod time;
 mod verdicts;
