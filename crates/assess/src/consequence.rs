@@ -293,8 +293,12 @@ fn explain(
     }
 }
 
-pub(crate) fn corrections_out(list: &[indicators::Correction]) -> Vec<CorrectionOut> {
-    list.iter()
+/// The first [`crate::report::CORRECTIONS_LISTED`] corrections of `list`, as a report shows them.
+pub(crate) fn corrections_out<'c>(
+    list: impl IntoIterator<Item = &'c indicators::Correction>,
+) -> Vec<CorrectionOut> {
+    list.into_iter()
+        .take(crate::report::CORRECTIONS_LISTED)
         .map(|c| CorrectionOut {
             id: c.id.clone(),
             date: c.date,
@@ -418,7 +422,8 @@ pub(crate) fn consequence(
                 status,
                 changed,
                 difference,
-                corrections: corrections_out(&corrections),
+                corrections_count: corrections.len(),
+                corrections: corrections_out(corrections),
             });
         }
     }

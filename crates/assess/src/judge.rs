@@ -194,6 +194,9 @@ struct Ctx<'a, 'v> {
     /// What is known: events through `as_of`, corrections through a date of their own.
     at: AsOf,
     options: &'a Options,
+    /// Judge only the checks due on this day (the last day of their period, or their
+    /// due date), and without explanations; all, explained, when `None`.
+    only_due: Option<NaiveDate>,
 }
 
 /// Every verdict of the contract as of `at`, in report order.
@@ -204,6 +207,19 @@ pub(crate) fn verdicts(
     at: AsOf,
     options: &Options,
 ) -> Vec<Verdict> {
+    verdicts_due(contract, src, customs, at, options, None)
+}
+
+/// The verdicts of the checks due on `only_due` (all when `None`), as of `at`, in
+/// report order.
+pub(crate) fn verdicts_due(
+    contract: &Contract,
+    src: &Source<'_, '_>,
+    customs: &Customs,
+    at: AsOf,
+    options: &Options,
+    only_due: Option<NaiveDate>,
+) -> Vec<Verdict> {
     let ctx = Ctx {
         contract,
         src,
@@ -211,6 +227,7 @@ pub(crate) fn verdicts(
         as_of: at.date(),
         at,
         options,
+        only_due,
     };
     let mut out = Vec::new();
     for (goal, target) in contract.targets() {
@@ -324,6 +341,11 @@ impl Ctx<'_, '_> {
         measured
     }
 
+    /// Whether a check over `period` is wanted (see `only_due`).
+    fn wanted(&self, period: Period) -> bool {
+        self.only_due.is_none_or(|d| period.last_day() == d)
+    }
+
     /// Whether the subject's value can only grow from here on in `period`.
     fn grows(&self, subject: &Subject<'_>, period: Period) -> bool {
         match subject.growth {
@@ -369,6 +391,9 @@ impl Ctx<'_, '_> {
             Rule::Bound { op, .. } => {
                 for item in schedule {
                     if let ScheduleItem::Bound { period, bound } = item {
+                        if !self.wanted(*period) {
+                            continue;
+                        }
                         let mut j = Judged::new(Check::Bound, Some(*period));
                         let measured = self.measure(&mut j, &subject, *period);
                         j.required = Some((*op, Ratio::from_decimal(*bound)));
@@ -393,6 +418,9 @@ impl Ctx<'_, '_> {
                 let periods: Vec<Period> =
                     schedule.iter().filter_map(ScheduleItem::period).collect();
                 for (k, period) in periods.iter().enumerate() {
+                    if !self.wanted(*period) {
+                        continue;
+                    }
                     let mut j = Judged::new(Check::Step { index: k + 1 }, Some(*period));
                     j.convention = Some(*convention);
                     j.step_unit = Some((step_unit, unit.is_none()));
@@ -454,9 +482,10 @@ impl Ctx<'_, '_> {
                     self.decide(&mut j, early);
                     judged.push(j);
                 }
-                if let (Some(st), Some(last)) =
-                    (stated_total.as_ref().filter(|s| s.binding), periods.last())
-                {
+                if let (Some(st), Some(last)) = (
+                    stated_total.as_ref().filter(|s| s.binding),
+                    periods.last().filter(|p| self.wanted(**p)),
+                ) {
                     let mut j = self.against_baseline(
                         Check::StatedTotal,
                         *last,
@@ -482,6 +511,9 @@ impl Ctx<'_, '_> {
                     let ScheduleItem::Milestone { period, index } = item else {
                         continue;
                     };
+                    if !self.wanted(*period) {
+                        continue;
+                    }
                     let check = Check::Milestone { index: index + 1 };
                     judged.push(self.against_baseline(
                         check,
@@ -495,6 +527,9 @@ impl Ctx<'_, '_> {
                 }
             }
             Rule::Deadline { on_or_before, .. } => {
+                if self.only_due.is_some_and(|d| d != *on_or_before) {
+                    return;
+                }
                 let mut j = Judged::new(Check::Deadline, None);
                 j.due = Some(*on_or_before);
                 // A delivery counts whenever it happened: ask over all of time.
@@ -729,6 +764,9 @@ impl Ctx<'_, '_> {
         mut j: Judged,
     ) -> Verdict {
         let unit = unit_of(&t.indicator);
+        if self.only_due.is_some() {
+            return self.bare(goal, scope, t, dim, j, unit);
+        }
         let (cases, count_value) = match j.basis.measured_value {
             Some(Value::Count { value }) => (Some(value), true),
             Some(Value::Share { denominator, .. }) => (Some(denominator), false),
@@ -852,6 +890,55 @@ impl Ctx<'_, '_> {
             suppressed,
             restated: None,
             explanation,
+        }
+    }
+
+    /// A verdict for comparison only (restatements): its status and exact measured value,
+    /// without displays, margins or explanations.
+    fn bare(
+        &self,
+        goal: &str,
+        scope: targets::model::Scope,
+        t: &Target,
+        dim: &str,
+        j: Judged,
+        unit: Unit,
+    ) -> Verdict {
+        // Reduced as `number` reduces, so that equal values compare equal.
+        let exact = |r: Ratio| {
+            let r = crate::text::reduce(r);
+            crate::report::Number {
+                numerator: r.numerator(),
+                denominator: r.denominator(),
+                display: String::new(),
+            }
+        };
+        Verdict {
+            goal: goal.to_owned(),
+            result: t.id.clone(),
+            scope,
+            dimension: dim.to_owned(),
+            check: j.check,
+            period: j.period.map(period_out),
+            status: j.status,
+            early: j.early,
+            indicator: String::new(),
+            unit,
+            measured: j.measured.map(exact),
+            required: None,
+            baseline: None,
+            margin: None,
+            convention: None,
+            step_unit: None,
+            basis: Basis::default(),
+            maturing: None,
+            reason: None,
+            suppressed: false,
+            restated: None,
+            explanation: Texts {
+                en: String::new(),
+                nl: String::new(),
+            },
         }
     }
 

@@ -60,10 +60,10 @@ use targets::model::OVERALL;
 pub use error::Error;
 pub use options::{Disclosure, Options};
 pub use report::{
-    Basis, Check, ConsequenceOutcome, ConsequenceStatus, ContractInfo, CorrectionOut, Counts,
-    DataSummary, DimensionSummary, Evidence, GoalSummary, Margin, MaturingOut, Number, PeriodOut,
-    REPORT_VERSION, Reason, Report, Requirement, Restatement, Status, Summary, Texts, Totals,
-    TrancheRestatement, Unit, Verdict,
+    Basis, CORRECTIONS_LISTED, Check, ConsequenceOutcome, ConsequenceStatus, ContractInfo,
+    CorrectionOut, Counts, DataSummary, DimensionSummary, Evidence, GoalSummary, Margin,
+    MaturingOut, Number, PeriodOut, REPORT_VERSION, Reason, Report, Requirement, Restatement,
+    Status, Summary, Texts, Totals, TrancheRestatement, Unit, Verdict,
 };
 pub use text::Lang;
 
@@ -215,6 +215,39 @@ impl<'a, 'e> Assessor<'a, 'e> {
     }
 }
 
+/// The first `n` of two lists sorted by (date, id), merged.
+fn merge_first<'c>(
+    a: &[&'c indicators::Correction],
+    b: &[&'c indicators::Correction],
+    n: usize,
+) -> Vec<&'c indicators::Correction> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::with_capacity(n.min(a.len() + b.len()));
+    while out.len() < n && (i < a.len() || j < b.len()) {
+        let take_a = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) => (x.date, &x.id) <= (y.date, &y.id),
+            (Some(_), None) => true,
+            _ => false,
+        };
+        if take_a {
+            out.push(a[i]);
+            i += 1;
+        } else {
+            out.push(b[j]);
+            j += 1;
+        }
+    }
+    out
+}
+
+/// `a, b, c` with `and N more` when the list was cut.
+fn list(ids: &[&str], more: Option<&str>, and: &str) -> String {
+    match more {
+        Some(m) => format!("{} {and} {m}", ids.join(", ")),
+        None => ids.join(", "),
+    }
+}
+
 /// Marks the verdicts that corrections dated after their decision date changed: each is
 /// compared with the same assessment counting only the corrections dated on or before
 /// its decision date (the last day of its period, or its due date).
@@ -243,35 +276,76 @@ fn restate(
         if corrections.is_empty() {
             continue;
         }
-        let frozen = judge::verdicts(
+        // The corrections of events dated by the as-of day, per region; those without a
+        // region concern every region.
+        let all: Vec<&indicators::Correction> = corrections
+            .iter()
+            .filter(|c| c.target_date <= as_of)
+            .collect();
+        let mut by_region: BTreeMap<Option<&str>, Vec<&indicators::Correction>> = BTreeMap::new();
+        for c in &all {
+            by_region.entry(c.region.as_deref()).or_default().push(c);
+        }
+        let frozen = judge::verdicts_due(
             contract,
             src,
             customs,
             AsOf::new(as_of).with_corrections_through(due),
             options,
+            Some(due),
         );
-        for i in rows {
-            let (v, f) = (&verdicts[i], &frozen[i]);
-            if !f.status.is_decided() || (f.status == v.status && f.measured == v.measured) {
+        // The frozen run judges exactly the checks due that day, in report order.
+        if frozen.len() != rows.len() {
+            continue;
+        }
+        for (i, f) in rows.into_iter().zip(&frozen) {
+            let same = |v: &Verdict| {
+                v.result == f.result && v.dimension == f.dimension && v.check == f.check
+            };
+            if !same(&verdicts[i]) {
+                continue;
+            }
+            let v = &verdicts[i];
+            let value = |n: &Option<Number>| n.as_ref().map(|n| (n.numerator, n.denominator));
+            if !f.status.is_decided()
+                || (f.status == v.status && value(&f.measured) == value(&v.measured))
+            {
                 continue;
             }
             // The corrections that concern the verdict's region (all of them for a
-            // verdict over all regions or per provider).
-            let per_region = regions.contains(&v.dimension.as_str());
-            let relevant: Vec<indicators::Correction> = corrections
-                .iter()
-                .filter(|c| c.target_date <= as_of)
-                .filter(|c| !per_region || c.region.as_deref().is_none_or(|r| r == v.dimension))
-                .cloned()
-                .collect();
+            // verdict over all regions or per provider), oldest first.
+            let (count, listed): (usize, Vec<&indicators::Correction>) =
+                if regions.contains(&v.dimension.as_str()) {
+                    let none = by_region.get(&None).map_or(&[][..], Vec::as_slice);
+                    let own = by_region
+                        .get(&Some(v.dimension.as_str()))
+                        .map_or(&[][..], Vec::as_slice);
+                    (
+                        none.len() + own.len(),
+                        merge_first(none, own, CORRECTIONS_LISTED),
+                    )
+                } else {
+                    (
+                        all.len(),
+                        all.iter().take(CORRECTIONS_LISTED).copied().collect(),
+                    )
+                };
             let restated = Restatement {
                 decided_on: due,
                 status: f.status,
-                measured: f.measured.clone(),
-                corrections: consequence::corrections_out(&relevant),
+                measured: f
+                    .measured
+                    .as_ref()
+                    .and_then(|m| targets::num::Ratio::new(m.numerator, m.denominator).ok())
+                    .map(|r| text::number(r, v.unit)),
+                corrections_count: count,
+                corrections: consequence::corrections_out(listed),
             };
             let v = &mut verdicts[i];
             let ids: Vec<&str> = restated.corrections.iter().map(|c| c.id.as_str()).collect();
+            let more = restated.corrections_count - ids.len();
+            let more_en = format!("{more} more");
+            let more_nl = format!("{more} andere");
             let unit = v.unit;
             let was = |lang: Lang| {
                 let value = restated
@@ -285,12 +359,12 @@ fn restate(
                     Lang::En => format!(
                         " Restated: decided on {date} as {}{value}; changed by the corrections {} dated after it.",
                         restated.status,
-                        ids.join(", ")
+                        list(&ids, (more > 0).then_some(more_en.as_str()), "and")
                     ),
                     Lang::Nl => format!(
                         " Herzien: op {date} beoordeeld als {}{value}; gewijzigd door de correcties {} van daarna.",
                         text::status_word(restated.status, Lang::Nl),
-                        ids.join(", ")
+                        list(&ids, (more > 0).then_some(more_nl.as_str()), "en")
                     ),
                 }
             };

@@ -269,10 +269,16 @@ pub struct Restatement {
     pub status: Status,
     /// The measured value without them.
     pub measured: Option<Number>,
-    /// The corrections dated after the decision date that concern the verdict's
+    /// How many corrections dated after the decision date concern the verdict's
     /// dimension value.
+    pub corrections_count: usize,
+    /// The first of them, oldest first, at most [`CORRECTIONS_LISTED`];
+    /// `indicators::View::corrections` lists them all.
     pub corrections: Vec<CorrectionOut>,
 }
+
+/// How many corrections a restatement lists; it always gives their number.
+pub const CORRECTIONS_LISTED: usize = 10;
 
 /// A correction (a valid retraction) as a report shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -303,7 +309,9 @@ pub struct TrancheRestatement {
     /// The money that would have moved otherwise: positive when more would have been
     /// released, negative when less.
     pub difference: Money,
-    /// The corrections dated after the decision date.
+    /// How many corrections are dated after the decision date.
+    pub corrections_count: usize,
+    /// The first of them, oldest first, at most [`CORRECTIONS_LISTED`].
     pub corrections: Vec<CorrectionOut>,
 }
 

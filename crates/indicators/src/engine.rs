@@ -543,44 +543,58 @@ impl Engine {
             })
     }
 
-    /// Every client event that applied, with its stay, in canonical order. `skip(slot)`
-    /// leaves out retracted events; `overlay` replaces the engine's derivation for the
-    /// clients it holds. An approval has no stay of its own: it comes with the client's
-    /// latest stay before it, if any.
-    pub(crate) fn applied_events(
+    /// The number of clients.
+    pub(crate) fn client_count(&self) -> usize {
+        self.clients.len()
+    }
+
+    /// One client's stays and bridging periods from the engine's own derivation.
+    pub(crate) fn client_stays(&self, client: u32) -> (&[Stay], &[(i32, i32)]) {
+        let c = &self.clients[client as usize];
+        let (s, b) = (c.stays_from as usize, c.bridges_from as usize);
+        (
+            &self.stays[s..s + c.stays_len as usize],
+            &self.bridges[b..b + c.bridges_len as usize],
+        )
+    }
+
+    /// One client's events that applied, with their stay, in canonical order; from
+    /// `derived` instead of the engine's own derivation when given. `skip(slot)` leaves
+    /// out retracted events. An approval has no stay of its own: it comes with the
+    /// client's latest stay before it, if any.
+    pub(crate) fn applied_events_of(
         &self,
+        client: u32,
         skip: &dyn Fn(Sym) -> bool,
-        overlay: &HashMap<u32, Derived>,
+        derived: Option<&Derived>,
         f: &mut dyn FnMut(&Record, Option<&Stay>),
     ) {
-        for (i, c) in self.clients.iter().enumerate() {
-            let (stays, rejected): (&[Stay], &[(Sym, RejectReason)]) =
-                match overlay.get(&(i as u32)) {
-                    Some(d) => (&d.stays, &d.rejected),
-                    None => (
-                        &self.stays[c.stays_from as usize..(c.stays_from + c.stays_len) as usize],
-                        self.rejected.get(&(i as u32)).map_or(&[], Vec::as_slice),
-                    ),
-                };
-            let mut current: Option<usize> = None;
-            let mut at = c.head;
-            while at != NONE {
-                let rec = &self.slots[at as usize];
-                let slot = at;
-                at = self.next[at as usize];
-                if rec.status != Status::Live
-                    || skip(slot)
-                    || rejected.binary_search_by_key(&slot, |(s, _)| *s).is_ok()
-                {
-                    continue;
-                }
-                if rec.kind == Kind::Admission {
-                    current = Some(current.map_or(0, |x| x + 1));
-                }
-                let stay = current.and_then(|x| stays.get(x));
-                if stay.is_some() || rec.kind == Kind::Approval {
-                    f(rec, stay);
-                }
+        let c = &self.clients[client as usize];
+        let (stays, rejected): (&[Stay], &[(Sym, RejectReason)]) = match derived {
+            Some(d) => (&d.stays, &d.rejected),
+            None => (
+                self.client_stays(client).0,
+                self.rejected.get(&client).map_or(&[], Vec::as_slice),
+            ),
+        };
+        let mut current: Option<usize> = None;
+        let mut at = c.head;
+        while at != NONE {
+            let rec = &self.slots[at as usize];
+            let slot = at;
+            at = self.next[at as usize];
+            if rec.status != Status::Live
+                || skip(slot)
+                || rejected.binary_search_by_key(&slot, |(s, _)| *s).is_ok()
+            {
+                continue;
+            }
+            if rec.kind == Kind::Admission {
+                current = Some(current.map_or(0, |x| x + 1));
+            }
+            let stay = current.and_then(|x| stays.get(x));
+            if stay.is_some() || rec.kind == Kind::Approval {
+                f(rec, stay);
             }
         }
     }

@@ -414,6 +414,35 @@ impl Acc {
         }
     }
 
+    /// `self + plus - minus`, field by field: the accumulator of a set of stays and
+    /// events after the part `minus` describes is replaced by the part `plus` describes.
+    /// `minus` is always a part of `self`, so nothing goes below zero.
+    pub(crate) fn merge(&mut self, plus: &Acc, minus: &Acc) {
+        let m = |a: u64, p: u64, n: u64| (a + p).saturating_sub(n);
+        self.n = m(self.n, plus.n, minus.n);
+        self.hits = m(self.hits, plus.hits, minus.hits);
+        self.sum = self.sum + plus.sum - minus.sum;
+        self.open = m(self.open, plus.open, minus.open);
+        self.sure_n = m(self.sure_n, plus.sure_n, minus.sure_n);
+        self.sure_hits = m(self.sure_hits, plus.sure_hits, minus.sure_hits);
+        self.sure_sum = self.sure_sum + plus.sure_sum - minus.sure_sum;
+        self.hit_open = m(self.hit_open, plus.hit_open, minus.hit_open);
+        self.maybe = m(self.maybe, plus.maybe, minus.maybe);
+        self.maybe_hit = m(self.maybe_hit, plus.maybe_hit, minus.maybe_hit);
+        self.maybe_miss = m(self.maybe_miss, plus.maybe_miss, minus.maybe_miss);
+        // Values are summed exactly; a part that overflowed leaves the whole overflowed.
+        let mut side = |a: &mut Decimal, p: Decimal, n: Decimal| match a
+            .checked_add(p)
+            .and_then(|x| x.checked_sub(n))
+        {
+            Some(x) => *a = x,
+            None => self.overflow = true,
+        };
+        side(&mut self.pos, plus.pos, minus.pos);
+        side(&mut self.neg, plus.neg, minus.neg);
+        self.overflow |= plus.overflow || minus.overflow;
+    }
+
     /// The exact sum of event values, `None` when it does not fit in a decimal.
     fn sum_dec(&self) -> Option<Decimal> {
         if self.overflow {

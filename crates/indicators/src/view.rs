@@ -2,6 +2,7 @@
 //! knowledge applied (a retraction counts from its own date on).
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -35,6 +36,41 @@ pub struct View<'a> {
     /// Per region slot: the first day a stay starts in it or a delivery or measurement
     /// names it, with every retraction applied ([`NEVER`] when none does).
     first_seen: Vec<i32>,
+    /// Re-derived clients per correction horizon (day number), computed once each.
+    overlays: Mutex<HashMap<i32, Arc<Overlay>>>,
+    /// Every valid retraction, oldest first, computed on first use.
+    corrections: std::sync::OnceLock<Vec<Correction>>,
+    /// Accumulators with every retraction applied, per (leaves, periods, as-of day): a
+    /// query that knows fewer corrections starts from them and redoes only the clients
+    /// those corrections touch.
+    base: Mutex<HashMap<BaseKey, Arc<Accs>>>,
+    /// Bridging days with every retraction applied, per (periods, as-of day).
+    base_bridging: Mutex<HashMap<(Vec<Span>, i32), Arc<Vec<Vec<i64>>>>>,
+}
+
+/// Accumulators per leaf, period and region slot.
+type Accs = Vec<Vec<Vec<Acc>>>;
+
+type BaseKey = (Vec<CustomIndicator>, Vec<Span>, i32);
+
+/// How one pass accumulates leaves over periods.
+struct Plan<'d> {
+    leaves: Vec<Leaf<'d>>,
+    cohort: Vec<bool>,
+    stay_leaves: Vec<usize>,
+    event_leaves: Vec<usize>,
+    bounds: Vec<(i32, i32)>,
+    complete: Vec<bool>,
+    asof: i32,
+    width: usize,
+}
+
+/// The clients whose stays differ from the engine's derivation under some state of
+/// knowledge, derived again, and the first day each region is seen then.
+#[derive(Debug, Default)]
+struct Overlay {
+    clients: HashMap<u32, Derived>,
+    first_seen: Vec<i32>,
 }
 
 /// What a query knows: events dated through `asof`, retractions through `corrections`,
@@ -44,7 +80,7 @@ pub(crate) struct Known<'v> {
     pub(crate) asof: i32,
     corrections: i32,
     retracted: &'v Retracted,
-    overlay: HashMap<u32, Derived>,
+    overlay: Arc<Overlay>,
     /// The withdrawn slots not known as withdrawn, with their retraction date.
     late: &'v [(i32, Sym)],
 }
@@ -118,6 +154,10 @@ impl<'a> View<'a> {
             regions,
             slot_of,
             first_seen: Vec::new(),
+            overlays: Mutex::new(HashMap::new()),
+            corrections: std::sync::OnceLock::new(),
+            base: Mutex::new(HashMap::new()),
+            base_bridging: Mutex::new(HashMap::new()),
         };
         view.first_seen = view.first_seen_in(engine.stays_by_client(), &|slot| {
             view.retracted.contains_key(&slot)
@@ -153,45 +193,75 @@ impl<'a> View<'a> {
 
     /// What a query as of `at` knows.
     fn known(&self, at: AsOf) -> Known<'_> {
-        let e = self.engine;
         let corrections = day_number(at.corrections_through());
         let late = &self.by_date[self.by_date.partition_point(|(d, _)| *d <= corrections)..];
         let mut known = Known {
             asof: day_number(at.date()),
             corrections,
             retracted: &self.retracted,
-            overlay: HashMap::new(),
+            overlay: Arc::default(),
             late,
         };
+        if late.is_empty() {
+            return known;
+        }
+        let cached = self
+            .overlays
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&corrections).cloned());
+        known.overlay = match cached {
+            Some(o) => o,
+            None => {
+                let o = Arc::new(self.overlay(&known));
+                if let Ok(mut m) = self.overlays.lock() {
+                    m.insert(corrections, o.clone());
+                }
+                o
+            }
+        };
+        known
+    }
+
+    /// The clients that a retraction not known yet touches, derived again with what is
+    /// known, and where each region is first seen then.
+    fn overlay(&self, known: &Known<'_>) -> Overlay {
+        let clients = self.overlay_clients(known);
+        let first_seen = self.first_seen_in(self.engine.stays_of_clients(&clients), &|s| {
+            known.withdrawn(s)
+        });
+        Overlay {
+            clients,
+            first_seen,
+        }
+    }
+
+    fn overlay_clients(&self, known: &Known<'_>) -> HashMap<u32, Derived> {
+        let e = self.engine;
         let slots = e.slots();
-        let mut clients: Vec<u32> = late
+        let mut clients: Vec<u32> = known
+            .late
             .iter()
             .filter_map(|(_, s)| e.client_of_record(&slots.record(*s)))
             .collect();
         clients.sort_unstable();
         clients.dedup();
-        let overlay = clients
+        clients
             .into_iter()
             .map(|c| {
                 let active = |s: Sym| e.is_live(s) && !known.withdrawn(s);
                 (c, e.derive_client(c, &active))
             })
-            .collect();
-        known.overlay = overlay;
-        known
+            .collect()
     }
 
     /// Which region slots have anything to show as of `known`: a stay that started, or a
     /// delivery or measurement, dated on or before its as-of day.
     fn visible(&self, known: &Known<'_>) -> Vec<bool> {
         let first = if known.late.is_empty() {
-            std::borrow::Cow::Borrowed(&self.first_seen)
+            &self.first_seen
         } else {
-            std::borrow::Cow::Owned(
-                self.first_seen_in(self.engine.stays_of_clients(&known.overlay), &|s| {
-                    known.withdrawn(s)
-                }),
-            )
+            &known.overlay.first_seen
         };
         first.iter().map(|&d| d <= known.asof).collect()
     }
@@ -237,9 +307,13 @@ impl<'a> View<'a> {
     /// The valid retractions dated after `after` and on or before `through`, oldest
     /// first: the corrections that an assessment as of `through` knows and one as of
     /// `after` did not.
-    pub fn corrections(&self, after: NaiveDate, through: NaiveDate) -> Vec<Correction> {
-        self.engine
-            .corrections(day_number(after), day_number(through))
+    pub fn corrections(&self, after: NaiveDate, through: NaiveDate) -> &[Correction] {
+        let all = self
+            .corrections
+            .get_or_init(|| self.engine.corrections(i32::MIN, i32::MAX));
+        let from = all.partition_point(|c| c.date <= after);
+        let to = all.partition_point(|c| c.date <= through);
+        &all[from..to.max(from)]
     }
 
     /// The value of one indicator over one period, for one region or (`None`) overall.
@@ -380,7 +454,7 @@ impl<'a> View<'a> {
         let asof = known.asof;
         let region_sym = region.map(|r| self.engine.find_string(r).unwrap_or(UNKNOWN));
         let mut counts: BTreeMap<(usize, Option<String>), u64> = BTreeMap::new();
-        for (stays, bridges) in self.engine.stays_of_clients(&known.overlay) {
+        for (stays, bridges) in self.engine.stays_of_clients(&known.overlay.clients) {
             for s in stays {
                 if s.admitted > asof || region_sym.is_some_and(|r| r != s.region) {
                     continue;
@@ -535,85 +609,171 @@ impl<'a> View<'a> {
             .collect()
     }
 
-    /// One pass over stays and one over events, for every leaf at once.
-    fn leaves(
-        &self,
-        defs: &[&CustomIndicator],
-        periods: &[Span],
-        known: &Known<'_>,
-    ) -> Vec<Vec<Vec<Acc>>> {
+    fn plan<'d>(&self, defs: &[&'d CustomIndicator], periods: &[Span], asof: i32) -> Plan<'d> {
         let e = self.engine;
-        let asof = known.asof;
-        let width = self.regions.len() + 1;
-        let mut accs = vec![vec![vec![Acc::default(); width]; periods.len()]; defs.len()];
         let bounds: Vec<(i32, i32)> = periods.iter().map(Span::days).collect();
         // A period is complete when it ended by the end of the as-of day; only then is
         // the range of a maturing cohort worth giving.
-        let complete: Vec<bool> = bounds
+        let complete = bounds
             .iter()
             .map(|&(_, b)| i64::from(b) <= i64::from(asof) + 1)
             .collect();
-        let leaves: Vec<Leaf<'_>> = defs.iter().map(|d| Leaf::new(d, e)).collect();
-        let cohort: Vec<bool> = defs.iter().map(|d| d.maturity().cohort).collect();
-        let stay_leaves: Vec<usize> = (0..leaves.len())
-            .filter(|&i| leaves[i].def.over == Over::Stays)
-            .collect();
-        let event_leaves: Vec<usize> = (0..leaves.len())
-            .filter(|&i| leaves[i].def.over == Over::Events)
-            .collect();
+        let leaves: Vec<Leaf<'d>> = defs.iter().map(|d| Leaf::new(d, e)).collect();
+        let over = |o: Over| {
+            (0..leaves.len())
+                .filter(|&i| leaves[i].def.over == o)
+                .collect::<Vec<_>>()
+        };
+        Plan {
+            cohort: defs.iter().map(|d| d.maturity().cohort).collect(),
+            stay_leaves: over(Over::Stays),
+            event_leaves: over(Over::Events),
+            leaves,
+            bounds,
+            complete,
+            asof,
+            width: self.regions.len() + 1,
+        }
+    }
 
-        if !stay_leaves.is_empty() {
-            for (stays, bridges) in e.stays_of_clients(&known.overlay) {
-                for s in stays {
-                    if s.admitted > asof {
-                        continue;
+    fn zeros(plan: &Plan<'_>) -> Accs {
+        vec![vec![vec![Acc::default(); plan.width]; plan.bounds.len()]; plan.leaves.len()]
+    }
+
+    /// Every leaf over every period and region: one pass over stays and one over
+    /// events. The pass with every retraction applied is computed once per as-of day;
+    /// a query that does not know some retraction yet starts from it and redoes only the
+    /// clients that retraction touches, and the events it withdrew.
+    fn leaves(&self, defs: &[&CustomIndicator], periods: &[Span], known: &Known<'_>) -> Accs {
+        let plan = self.plan(defs, periods, known.asof);
+        let key: BaseKey = (
+            defs.iter().map(|d| (*d).clone()).collect(),
+            periods.to_vec(),
+            known.asof,
+        );
+        let cached = self.base.lock().ok().and_then(|m| m.get(&key).cloned());
+        let base = match cached {
+            Some(b) => b,
+            None => {
+                let full = self.full_knowledge(known.asof);
+                let mut accs = Self::zeros(&plan);
+                if !plan.stay_leaves.is_empty() {
+                    for (stays, bridges) in self.engine.stays_by_client() {
+                        self.add_stays(&plan, &mut accs, stays, bridges);
                     }
-                    let f = facts(s, bridges, asof);
-                    let slot = self.slot(s.region);
-                    for &li in &stay_leaves {
-                        let leaf = &leaves[li];
-                        let day = match leaf.def.date {
-                            Some(Anchor::Discharge) => f.discharged,
-                            _ => f.admitted,
-                        };
-                        if day == NEVER {
-                            continue;
-                        }
-                        for (p, &(a, b)) in bounds.iter().enumerate() {
-                            if a <= day && day < b {
-                                let settle = cohort[li] && complete[p];
-                                let row = &mut accs[li][p];
-                                row[0].add_stay(leaf, &f, settle);
-                                if slot > 0 {
-                                    row[slot].add_stay(leaf, &f, settle);
-                                }
-                            }
+                }
+                if !plan.event_leaves.is_empty() {
+                    self.for_each_event(&full, &mut |rec, ev| {
+                        self.add_event(&plan, &mut accs, rec, ev)
+                    });
+                }
+                let accs = Arc::new(accs);
+                if let Ok(mut m) = self.base.lock() {
+                    m.insert(key, accs.clone());
+                }
+                accs
+            }
+        };
+        let mut accs = (*base).clone();
+        if known.late.is_empty() {
+            return accs;
+        }
+        let e = self.engine;
+        let (mut plus, mut minus) = (Self::zeros(&plan), Self::zeros(&plan));
+        let full = self.full_knowledge(known.asof);
+        for (&c, d) in known.overlay.clients.iter() {
+            if !plan.stay_leaves.is_empty() {
+                let (stays, bridges) = e.client_stays(c);
+                self.add_stays(&plan, &mut minus, stays, bridges);
+                self.add_stays(&plan, &mut plus, &d.stays, &d.bridges);
+            }
+            if !plan.event_leaves.is_empty() {
+                self.client_events(&full, c, None, &mut |rec, ev| {
+                    self.add_event(&plan, &mut minus, rec, ev)
+                });
+                self.client_events(known, c, Some(d), &mut |rec, ev| {
+                    self.add_event(&plan, &mut plus, rec, ev)
+                });
+            }
+        }
+        if !plan.event_leaves.is_empty() {
+            // Deliveries, tariffs and measurements withdrawn later count here.
+            let slots = e.slots();
+            for &(_, slot) in known.late {
+                let rec = slots.record(slot);
+                if !rec.kind.is_client_event() && e.is_live(slot) && rec.date <= known.asof {
+                    self.add_event(&plan, &mut plus, &rec, &self.other_facts(&rec));
+                }
+            }
+        }
+        for ((a, p), m) in accs.iter_mut().zip(&plus).zip(&minus) {
+            for ((a, p), m) in a.iter_mut().zip(p).zip(m) {
+                for ((a, p), m) in a.iter_mut().zip(p).zip(m) {
+                    a.merge(p, m);
+                }
+            }
+        }
+        accs
+    }
+
+    /// What a query knows with every retraction applied.
+    fn full_knowledge(&self, asof: i32) -> Known<'_> {
+        Known {
+            asof,
+            corrections: i32::MAX,
+            retracted: &self.retracted,
+            overlay: Arc::default(),
+            late: &[],
+        }
+    }
+
+    fn add_stays(&self, plan: &Plan<'_>, accs: &mut Accs, stays: &[Stay], bridges: &[(i32, i32)]) {
+        for s in stays {
+            if s.admitted > plan.asof {
+                continue;
+            }
+            let f = facts(s, bridges, plan.asof);
+            let slot = self.slot(s.region);
+            for &li in &plan.stay_leaves {
+                let leaf = &plan.leaves[li];
+                let day = match leaf.def.date {
+                    Some(Anchor::Discharge) => f.discharged,
+                    _ => f.admitted,
+                };
+                if day == NEVER {
+                    continue;
+                }
+                for (p, &(a, b)) in plan.bounds.iter().enumerate() {
+                    if a <= day && day < b {
+                        let settle = plan.cohort[li] && plan.complete[p];
+                        let row = &mut accs[li][p];
+                        row[0].add_stay(leaf, &f, settle);
+                        if slot > 0 {
+                            row[slot].add_stay(leaf, &f, settle);
                         }
                     }
                 }
             }
         }
-        if !event_leaves.is_empty() {
-            self.for_each_event(known, &mut |rec, ev| {
-                let slot = self.slot(ev.region);
-                for &li in &event_leaves {
-                    let leaf = &leaves[li];
-                    if leaf.filter.as_ref().is_some_and(|c| !c.event(ev)) {
-                        continue;
-                    }
-                    for (p, &(a, b)) in bounds.iter().enumerate() {
-                        if a <= rec.date && rec.date < b {
-                            let row = &mut accs[li][p];
-                            row[0].add_event(leaf, ev);
-                            if slot > 0 {
-                                row[slot].add_event(leaf, ev);
-                            }
-                        }
+    }
+
+    fn add_event(&self, plan: &Plan<'_>, accs: &mut Accs, rec: &Record, ev: &EventFacts) {
+        let slot = self.slot(ev.region);
+        for &li in &plan.event_leaves {
+            let leaf = &plan.leaves[li];
+            if leaf.filter.as_ref().is_some_and(|c| !c.event(ev)) {
+                continue;
+            }
+            for (p, &(a, b)) in plan.bounds.iter().enumerate() {
+                if a <= rec.date && rec.date < b {
+                    let row = &mut accs[li][p];
+                    row[0].add_event(leaf, ev);
+                    if slot > 0 {
+                        row[slot].add_event(leaf, ev);
                     }
                 }
-            });
+            }
         }
-        accs
     }
 
     fn slot(&self, region: Sym) -> usize {
@@ -624,98 +784,154 @@ impl<'a> View<'a> {
     /// by a known retraction.
     fn for_each_event(&self, known: &Known<'_>, f: &mut dyn FnMut(&Record, &EventFacts)) {
         let e = self.engine;
-        let asof = known.asof;
+        for c in 0..e.client_count() as u32 {
+            self.client_events(known, c, known.overlay.clients.get(&c), f);
+        }
         let slots = e.slots();
-        let skip = |slot: Sym| known.withdrawn(slot);
-        e.applied_events(&skip, &known.overlay, &mut |rec, stay| {
-            if rec.date > asof {
-                return;
-            }
-            let mut facts = EventFacts::of_kind(rec.kind);
-            facts.region = stay.map_or(NONE, |s| s.region);
-            facts.provider = stay.map_or(NONE, |s| s.provider);
-            facts.reason = match (rec.kind, stay) {
-                (Kind::Admission, Some(s)) => s.reason,
-                _ => NONE,
-            };
-            facts.ext_reason =
-                (rec.kind == Kind::AuthorizationExtension).then_some(if rec.b == 0 {
-                    "goals_not_achieved"
-                } else {
-                    "other"
-                });
-            if rec.kind == Kind::Discharge {
-                facts.destination = rec.b;
-            }
-            facts.segment = match rec.kind {
-                Kind::Admission => rec.e,
-                Kind::Approval => rec.b,
-                _ => NONE,
-            };
-            f(rec, &facts);
-        });
         for &slot in &e.others {
             if !e.is_live(slot) || known.withdrawn(slot) {
                 continue;
             }
             let rec = slots.record(slot);
-            if rec.date > asof {
-                continue;
+            if rec.date <= known.asof {
+                f(&rec, &self.other_facts(&rec));
             }
-            let mut facts = EventFacts::of_kind(rec.kind);
-            match rec.kind {
-                Kind::Tariff => {
-                    facts.provider = rec.a;
-                    facts.unit = rec.b;
-                    facts.value = Some(e.decimal(rec.c));
-                }
-                Kind::Deliverable => {
-                    facts.provider = rec.a;
-                    facts.name = rec.b;
-                    facts.region = rec.c;
-                }
-                Kind::Measurement => {
-                    facts.metric = rec.a;
-                    facts.region = rec.b;
-                    facts.provider = rec.c;
-                    facts.value = Some(e.decimal(rec.d));
-                }
-                _ => {}
-            }
-            f(&rec, &facts);
         }
     }
 
-    fn bridging(&self, periods: &[Span], known: &Known<'_>) -> Vec<Vec<Value>> {
+    /// One client's applied events dated on or before the as-of day and not withdrawn by
+    /// a known retraction, from `derived` when given.
+    fn client_events(
+        &self,
+        known: &Known<'_>,
+        client: u32,
+        derived: Option<&Derived>,
+        f: &mut dyn FnMut(&Record, &EventFacts),
+    ) {
         let asof = known.asof;
-        let width = self.regions.len() + 1;
-        let mut days = vec![vec![0i64; width]; periods.len()];
-        let bounds: Vec<(i32, i32)> = periods.iter().map(Span::days).collect();
-        for (stays, bridges) in self.engine.stays_of_clients(&known.overlay) {
-            for s in stays {
-                let slot = self.slot(s.region);
-                let from = s.bridges_from as usize;
-                for &(start, end) in &bridges[from..from + s.bridges_len as usize] {
-                    if start > asof {
-                        continue;
-                    }
-                    let end = end.min(asof.saturating_add(1));
-                    for (p, &(a, b)) in bounds.iter().enumerate() {
-                        let overlap = i64::from(end.min(b)) - i64::from(start.max(a));
-                        if overlap > 0 {
-                            days[p][0] += overlap;
-                            if slot > 0 {
-                                days[p][slot] += overlap;
-                            }
-                        }
-                    }
+        let skip = |slot: Sym| known.withdrawn(slot);
+        self.engine
+            .applied_events_of(client, &skip, derived, &mut |rec, stay| {
+                if rec.date > asof {
+                    return;
                 }
+                let mut facts = EventFacts::of_kind(rec.kind);
+                facts.region = stay.map_or(NONE, |s| s.region);
+                facts.provider = stay.map_or(NONE, |s| s.provider);
+                facts.reason = match (rec.kind, stay) {
+                    (Kind::Admission, Some(s)) => s.reason,
+                    _ => NONE,
+                };
+                facts.ext_reason =
+                    (rec.kind == Kind::AuthorizationExtension).then_some(if rec.b == 0 {
+                        "goals_not_achieved"
+                    } else {
+                        "other"
+                    });
+                if rec.kind == Kind::Discharge {
+                    facts.destination = rec.b;
+                }
+                facts.segment = match rec.kind {
+                    Kind::Admission => rec.e,
+                    Kind::Approval => rec.b,
+                    _ => NONE,
+                };
+                f(rec, &facts);
+            });
+    }
+
+    /// The facts of a tariff, delivery or measurement.
+    fn other_facts(&self, rec: &Record) -> EventFacts {
+        let e = self.engine;
+        let mut facts = EventFacts::of_kind(rec.kind);
+        match rec.kind {
+            Kind::Tariff => {
+                facts.provider = rec.a;
+                facts.unit = rec.b;
+                facts.value = Some(e.decimal(rec.c));
             }
+            Kind::Deliverable => {
+                facts.provider = rec.a;
+                facts.name = rec.b;
+                facts.region = rec.c;
+            }
+            Kind::Measurement => {
+                facts.metric = rec.a;
+                facts.region = rec.b;
+                facts.provider = rec.c;
+                facts.value = Some(e.decimal(rec.d));
+            }
+            _ => {}
+        }
+        facts
+    }
+
+    /// Bridging days per period and region slot, like [`View::leaves`]: from the days with
+    /// every retraction applied, redoing only the clients a retraction not known yet
+    /// touches.
+    fn bridging(&self, periods: &[Span], known: &Known<'_>) -> Vec<Vec<Value>> {
+        let key = (periods.to_vec(), known.asof);
+        let cached = self
+            .base_bridging
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&key).cloned());
+        let base = match cached {
+            Some(b) => b,
+            None => {
+                let mut days = vec![vec![0i64; self.regions.len() + 1]; periods.len()];
+                for (stays, bridges) in self.engine.stays_by_client() {
+                    self.add_bridging(&mut days, periods, known.asof, stays, bridges, 1);
+                }
+                let days = Arc::new(days);
+                if let Ok(mut m) = self.base_bridging.lock() {
+                    m.insert(key, days.clone());
+                }
+                days
+            }
+        };
+        let mut days = (*base).clone();
+        for (&c, d) in known.overlay.clients.iter() {
+            let (stays, bridges) = self.engine.client_stays(c);
+            self.add_bridging(&mut days, periods, known.asof, stays, bridges, -1);
+            self.add_bridging(&mut days, periods, known.asof, &d.stays, &d.bridges, 1);
         }
         days.into_iter()
             .map(|row| row.into_iter().map(|value| Value::Days { value }).collect())
             .collect()
     }
+
+    fn add_bridging(
+        &self,
+        days: &mut [Vec<i64>],
+        periods: &[Span],
+        asof: i32,
+        stays: &[Stay],
+        bridges: &[(i32, i32)],
+        sign: i64,
+    ) {
+        for s in stays {
+            let slot = self.slot(s.region);
+            let from = s.bridges_from as usize;
+            for &(start, end) in &bridges[from..from + s.bridges_len as usize] {
+                if start > asof {
+                    continue;
+                }
+                let end = end.min(asof.saturating_add(1));
+                for (p, period) in periods.iter().enumerate() {
+                    let (a, b) = period.days();
+                    let overlap = i64::from(end.min(b)) - i64::from(start.max(a));
+                    if overlap > 0 {
+                        days[p][0] += sign * overlap;
+                        if slot > 0 {
+                            days[p][slot] += sign * overlap;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Tariffs, deliveries and measurements. `only_region`: evaluate for one region
     /// symbol (used for a region never seen) instead of every region.
     fn special(
