@@ -37,16 +37,22 @@ pub struct View<'a> {
     /// names it, with every retraction applied ([`NEVER`] when none does).
     first_seen: Vec<i32>,
     /// Re-derived clients per correction horizon (day number), computed once each.
-    overlays: Mutex<HashMap<i32, Arc<Overlay>>>,
+    overlays: Shared<i32, Overlay>,
     /// Every valid retraction, oldest first, computed on first use.
     corrections: std::sync::OnceLock<Vec<Correction>>,
     /// Accumulators with every retraction applied, per (leaves, periods, as-of day): a
     /// query that knows fewer corrections starts from them and redoes only the clients
     /// those corrections touch.
-    base: Mutex<HashMap<BaseKey, Arc<Accs>>>,
+    base: Shared<BaseKey, Accs>,
     /// Bridging days with every retraction applied, per (periods, as-of day).
-    base_bridging: Mutex<HashMap<(Vec<Span>, i32), Arc<Vec<Vec<i64>>>>>,
+    base_bridging: Shared<(Vec<Span>, i32), Days>,
 }
+
+/// A cache shared by the queries of one view, safe to use from several threads.
+type Shared<K, V> = Mutex<HashMap<K, Arc<V>>>;
+
+/// Bridging days per period and region slot.
+type Days = Vec<Vec<i64>>;
 
 /// Accumulators per leaf, period and region slot.
 type Accs = Vec<Vec<Vec<Acc>>>;
