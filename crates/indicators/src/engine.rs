@@ -79,6 +79,16 @@ impl Slots<'_> {
     }
 }
 
+/// A version of an event, as a key (see [`Engine::content`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Content {
+    slot: Sym,
+    date: i32,
+    kind: Kind,
+    syms: [Sym; 5],
+    amount: Option<Decimal>,
+}
+
 /// Slots withdrawn by a valid retraction, each with the date of its earliest one.
 pub(crate) type Retracted = HashMap<Sym, i32>;
 
@@ -197,6 +207,8 @@ pub struct Engine {
     /// For client events: the next slot of the same client, or [`NONE`].
     next: Vec<Sym>,
     variants: Vec<Variant>,
+    /// The content of every version of a conflicting id, to recognise repeats at once.
+    versions: std::collections::HashSet<Content>,
     decimals: Vec<Decimal>,
     /// Client index per string symbol, [`NONE`] for strings that are not clients.
     client_of: Vec<u32>,
@@ -320,7 +332,11 @@ impl Engine {
     /// field and the problem, and appears in the [`Accounting`].
     pub fn push_jsonl(&mut self, bytes: &[u8], options: ParseOptions) -> JsonlSummary {
         let mut summary = JsonlSummary::default();
-        self.reserve(bytes.iter().filter(|b| **b == b'\n').count() + 1);
+        // A byte order mark before the first line is not part of it.
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        // Room for the events the input can hold: an event takes far more than the 40
+        // bytes counted here, so blank lines reserve nothing.
+        self.reserve(bytes.len() / 40);
         let mut parsed: Vec<Event<std::borrow::Cow<'_, str>>> = Vec::with_capacity(BATCH);
         let mut lines = bytes.split(|b| *b == b'\n').enumerate().peekable();
         while lines.peek().is_some() {
@@ -769,19 +785,16 @@ impl Engine {
                 reject(&|| self.rejected(*slot, self.slots[*slot as usize], reason.clone()));
             }
         }
-        rejections.sort_by(|a, b| {
+        // By line, id, date, reason, and the event's content last, so that versions of one
+        // id with the same date are listed in the same order whatever their arrival.
+        rejections.sort_by_cached_key(|r| {
             (
-                a.line,
-                &a.id,
-                a.event.as_ref().map(|e| e.date),
-                a.reason.to_string(),
+                r.line,
+                r.id.clone(),
+                r.event.as_ref().map(|e| e.date),
+                r.reason.to_string(),
+                r.event.as_ref().map(Event::to_json),
             )
-                .cmp(&(
-                    b.line,
-                    &b.id,
-                    b.event.as_ref().map(|e| e.date),
-                    b.reason.to_string(),
-                ))
         });
         let mut retracted: Vec<String> = if !list {
             Vec::new()
@@ -867,6 +880,22 @@ impl Engine {
             id: self.ids.resolve(slot),
             date: from_day_number(rec.date),
             body,
+        }
+    }
+
+    /// A record's content as a key: strings by symbol, decimals by value.
+    fn content(&self, slot: Sym, r: &Record) -> Content {
+        let (c, d, amount) = match r.kind {
+            Kind::Tariff => (NONE, r.d, Some(self.decimal(r.c).normalize())),
+            Kind::Measurement => (r.c, NONE, Some(self.decimal(r.d).normalize())),
+            _ => (r.c, r.d, None),
+        };
+        Content {
+            slot,
+            date: r.date,
+            kind: r.kind,
+            syms: [r.a, r.b, c, d, r.e],
+            amount,
         }
     }
 
@@ -1104,22 +1133,37 @@ impl Engine {
             }
             Status::Live if self.same(&s, &rec) => {
                 self.duplicates += u64::from(copies);
+                // "423.00" and "423.0" are one amount; keep the longer writing whatever
+                // arrived first, so that what a report shows does not depend on order.
+                let index = match rec.kind {
+                    Kind::Tariff => Some((s.c, rec.c)),
+                    Kind::Measurement => Some((s.d, rec.d)),
+                    _ => None,
+                };
+                if let Some((kept, new)) = index {
+                    let (k, n) = (self.decimal(kept), self.decimal(new));
+                    if n.scale() > k.scale() {
+                        if let Some(d) = self.decimals.get_mut(kept as usize) {
+                            *d = n;
+                        }
+                    }
+                }
             }
             Status::Live => {
                 self.slots[slot as usize].status = Status::Conflict;
+                let (first, second) = (self.content(slot, &s), self.content(slot, &rec));
+                self.versions.insert(first);
+                self.versions.insert(second);
                 self.variants.push(Variant { slot, rec });
                 self.mark(&s);
             }
             Status::Conflict => {
-                let known = self.same(&s, &rec)
-                    || self
-                        .variants
-                        .iter()
-                        .any(|v| v.slot == slot && self.same(&v.rec, &rec));
-                if known {
-                    self.duplicates += u64::from(copies);
-                } else {
+                // Every version of a conflicting id is kept in `versions`: a version seen
+                // before is a duplicate, found by hash rather than by a walk of them all.
+                if self.versions.insert(self.content(slot, &rec)) {
                     self.variants.push(Variant { slot, rec });
+                } else {
+                    self.duplicates += u64::from(copies);
                 }
             }
         }

@@ -668,7 +668,7 @@ impl<'de> Raw<'de> {
             }
         };
         let decimal = |i: usize, v: Cow<'de, str>| -> Result<Decimal, EventError> {
-            Decimal::from_str_exact(&v).map_err(|e| err(i, format!("{v:?} is not a decimal: {e}")))
+            parse_decimal(&v).map_err(|e| err(i, format!("{v:?} is not a decimal: {e}")))
         };
         let req = |v: Option<Cow<'de, str>>| v.unwrap_or_default();
         let body = match kind {
@@ -778,6 +778,23 @@ pub fn parse_line(
         Some(raw) => raw.into_event(),
         None => parse_line_with_serde(line, options),
     }
+}
+
+/// A decimal string as the format defines it: an optional minus sign, digits, and
+/// optionally a point followed by digits (`"423.00"`, `"-0.5"`). Signs, exponents,
+/// underscores, spaces and a point without digits on either side are refused, and so is
+/// a value that does not fit a decimal exactly.
+pub(crate) fn parse_decimal(text: &str) -> Result<Decimal, String> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(int) || frac.is_some_and(|f| !all_digits(f)) {
+        return Err("a decimal is digits with an optional minus sign and decimal point".to_owned());
+    }
+    Decimal::from_str_exact(text).map_err(|e| e.to_string())
 }
 
 /// The general parser; [`scan`] is a fast path for the common shape of a line.

@@ -170,21 +170,27 @@ pub(crate) fn derive(
         stays_base,
         bridges_base,
         admissions: Vec::new(),
-        approvals: Vec::new(),
+        approvals: Approvals::default(),
+        goals: Vec::new(),
         open: None,
         bridge: None,
     };
+    // The events of one day, a queue per kind, each in canonical order.
+    let mut queues: [std::collections::VecDeque<usize>; Kind::ALL.len()] = Default::default();
     let mut i = 0;
-    let mut pending: Vec<usize> = Vec::new();
     while i < events.len() {
         let date = slots.record(events[i]).date;
         let mut j = i;
         while j < events.len() && slots.record(events[j]).date == date {
             j += 1;
         }
-        pending.clear();
-        pending.extend((i..j).filter(|&k| active(events[k])));
-        while !pending.is_empty() {
+        for k in (i..j).filter(|&k| active(events[k])) {
+            queues[slots.record(events[k]).kind as usize].push_back(k);
+        }
+        // Apply the first event, in priority order then canonical order, that can apply.
+        // Whether an event can apply depends only on its kind, so each step looks at the
+        // front of each kind's queue: a day of n events takes O(n) steps.
+        loop {
             let (open, bridge) = (c.open, c.bridge);
             let can = |k: usize| match slots.record(events[k]).kind {
                 Kind::Approval => true,
@@ -193,43 +199,48 @@ pub(crate) fn derive(
                 Kind::BridgingEnd => open.is_some() && bridge.is_some(),
                 _ => open.is_some(),
             };
-            match pending.iter().position(|&k| can(k)) {
-                Some(p) => {
-                    let k = pending.remove(p);
+            // Events are sorted by date, priority and id, so among the fronts that can
+            // apply the one with the smallest position comes first.
+            let next = queues
+                .iter()
+                .enumerate()
+                .filter_map(|(kind, q)| q.front().map(|&k| (k, kind)))
+                .filter(|&(k, _)| can(k))
+                .min();
+            match next {
+                Some((k, kind)) => {
+                    queues[kind].pop_front();
                     c.apply(slots.record(events[k]), events[k]);
                 }
-                None => {
-                    for &k in &pending {
-                        let slot = events[k];
-                        let reason = match slots.record(slot).kind {
-                            Kind::Admission => {
-                                let (since, admission) = c.open.map_or((date, NONE), |o| {
-                                    (c.stays[o].admitted, c.admissions[o - c.stays_base])
-                                });
-                                RejectReason::StayAlreadyOpen {
-                                    since: from_day_number(since),
-                                    admission: if admission == NONE {
-                                        String::new()
-                                    } else {
-                                        slots.id(admission).to_owned()
-                                    },
-                                }
-                            }
-                            Kind::BridgingStart if c.open.is_some() => {
-                                RejectReason::BridgingAlreadyOpen {
-                                    since: from_day_number(
-                                        c.bridge.map_or(date, |b| c.bridges[b].0),
-                                    ),
-                                }
-                            }
-                            Kind::BridgingEnd if c.open.is_some() => RejectReason::NoOpenBridging,
-                            _ => RejectReason::NoOpenStay,
-                        };
-                        out.rejected.push((slot, reason));
-                    }
-                    pending.clear();
-                }
+                None => break,
             }
+        }
+        // Nothing left can apply: reject the rest, in canonical order.
+        let mut rest: Vec<usize> = queues.iter_mut().flat_map(|q| q.drain(..)).collect();
+        rest.sort_unstable();
+        for k in rest {
+            let slot = events[k];
+            let reason = match slots.record(slot).kind {
+                Kind::Admission => {
+                    let (since, admission) = c.open.map_or((date, NONE), |o| {
+                        (c.stays[o].admitted, c.admissions[o - c.stays_base])
+                    });
+                    RejectReason::StayAlreadyOpen {
+                        since: from_day_number(since),
+                        admission: if admission == NONE {
+                            String::new()
+                        } else {
+                            slots.id(admission).to_owned()
+                        },
+                    }
+                }
+                Kind::BridgingStart if c.open.is_some() => RejectReason::BridgingAlreadyOpen {
+                    since: from_day_number(c.bridge.map_or(date, |b| c.bridges[b].0)),
+                },
+                Kind::BridgingEnd if c.open.is_some() => RejectReason::NoOpenBridging,
+                _ => RejectReason::NoOpenStay,
+            };
+            out.rejected.push((slot, reason));
         }
         i = j;
     }
@@ -245,6 +256,41 @@ pub(crate) fn sort_canonically(slots: &Slots<'_>, events: &mut [Sym]) {
     });
 }
 
+/// Approvals not yet used by an admission, in the order they were given: those for any
+/// segment, and those for one segment.
+#[derive(Default)]
+struct Approvals {
+    /// (day, order given) of each approval for any segment.
+    any: std::collections::VecDeque<(i32, u64)>,
+    by_segment: std::collections::HashMap<Sym, std::collections::VecDeque<(i32, u64)>>,
+    given: u64,
+}
+
+impl Approvals {
+    fn push(&mut self, day: i32, segment: Sym) {
+        self.given += 1;
+        let a = (day, self.given);
+        match segment {
+            NONE => self.any.push_back(a),
+            s => self.by_segment.entry(s).or_default().push_back(a),
+        }
+    }
+
+    /// Uses the earliest approval that covers an admission in `segment`.
+    fn take(&mut self, segment: Sym) -> bool {
+        let own = self
+            .by_segment
+            .get_mut(&segment)
+            .filter(|_| segment != NONE);
+        match (self.any.front().copied(), own) {
+            (Some(a), Some(q)) if q.front().is_some_and(|&s| s < a) => q.pop_front().is_some(),
+            (Some(_), _) => self.any.pop_front().is_some(),
+            (None, Some(q)) => q.pop_front().is_some(),
+            (None, None) => false,
+        }
+    }
+}
+
 /// The state of one client while its events are applied.
 struct Client<'a> {
     stays: &'a mut Vec<Stay>,
@@ -253,8 +299,10 @@ struct Client<'a> {
     bridges_base: usize,
     /// The admission slot of each stay of this client, for rejection messages.
     admissions: Vec<Sym>,
-    /// Approvals not yet used by an admission: (day, segment).
-    approvals: Vec<(i32, Sym)>,
+    /// Approvals not yet used by an admission.
+    approvals: Approvals,
+    /// The days the goals of this client's closed stays were reached, in order.
+    goals: Vec<i32>,
     open: Option<usize>,
     bridge: Option<usize>,
 }
@@ -264,21 +312,15 @@ impl Client<'_> {
         let d = rec.date;
         match rec.kind {
             Kind::Admission => {
-                let readmission = self.stays[self.stays_base..].iter().any(|s| {
-                    s.goals != NEVER
-                        && s.goals < d
-                        && months_later(from_day_number(s.goals), 6)
-                            .is_ok_and(|limit| d <= crate::span::day_number(limit))
-                });
+                // Goals of earlier stays are reached in order, one stay after another:
+                // the latest one before this day is the one that can make it a
+                // readmission.
+                let before = self.goals.partition_point(|&g| g < d);
+                let readmission = before > 0
+                    && months_later(from_day_number(self.goals[before - 1]), 6)
+                        .is_ok_and(|limit| d <= crate::span::day_number(limit));
                 // The earliest unused approval that fits covers this admission.
-                let fits = |&(_, seg): &(i32, Sym)| seg == NONE || seg == rec.e;
-                let approved = match self.approvals.iter().position(fits) {
-                    Some(i) => {
-                        self.approvals.remove(i);
-                        true
-                    }
-                    None => false,
-                };
+                let approved = self.approvals.take(rec.e);
                 self.stays.push(Stay {
                     admitted: d,
                     discharged: NEVER,
@@ -301,6 +343,9 @@ impl Client<'_> {
                 if let Some(o) = self.open.take() {
                     self.stays[o].discharged = d;
                     self.stays[o].destination = rec.b;
+                    if self.stays[o].goals != NEVER {
+                        self.goals.push(self.stays[o].goals);
+                    }
                 }
                 if let Some(b) = self.bridge.take() {
                     self.bridges[b].1 = d;
@@ -331,7 +376,7 @@ impl Client<'_> {
                     self.bridges[b].1 = d;
                 }
             }
-            Kind::Approval => self.approvals.push((d, rec.b)),
+            Kind::Approval => self.approvals.push(d, rec.b),
             _ => {}
         }
     }
