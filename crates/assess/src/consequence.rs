@@ -7,7 +7,7 @@ use indicators::AsOf;
 use rust_decimal::Decimal;
 use targets::Contract;
 use targets::model::{Consequence, VerdictCondition};
-use targets::num::Money;
+use targets::num::{Money, Ratio};
 
 use crate::Options;
 use crate::judge::{self, Customs, Source};
@@ -189,11 +189,16 @@ fn judge_condition(
         VerdictCondition::AllMet { .. } => considered > 0 && met == considered,
         VerdictCondition::AnyNotMet { .. } => not_met > 0,
         VerdictCondition::AtLeast { met: k, .. } => met >= *k as usize,
-        // met / considered >= p / 100, compared exactly by cross-multiplication.
+        // 100 · met / considered >= p, compared exactly: never on a rounded product.
         VerdictCondition::ShareMet { percent, .. } => {
-            considered > 0
-                && Decimal::from(met as u64) * Decimal::ONE_HUNDRED
-                    >= percent.into_inner() * Decimal::from(considered as u64)
+            let share = Ratio::new(
+                Decimal::from(met as u64) * Decimal::ONE_HUNDRED,
+                Decimal::from(considered as u64),
+            );
+            share.is_ok_and(|s| {
+                s.cmp_exact(&Ratio::from_decimal(percent.into_inner()))
+                    .is_ok_and(|o| o != std::cmp::Ordering::Less)
+            })
         }
         _ => false,
     };
@@ -368,7 +373,7 @@ pub(crate) fn consequence(
     // A tranche is decided on what was known at its date; an escalation on what is known now.
     let (verdicts, at) = if tranche {
         let at = AsOf::new(date);
-        (judge::verdicts(contract, src, customs, at, options), date)
+        (judge::verdicts_bare(contract, src, customs, at, options), date)
     } else {
         (now.to_vec(), as_of)
     };
@@ -382,7 +387,7 @@ pub(crate) fn consequence(
         let corrections = src.view.corrections(date, as_of);
         if !corrections.is_empty() {
             let known = AsOf::new(date).with_corrections_through(as_of);
-            let restated = judge::verdicts(contract, src, customs, known, options);
+            let restated = judge::verdicts_bare(contract, src, customs, known, options);
             let r = judge_condition(contract, condition, &restated, date);
             let status = status_of(true, r.holds);
             let amount = amount.unwrap_or(Money::ZERO);

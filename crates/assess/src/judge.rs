@@ -195,8 +195,11 @@ struct Ctx<'a, 'v> {
     at: AsOf,
     options: &'a Options,
     /// Judge only the checks due on this day (the last day of their period, or their
-    /// due date), and without explanations; all, explained, when `None`.
+    /// due date); all when `None`.
     only_due: Option<NaiveDate>,
+    /// Verdicts for comparison only: status, exact values and dates, without displays,
+    /// margins or explanations.
+    bare: bool,
 }
 
 /// Every verdict of the contract as of `at`, in report order.
@@ -207,7 +210,19 @@ pub(crate) fn verdicts(
     at: AsOf,
     options: &Options,
 ) -> Vec<Verdict> {
-    verdicts_due(contract, src, customs, at, options, None)
+    verdicts_due(contract, src, customs, at, options, None, false)
+}
+
+/// Every verdict of the contract as of `at`, bare (see `Ctx::bare`): for decisions that
+/// read only statuses, such as tranches.
+pub(crate) fn verdicts_bare(
+    contract: &Contract,
+    src: &Source<'_, '_>,
+    customs: &Customs,
+    at: AsOf,
+    options: &Options,
+) -> Vec<Verdict> {
+    verdicts_due(contract, src, customs, at, options, None, true)
 }
 
 /// The verdicts of the checks due on `only_due` (all when `None`), as of `at`, in
@@ -219,6 +234,7 @@ pub(crate) fn verdicts_due(
     at: AsOf,
     options: &Options,
     only_due: Option<NaiveDate>,
+    bare: bool,
 ) -> Vec<Verdict> {
     let ctx = Ctx {
         contract,
@@ -228,6 +244,7 @@ pub(crate) fn verdicts_due(
         at,
         options,
         only_due,
+        bare,
     };
     let mut out = Vec::new();
     for (goal, target) in contract.targets() {
@@ -764,7 +781,7 @@ impl Ctx<'_, '_> {
         mut j: Judged,
     ) -> Verdict {
         let unit = unit_of(&t.indicator);
-        if self.only_due.is_some() {
+        if self.bare {
             return self.bare(goal, scope, t, dim, j, unit);
         }
         let (cases, count_value) = match j.basis.measured_value {
@@ -925,12 +942,19 @@ impl Ctx<'_, '_> {
             indicator: String::new(),
             unit,
             measured: j.measured.map(exact),
-            required: None,
+            required: j.due.map(|due| Requirement {
+                op: "on_or_before".to_owned(),
+                value: None,
+                due: Some(due),
+            }),
             baseline: None,
             margin: None,
             convention: None,
             step_unit: None,
-            basis: Basis::default(),
+            basis: Basis {
+                delivered_on: j.basis.delivered_on,
+                ..Basis::default()
+            },
             maturing: None,
             reason: None,
             suppressed: false,

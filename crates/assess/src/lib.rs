@@ -293,6 +293,7 @@ fn restate(
             AsOf::new(as_of).with_corrections_through(due),
             options,
             Some(due),
+            true,
         );
         // The frozen run judges exactly the checks due that day, in report order.
         if frozen.len() != rows.len() {

@@ -103,8 +103,40 @@ fn num(s: &str, lang: Lang) -> String {
     }
 }
 
+/// Text from a contract or the events (titles, names, explanations that quote them) as
+/// Markdown that shows it as written: characters Markdown or HTML would read are
+/// escaped, and line breaks become spaces, so that a title cannot break a table or a list,
+/// start a heading or inject markup.
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A lint message, which quotes ids in code spans on purpose: only HTML and line breaks
+/// are neutralised.
+fn markup_free(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace(['\n', '\r'], " ")
+}
+
+/// [`text`] for a table cell.
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|")
+    text(s)
 }
 
 /// Renders a report as Markdown in `lang`.
@@ -127,16 +159,21 @@ fn cell(s: &str) -> String {
 pub fn render(report: &Report, lang: Lang) -> String {
     let w = if lang == Lang::En { &EN } else { &NL };
     let mut out = String::new();
-    let _ = writeln!(out, "# {}: {}\n", w.assessment, report.contract.title);
+    let _ = writeln!(
+        out,
+        "# {}: {}\n",
+        w.assessment,
+        text(&report.contract.title)
+    );
     let _ = writeln!(
         out,
         "{} {} · `{}`",
         w.as_of,
         fmt_date(report.as_of, lang),
-        report.contract.id
+        report.contract.id.replace('`', "'")
     );
     if let Some(src) = &report.contract.source {
-        let _ = writeln!(out, "\n{src}");
+        let _ = writeln!(out, "\n{}", text(src));
     }
     let d = &report.data;
     let events = w
@@ -197,11 +234,22 @@ pub fn render(report: &Report, lang: Lang) -> String {
             } else {
                 w.scope_out
             };
-            let _ = writeln!(out, "## {} {}: {}\n\n*{scope}*\n", w.goal, v.goal, title);
+            let _ = writeln!(
+                out,
+                "## {} {}: {}\n\n*{scope}*\n",
+                w.goal,
+                text(&v.goal),
+                text(title)
+            );
         }
         if v.result != result {
             result = &v.result;
-            let _ = writeln!(out, "### {} (`{}`)\n", v.result, v.indicator);
+            let _ = writeln!(
+                out,
+                "### {} (`{}`)\n",
+                text(&v.result),
+                v.indicator.replace('`', "'")
+            );
             let t = &w.table;
             let _ = writeln!(
                 out,
@@ -213,12 +261,12 @@ pub fn render(report: &Report, lang: Lang) -> String {
             }
             let _ = writeln!(out);
             for row in report.verdicts.iter().filter(|x| x.result == v.result) {
-                let text = if lang == Lang::En {
+                let explanation = if lang == Lang::En {
                     &row.explanation.en
                 } else {
                     &row.explanation.nl
                 };
-                let _ = writeln!(out, "- {text}");
+                let _ = writeln!(out, "- {}", text(explanation));
             }
             let _ = writeln!(out);
         }
@@ -247,17 +295,17 @@ pub fn render(report: &Report, lang: Lang) -> String {
         }
         let _ = writeln!(out);
         for c in &report.consequences {
-            let text = if lang == Lang::En {
+            let explanation = if lang == Lang::En {
                 &c.explanation.en
             } else {
                 &c.explanation.nl
             };
-            let _ = writeln!(out, "- **{}**: {text}", c.id);
+            let _ = writeln!(out, "- **{}**: {}", text(&c.id), text(explanation));
             // A persistent failure names the verdicts it rests on.
             if c.status == crate::ConsequenceStatus::Triggered {
                 for e in &c.evidence {
                     for v in &e.verdicts {
-                        let _ = writeln!(out, "  - `{}`: {v}", e.result);
+                        let _ = writeln!(out, "  - {}: {}", text(&e.result), text(v));
                     }
                 }
             }
@@ -284,7 +332,10 @@ pub fn render(report: &Report, lang: Lang) -> String {
         let _ = writeln!(
             out,
             "- **{}** `{}` at `{}`: {}",
-            f.severity, f.code, f.path, f.message
+            f.severity,
+            f.code,
+            f.path.replace('`', "'"),
+            markup_free(&f.message)
         );
     }
     out
@@ -347,7 +398,7 @@ fn table_row(v: &Verdict, lang: Lang) -> String {
         period,
         status(v.status, lang),
         measured,
-        cell(&required),
+        required,
         baseline
     )
 }

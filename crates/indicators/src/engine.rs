@@ -50,10 +50,12 @@ struct Variant {
 
 /// One client: its event slots as a list threaded through [`Engine::next`] (in canonical
 /// order after a refresh), and the ranges of its stays and bridging periods in the
-/// engine's arenas. 24 bytes.
+/// engine's arenas.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Client {
     head: Sym,
+    /// How many distinct events the client has.
+    events: u32,
     stays_from: u32,
     stays_len: u32,
     bridges_from: u32,
@@ -76,6 +78,38 @@ impl Slots<'_> {
 
     pub(crate) fn id(&self, slot: Sym) -> &str {
         self.ids.resolve(slot)
+    }
+}
+
+/// The most an engine takes in; past a limit an event is rejected with the reason.
+///
+/// - Events per client: [`Limits::events_per_client`], 2^24 (16,777,216) by default,
+///   since a client's events are derived into stays together.
+/// - Distinct event ids and strings: 2^32 − 2 each, and 4 GiB of their text
+///   ([`RejectReason::CapacityExceeded`]).
+/// - A line of JSON Lines: [`crate::MAX_LINE_BYTES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// The most distinct events one client may have.
+    pub events_per_client: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            events_per_client: 1 << 24,
+        }
+    }
+}
+
+impl Limits {
+    /// Sets [`Limits::events_per_client`].
+    #[must_use]
+    pub fn events_per_client(self, n: u32) -> Limits {
+        Limits {
+            events_per_client: n,
+        }
     }
 }
 
@@ -207,6 +241,7 @@ pub struct Engine {
     /// For client events: the next slot of the same client, or [`NONE`].
     next: Vec<Sym>,
     variants: Vec<Variant>,
+    limits: Limits,
     /// The content of every version of a conflicting id, to recognise repeats at once.
     versions: std::collections::HashSet<Content>,
     decimals: Vec<Decimal>,
@@ -240,6 +275,14 @@ impl Engine {
     /// An empty engine.
     pub fn new() -> Engine {
         Engine::default()
+    }
+
+    /// An empty engine with `limits` instead of [`Limits::default`].
+    pub fn with_limits(limits: Limits) -> Engine {
+        Engine {
+            limits,
+            ..Engine::default()
+        }
     }
 
     /// An empty engine with room for about `events` events, to avoid regrowing.
@@ -1091,6 +1134,7 @@ impl Engine {
                     self.client_of[i] = self.clients.len() as u32;
                     self.clients.push(Client {
                         head: NONE,
+                        events: 0,
                         stays_from: 0,
                         stays_len: 0,
                         bridges_from: 0,
@@ -1101,6 +1145,7 @@ impl Engine {
                 let c = self.client_of[i] as usize;
                 self.next[slot as usize] = self.clients[c].head;
                 self.clients[c].head = slot;
+                self.clients[c].events += 1;
             }
             Kind::Retraction => self.retractions.push(slot),
             _ => self.others.push(slot),
@@ -1128,6 +1173,17 @@ impl Engine {
         let s = self.slots[slot as usize];
         match s.status {
             Status::Placeholder => {
+                let limit = self.limits.events_per_client;
+                let client = self.client_of_record(&rec);
+                if client.is_some_and(|c| self.clients[c as usize].events >= limit) {
+                    self.full.push(Rejected {
+                        id: Some(e.id.to_owned()),
+                        line: None,
+                        event: Some(e.to_owned_event()),
+                        reason: RejectReason::ClientLimit { limit },
+                    });
+                    return;
+                }
                 self.slots[slot as usize] = rec;
                 self.register(slot, &rec);
             }

@@ -479,6 +479,10 @@ impl<'de> Deserialize<'de> for Event {
     }
 }
 
+/// The longest line read as an event, in bytes (1 MiB); a longer line is rejected with
+/// its line number, unread. Real events are a few hundred bytes.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
 /// How to parse events.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ParseOptions {
@@ -774,6 +778,17 @@ pub fn parse_line(
     line: &[u8],
     options: ParseOptions,
 ) -> Result<Option<Event<Cow<'_, str>>>, EventError> {
+    if line.len() > MAX_LINE_BYTES {
+        return Err(EventError {
+            line: None,
+            id: None,
+            field: None,
+            message: format!(
+                "the line has {} bytes; a line has at most {MAX_LINE_BYTES}",
+                line.len()
+            ),
+        });
+    }
     match scan(line, options) {
         Some(raw) => raw.into_event(),
         None => parse_line_with_serde(line, options),

@@ -79,9 +79,11 @@ mod stays;
 pub mod synth;
 mod view;
 
-pub use engine::{Accounting, Counts, Engine, JsonlSummary, Rejected};
+pub use engine::{Accounting, Counts, Engine, JsonlSummary, Limits, Rejected};
 pub use error::Error;
-pub use event::{Event, EventBody, EventError, ExtensionReason, Kind, ParseOptions, parse_line};
+pub use event::{
+    Event, EventBody, EventError, ExtensionReason, Kind, MAX_LINE_BYTES, ParseOptions, parse_line,
+};
 pub use indicator::{BreakdownRow, Indicator, Maturing, NoValue, Row, Table, Value};
 pub use knowledge::{AsOf, Correction};
 pub use span::Span;

@@ -87,9 +87,14 @@ impl Span {
         if k == 0 {
             return Err(Error::InvalidSpan("contract years count from 1".to_owned()));
         }
+        let months = |years: u32| {
+            years.checked_mul(12).ok_or_else(|| {
+                Error::InvalidSpan(format!("contract year {k} is beyond the calendar"))
+            })
+        };
         Span::new(
-            months_later(start, (k - 1) * 12)?,
-            months_later(start, k * 12)?,
+            months_later(start, months(k - 1)?)?,
+            months_later(start, months(k)?)?,
         )
     }
 

@@ -92,6 +92,11 @@ pub enum RejectReason {
     },
     /// The engine's string arena is full (more than 4 GiB of text).
     CapacityExceeded,
+    /// The client has as many events as one client may have ([`crate::Limits`]).
+    ClientLimit {
+        /// The limit.
+        limit: u32,
+    },
 }
 
 impl std::fmt::Display for RejectReason {
@@ -124,6 +129,10 @@ impl std::fmt::Display for RejectReason {
                 write!(f, "{target:?} is itself a retraction")
             }
             RejectReason::CapacityExceeded => f.write_str("the engine's string arena is full"),
+            RejectReason::ClientLimit { limit } => write!(
+                f,
+                "the client has {limit} events already, the most one client may have"
+            ),
         }
     }
 }

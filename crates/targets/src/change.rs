@@ -339,19 +339,33 @@ pub fn equal_step_for_total(
             "equal step search",
         )));
     }
-    let unit = Decimal::new(1, decimals);
-    let reaches = |k: u64| -> Result<bool, Error> {
-        let r = Percent::try_new(exact_mul(Decimal::from(k), unit)?)?;
-        let steps = vec![r; n as usize];
+    // k steps of the unit 10^-decimals, counted in u128: 100 % at 26 decimals is 10^28.
+    let step = |k: u128| -> Result<Percent, Error> {
+        let k = i128::try_from(k)
+            .map_err(|_| Error::Arithmetic(ArithmeticError::Overflow("equal step search")))?;
+        Ok(Percent::try_new(
+            Decimal::try_from_i128_with_scale(k, decimals)
+                .map_err(|_| Error::Arithmetic(ArithmeticError::Overflow("equal step search")))?,
+        )?)
+    };
+    let reaches = |k: u128| -> Result<bool, Error> {
+        let steps = vec![step(k)?; n as usize];
         Ok(total_change(direction, Convention::Compound, StepUnit::Relative, &steps)? >= total)
     };
     // One step of the full total always reaches it (for n >= 1): search [0, hi].
-    let scale = Decimal::from(10u64.pow(decimals));
-    let mut hi: u64 = exact_mul(total.into_inner(), scale)?
-        .ceil()
-        .try_into()
-        .map_err(|_| Error::Arithmetic(ArithmeticError::Overflow("equal step search")))?;
-    let mut lo: u64 = 0;
+    let scale =
+        10u128
+            .checked_pow(decimals)
+            .ok_or(Error::Arithmetic(ArithmeticError::Overflow(
+                "equal step search",
+            )))?;
+    let mut hi: u128 = exact_mul(
+        total.into_inner().ceil(),
+        Decimal::from_i128_with_scale(scale as i128, 0),
+    )?
+    .try_into()
+    .map_err(|_| Error::Arithmetic(ArithmeticError::Overflow("equal step search")))?;
+    let mut lo: u128 = 0;
     if reaches(lo)? {
         return Ok(Percent::ZERO);
     }
@@ -363,7 +377,7 @@ pub fn equal_step_for_total(
             lo = mid;
         }
     }
-    Ok(Percent::try_new(exact_mul(Decimal::from(hi), unit)?)?)
+    step(hi)
 }
 
 #[cfg(test)]

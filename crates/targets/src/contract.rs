@@ -265,6 +265,28 @@ impl Contract {
     }
 }
 
+/// How deep conditions may nest (`all`, `any`, `not`), whether the contract is read from
+/// JSON or built in code. JSON itself is refused by the parser beyond 128 levels.
+pub const MAX_NESTING: usize = 32;
+
+/// How many results a contract may have.
+pub const MAX_RESULTS: usize = 10_000;
+
+/// The nesting depth of a JSON value (a scalar is 0).
+fn json_depth(v: &Value) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(v, 0usize)];
+    while let Some((v, d)) = stack.pop() {
+        deepest = deepest.max(d);
+        match v {
+            Value::Array(a) => stack.extend(a.iter().map(|x| (x, d + 1))),
+            Value::Object(o) => stack.extend(o.values().map(|x| (x, d + 1))),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 /// Deserializes the document piece by piece, so that every goal, result and consequence
 /// reports its own first problem.
 fn decode(mut value: Value) -> Result<ContractDoc, Vec<Problem>> {
@@ -535,6 +557,25 @@ impl Validator {
     }
 
     fn contract(&mut self, doc: &ContractDoc) -> Option<Built> {
+        let results: usize = doc.goals.iter().map(|g| g.results.len()).sum();
+        if results > MAX_RESULTS {
+            self.problem(
+                "$.goals",
+                format!("the contract has {results} results; at most {MAX_RESULTS} are allowed"),
+            );
+        }
+        for (name, def) in &doc.custom_indicators {
+            let depth = json_depth(def);
+            if depth > MAX_NESTING * 2 {
+                self.problem(
+                    format!("$.custom_indicators.{name}"),
+                    format!(
+                        "the definition nests {depth} levels deep; at most {} are allowed",
+                        MAX_NESTING * 2
+                    ),
+                );
+            }
+        }
         if doc.format_version != FORMAT_VERSION {
             self.problem(
                 "$.format_version",
@@ -718,6 +759,16 @@ impl Validator {
                 "judged per provider but the contract lists no providers",
             ),
             _ => {}
+        }
+        if let Some(depth) = t.applies_to.as_ref().map(crate::model::Condition::depth) {
+            if depth > MAX_NESTING {
+                self.problem(
+                    format!("{path}.applies_to"),
+                    format!(
+                        "the condition nests {depth} levels deep; at most {MAX_NESTING} are allowed"
+                    ),
+                );
+            }
         }
         if t.applies_to.is_some()
             && t.dimension != Dimension::PerProvider

@@ -84,7 +84,7 @@ pub mod model;
 pub mod num;
 pub mod period;
 
-pub use contract::{Contract, ScheduleItem};
+pub use contract::{Contract, MAX_NESTING, MAX_RESULTS, ScheduleItem};
 pub use error::{Error, Problem};
 pub use lint::{Finding, Severity};
 

@@ -318,13 +318,14 @@ impl Linter<'_> {
     }
 
     fn hundred(&mut self, direction: Direction, unit: StepUnit, changes: &[Percent], path: &str) {
+        let totals = StepTotals::of(direction, unit, changes);
+        if let Err(e) = &totals {
+            self.arithmetic(path, e);
+        }
         if direction != Direction::Decrease {
             return;
         }
-        let total = match StepTotals::of(direction, unit, changes) {
-            Ok(t) => t.additive,
-            Err(_) => return,
-        };
+        let total = totals.map(|t| t.additive).unwrap_or(Percent::ZERO);
         let worst = changes.iter().copied().max().unwrap_or(Percent::ZERO);
         let hundred = Percent::from_int(100);
         if worst >= hundred {
@@ -348,6 +349,16 @@ impl Linter<'_> {
         }
     }
 
+    /// A computation the lint needs cannot be done exactly: an error, never a silence.
+    fn arithmetic(&mut self, path: &str, e: &crate::Error) {
+        self.push(
+            "arithmetic_not_exact",
+            Severity::Error,
+            path.to_owned(),
+            format!("the totals of these steps cannot be computed exactly: {e}"),
+        );
+    }
+
     fn stated_total(
         &mut self,
         direction: Direction,
@@ -357,7 +368,17 @@ impl Linter<'_> {
         stated: Percent,
         path: &str,
     ) {
+        // The steps' own arithmetic is reported by `hundred`; without totals the stated
+        // one cannot be checked, and says so.
         let Ok(totals) = StepTotals::of(direction, unit, changes) else {
+            self.push(
+                "stated_total_unchecked",
+                Severity::Warning,
+                path.to_owned(),
+                format!(
+                    "the stated total {stated} cannot be checked: the steps' totals cannot be computed exactly"
+                ),
+            );
             return;
         };
         let declared = totals.under(convention);
@@ -440,86 +461,209 @@ impl Linter<'_> {
         }
     }
 
+    /// Results on the same indicator and dimension whose requirements cannot both hold.
+    /// Each result is reported at most once, against the first result (in document
+    /// order) it contradicts that the check meets; the check takes time in proportion to
+    /// n log n over the results' scheduled periods, not to the number of pairs.
     fn contradictions(&mut self, targets: &[(String, &Target)]) {
-        for (x, (pa, a)) in targets.iter().enumerate() {
-            for (pb, b) in targets.iter().skip(x + 1) {
-                if a.indicator != b.indicator || a.dimension != b.dimension {
-                    continue;
+        let mut groups: std::collections::BTreeMap<(String, String), Vec<usize>> =
+            std::collections::BTreeMap::new();
+        for (i, (_, t)) in targets.iter().enumerate() {
+            let key = (t.indicator.key(), format!("{:?}", t.dimension));
+            groups.entry(key).or_default().push(i);
+        }
+        let mut found: std::collections::BTreeMap<usize, (usize, String)> =
+            std::collections::BTreeMap::new();
+        for members in groups.values() {
+            self.bounds_contradict(targets, members, &mut found);
+            self.directions_contradict(targets, members, &mut found);
+        }
+        for (b, (a, msg)) in found {
+            let ((pa, ta), (pb, tb)) = (&targets[a], &targets[b]);
+            self.push(
+                "contradicting_targets",
+                Severity::Error,
+                format!("{pb}.rule"),
+                format!(
+                    "result `{}` contradicts result `{}` ({pa}): {msg}",
+                    tb.id, ta.id
+                ),
+            );
+        }
+    }
+
+    /// Records that the later of `x` and `y` (in document order) contradicts the earlier,
+    /// unless it was found to contradict an earlier one already.
+    fn note(
+        found: &mut std::collections::BTreeMap<usize, (usize, String)>,
+        x: usize,
+        y: usize,
+        msg: String,
+    ) {
+        let (a, b) = (x.min(y), x.max(y));
+        let e = found.entry(b).or_insert((a, msg.clone()));
+        if a < e.0 {
+            *e = (a, msg);
+        }
+    }
+
+    /// Upper and lower bounds over overlapping periods that leave no value: a sweep over
+    /// the periods' starts, keeping the lowest active upper bound and the highest active
+    /// lower bound.
+    fn bounds_contradict(
+        &self,
+        targets: &[(String, &Target)],
+        members: &[usize],
+        found: &mut std::collections::BTreeMap<usize, (usize, String)>,
+    ) {
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
+        // (start, end, upper?, bound, strict, target)
+        let mut items: Vec<(
+            chrono::NaiveDate,
+            chrono::NaiveDate,
+            bool,
+            rust_decimal::Decimal,
+            bool,
+            usize,
+            BoundOp,
+        )> = Vec::new();
+        for &i in members {
+            let Rule::Bound { op, .. } = &targets[i].1.rule else {
+                continue;
+            };
+            for item in self.c.schedule(&targets[i].1.id) {
+                if let ScheduleItem::Bound { period, bound } = item {
+                    let strict = matches!(op, BoundOp::Below | BoundOp::Above);
+                    items.push((
+                        period.start(),
+                        period.end(),
+                        op.is_upper(),
+                        *bound,
+                        strict,
+                        i,
+                        *op,
+                    ));
                 }
-                if let Some(msg) = self.contradiction(a, b) {
-                    self.push(
-                        "contradicting_targets",
-                        Severity::Error,
-                        format!("{pb}.rule"),
+            }
+        }
+        if !items.iter().any(|x| x.2) || !items.iter().any(|x| !x.2) {
+            return;
+        }
+        items.sort_by_key(|a| (a.0, a.5));
+        // Lowest upper bound first (a strict one before an inclusive one at the same
+        // value); highest lower bound first, likewise.
+        let mut uppers: BinaryHeap<(Reverse<rust_decimal::Decimal>, bool, Reverse<usize>, usize)> =
+            BinaryHeap::new();
+        let mut lowers: BinaryHeap<(rust_decimal::Decimal, bool, Reverse<usize>, usize)> =
+            BinaryHeap::new();
+        for (k, it) in items.iter().enumerate() {
+            let (start, _, upper, bound, strict, i, op) = *it;
+            while uppers.peek().is_some_and(|u| items[u.3].1 <= start) {
+                uppers.pop();
+            }
+            while lowers.peek().is_some_and(|l| items[l.3].1 <= start) {
+                lowers.pop();
+            }
+            let clash = |u: rust_decimal::Decimal, us: bool, l: rust_decimal::Decimal, ls: bool| {
+                l > u || ((us || ls) && l == u)
+            };
+            let other = if upper {
+                lowers
+                    .peek()
+                    .filter(|l| clash(bound, strict, l.0, l.1))
+                    .map(|l| l.3)
+            } else {
+                uppers
+                    .peek()
+                    .filter(|u| clash(u.0.0, u.1, bound, strict))
+                    .map(|u| u.3)
+            };
+            if let Some(o) = other {
+                let (s2, e2, _, b2, _, j, op2) = items[o];
+                let p1 = Period::new(start, it.1).ok();
+                let p2 = Period::new(s2, e2).ok();
+                let overlap = match (p1, p2) {
+                    (Some(x), Some(y)) => x.intersect(&y).unwrap_or(x).to_string(),
+                    _ => start.to_string(),
+                };
+                let ((uop, up), (lop, low)) = if upper {
+                    ((op, bound), (op2, b2))
+                } else {
+                    ((op2, b2), (op, bound))
+                };
+                if i != j {
+                    Self::note(
+                        found,
+                        i,
+                        j,
                         format!(
-                            "result `{}` contradicts result `{}` ({pa}): {msg}",
-                            b.id, a.id
+                            "in {overlap} the value must be {} {} and {} {}",
+                            uop.symbol(),
+                            up.normalize(),
+                            lop.symbol(),
+                            low.normalize()
                         ),
                     );
                 }
             }
+            if upper {
+                uppers.push((Reverse(bound), strict, Reverse(i), k));
+            } else {
+                lowers.push((bound, strict, Reverse(i), k));
+            }
         }
     }
 
-    fn contradiction(&self, a: &Target, b: &Target) -> Option<String> {
-        let sa = self.c.schedule(&a.id);
-        let sb = self.c.schedule(&b.id);
-        match (&a.rule, &b.rule) {
-            (Rule::Bound { op: oa, .. }, Rule::Bound { op: ob, .. })
-                if oa.is_upper() != ob.is_upper() =>
-            {
-                for ia in sa {
-                    for ib in sb {
-                        let (
-                            ScheduleItem::Bound {
-                                period: p1,
-                                bound: b1,
-                            },
-                            ScheduleItem::Bound {
-                                period: p2,
-                                bound: b2,
-                            },
-                        ) = (ia, ib)
-                        else {
-                            continue;
-                        };
-                        if !p1.overlaps(p2) {
-                            continue;
-                        }
-                        let ((uop, up), (lop, low)) = if oa.is_upper() {
-                            ((*oa, *b1), (*ob, *b2))
-                        } else {
-                            ((*ob, *b2), (*oa, *b1))
-                        };
-                        let strict = uop == BoundOp::Below || lop == BoundOp::Above;
-                        if low > up || (strict && low == up) {
-                            return Some(format!(
-                                "in {} the value must be {} {} and {} {}",
-                                p1.intersect(p2).unwrap_or(*p1),
-                                uop.symbol(),
-                                up.normalize(),
-                                lop.symbol(),
-                                low.normalize()
-                            ));
-                        }
-                    }
+    /// A fall and a rise against the baseline required over overlapping periods.
+    fn directions_contradict(
+        &self,
+        targets: &[(String, &Target)],
+        members: &[usize],
+        found: &mut std::collections::BTreeMap<usize, (usize, String)>,
+    ) {
+        // (start, end, fall?, target), swept by start with the latest-ending period of
+        // each direction kept.
+        let mut items: Vec<(chrono::NaiveDate, chrono::NaiveDate, bool, usize)> = Vec::new();
+        for &i in members {
+            let fall = match &targets[i].1.rule {
+                Rule::SteppedChange { direction, .. } | Rule::Milestone { direction, .. } => {
+                    *direction == crate::change::Direction::Decrease
                 }
-                None
+                _ => continue,
+            };
+            for p in self
+                .c
+                .schedule(&targets[i].1.id)
+                .iter()
+                .filter_map(ScheduleItem::period)
+            {
+                items.push((p.start(), p.end(), fall, i));
             }
-            (
-                Rule::SteppedChange { direction: da, .. } | Rule::Milestone { direction: da, .. },
-                Rule::SteppedChange { direction: db, .. } | Rule::Milestone { direction: db, .. },
-            ) if da != db => {
-                let pa: Vec<Period> = sa.iter().filter_map(ScheduleItem::period).collect();
-                let pb: Vec<Period> = sb.iter().filter_map(ScheduleItem::period).collect();
-                let overlap = pa
-                    .iter()
-                    .find_map(|x| pb.iter().find_map(|y| x.intersect(y)))?;
-                Some(format!(
-                    "one requires a fall and the other a rise against the baseline, both in {overlap}"
-                ))
+        }
+        items.sort();
+        let mut latest: [Option<(chrono::NaiveDate, chrono::NaiveDate, usize)>; 2] = [None, None];
+        for &(start, end, fall, i) in &items {
+            if let Some((s2, e2, j)) = latest[usize::from(!fall)] {
+                if e2 > start && j != i {
+                    let overlap = match (Period::new(start, end), Period::new(s2, e2)) {
+                        (Ok(x), Ok(y)) => x.intersect(&y).unwrap_or(x).to_string(),
+                        _ => start.to_string(),
+                    };
+                    Self::note(
+                        found,
+                        i,
+                        j,
+                        format!(
+                            "one requires a fall and the other a rise against the baseline, both in {overlap}"
+                        ),
+                    );
+                }
             }
-            _ => None,
+            let slot = &mut latest[usize::from(fall)];
+            if slot.is_none_or(|(_, e, _)| end > e) {
+                *slot = Some((start, end, i));
+            }
         }
     }
 

@@ -410,6 +410,24 @@ pub enum Condition {
 }
 
 impl Condition {
+    /// How deep the condition nests: a fact is 1, `not` of a fact 2, and so on. Counted
+    /// without recursion, so any depth built in code can be measured.
+    pub fn depth(&self) -> usize {
+        let mut deepest = 0;
+        let mut stack = vec![(self, 1usize)];
+        while let Some((c, d)) = stack.pop() {
+            deepest = deepest.max(d);
+            match c {
+                Condition::All { of } | Condition::Any { of } => {
+                    stack.extend(of.iter().map(|x| (x, d + 1)));
+                }
+                Condition::Not { of } => stack.push((of, d + 1)),
+                Condition::Fact { .. } => {}
+            }
+        }
+        deepest
+    }
+
     /// Evaluates the condition over `facts` in three-valued logic: `None` when a fact it
     /// needs is missing and the answer depends on it.
     pub fn eval(&self, facts: &BTreeMap<String, Decimal>) -> Option<bool> {

@@ -399,15 +399,34 @@ impl Ratio {
         self.den
     }
 
-    /// Compares two ratios exactly by cross multiplication.
+    /// Compares two ratios exactly by cross multiplication. Cross products that do not
+    /// fit in a decimal are compared as wide integers, so every comparison is decided.
     ///
     /// # Errors
     ///
-    /// [`ArithmeticError`] when a cross product cannot be formed exactly.
+    /// None in practice; the `Result` is kept so that callers need not change.
+    ///
+    /// # Example: products far beyond a decimal
+    ///
+    /// ```
+    /// use std::cmp::Ordering;
+    /// use rust_decimal::Decimal;
+    /// use targets::num::Ratio;
+    ///
+    /// let huge = Ratio::new(Decimal::MAX, Decimal::new(3, 0))?;
+    /// let tiny = Ratio::new(Decimal::new(1, 28), Decimal::MAX)?;
+    /// assert_eq!(huge.cmp_exact(&tiny)?, Ordering::Greater);
+    /// assert_eq!(tiny.cmp_exact(&huge)?, Ordering::Less);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn cmp_exact(&self, other: &Ratio) -> Result<Ordering, ArithmeticError> {
-        let left = exact_mul(self.num, other.den)?;
-        let right = exact_mul(other.num, self.den)?;
-        Ok(left.cmp(&right))
+        if let (Ok(left), Ok(right)) = (
+            exact_mul(self.num, other.den),
+            exact_mul(other.num, self.den),
+        ) {
+            return Ok(left.cmp(&right));
+        }
+        Ok(wide::cmp_products(self.num, other.den, other.num, self.den))
     }
 
     /// `self × factor`, exactly.
@@ -581,5 +600,119 @@ mod tests {
                 .and_then(|r| r.to_exact_decimal()),
             None
         );
+    }
+}
+
+/// Exact comparison of products of decimals as wide unsigned integers, for the
+/// comparisons whose cross products do not fit in a decimal.
+mod wide {
+    use std::cmp::Ordering;
+
+    use rust_decimal::Decimal;
+
+    /// Little-endian 64-bit limbs.
+    type Big = Vec<u64>;
+
+    fn from_u128(x: u128) -> Big {
+        vec![x as u64, (x >> 64) as u64]
+    }
+
+    fn mul(a: &[u64], b: &[u64]) -> Big {
+        let mut out = vec![0u64; a.len() + b.len()];
+        for (i, &x) in a.iter().enumerate() {
+            let mut carry = 0u128;
+            for (j, &y) in b.iter().enumerate() {
+                let t = u128::from(x) * u128::from(y) + u128::from(out[i + j]) + carry;
+                out[i + j] = t as u64;
+                carry = t >> 64;
+            }
+            out[i + b.len()] = carry as u64;
+        }
+        out
+    }
+
+    fn mul_pow10(mut a: Big, mut k: u32) -> Big {
+        while k > 0 {
+            let step = k.min(19);
+            a = mul(&a, &[10u64.pow(step)]);
+            k -= step;
+        }
+        a
+    }
+
+    fn cmp(a: &[u64], b: &[u64]) -> Ordering {
+        let len = a.len().max(b.len());
+        for i in (0..len).rev() {
+            let (x, y) = (
+                a.get(i).copied().unwrap_or(0),
+                b.get(i).copied().unwrap_or(0),
+            );
+            match x.cmp(&y) {
+                Ordering::Equal => {}
+                o => return o,
+            }
+        }
+        Ordering::Equal
+    }
+
+    /// `a·b` against `c·d`, where `b` and `d` are positive.
+    pub(super) fn cmp_products(a: Decimal, b: Decimal, c: Decimal, d: Decimal) -> Ordering {
+        let sign = |x: Decimal| {
+            if x.is_zero() {
+                0
+            } else if x.is_sign_negative() {
+                -1
+            } else {
+                1
+            }
+        };
+        let (sl, sr) = (sign(a) * sign(b), sign(c) * sign(d));
+        if sl != sr {
+            return sl.cmp(&sr);
+        }
+        if sl == 0 {
+            return Ordering::Equal;
+        }
+        // Magnitudes: m × 10^-scale for each factor.
+        let mag = |x: Decimal, y: Decimal| {
+            (
+                mul(
+                    &from_u128(x.mantissa().unsigned_abs()),
+                    &from_u128(y.mantissa().unsigned_abs()),
+                ),
+                x.scale() + y.scale(),
+            )
+        };
+        let ((l, ls), (r, rs)) = (mag(a, b), mag(c, d));
+        let (l, r) = if ls < rs {
+            (mul_pow10(l, rs - ls), r)
+        } else {
+            (l, mul_pow10(r, ls - rs))
+        };
+        let o = cmp(&l, &r);
+        if sl < 0 { o.reverse() } else { o }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn agrees_with_decimal_where_decimal_can_tell() {
+            let v = [
+                Decimal::new(-7, 1),
+                Decimal::ZERO,
+                Decimal::new(3, 2),
+                Decimal::new(12345, 3),
+                Decimal::new(1, 0),
+            ];
+            for a in v {
+                for c in v {
+                    let b = Decimal::new(7, 0);
+                    let d = Decimal::new(3, 1);
+                    assert_eq!(cmp_products(a, b, c, d), (a * b).cmp(&(c * d)), "{a} {c}");
+                }
+            }
+        }
     }
 }

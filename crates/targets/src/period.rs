@@ -98,8 +98,13 @@ impl Period {
                 reason: "contract years count from 1".to_owned(),
             });
         }
-        let start = add_months(contract_start, (k - 1).saturating_mul(12))?;
-        Period::new(start, add_months(contract_start, k.saturating_mul(12))?)
+        let months = |years: u32| {
+            years.checked_mul(12).ok_or_else(|| Error::InvalidPeriod {
+                reason: format!("contract year {k} is beyond the calendar"),
+            })
+        };
+        let start = add_months(contract_start, months(k - 1)?)?;
+        Period::new(start, add_months(contract_start, months(k)?)?)
     }
 
     /// The first day.

@@ -3,6 +3,7 @@
 mod bundled;
 mod contracts;
 mod fixtures;
+mod hostile;
 mod laws;
 mod time;
 mod verdicts;

@@ -331,3 +331,50 @@ fn a_custom_count_over_a_client_with_a_hundred_thousand_rejections_is_linear() {
     );
     assert_eq!(v, Value::Count { value: 1 });
 }
+
+#[test]
+fn a_contract_year_beyond_the_calendar_is_an_error() {
+    let start = d("2019-01-01");
+    assert!(indicators::Span::contract_year(start, u32::MAX).is_err());
+    assert!(indicators::Span::contract_year(start, 400_000_000).is_err());
+    assert!(indicators::Span::contract_year(start, 2).is_ok());
+}
+
+#[test]
+fn a_line_longer_than_the_limit_is_rejected_unread() {
+    let mut long =
+        String::from("{\"id\":\"x\",\"kind\":\"admission\",\"date\":\"2019-01-01\",\"client\":\"");
+    long.push_str(&"c".repeat(indicators::MAX_LINE_BYTES));
+    long.push_str("\",\"region\":\"r\"}\n");
+    long.push_str(&jsonl(&[adm("a", "2019-01-01", "k", "r")]));
+    let mut e = Engine::new();
+    let summary = e.push_jsonl(long.as_bytes(), ParseOptions::default());
+    assert_eq!((summary.events, summary.malformed), (1, 1));
+    let acc = e.view().accounting();
+    assert_eq!(acc.rejections[0].line, Some(1));
+    assert!(
+        acc.rejections[0]
+            .reason
+            .to_string()
+            .contains("a line has at most 1048576"),
+        "{}",
+        acc.rejections[0].reason
+    );
+}
+
+#[test]
+fn events_past_the_client_limit_are_rejected_and_counted() {
+    let mut e = Engine::with_limits(indicators::Limits::default().events_per_client(100));
+    let mut events = vec![adm("a", "2019-01-01", "c", "r")];
+    for i in 0..149 {
+        events.push(goals(&format!("g{i}"), "2019-02-01", "c"));
+    }
+    events.push(adm("b", "2019-01-01", "other", "r"));
+    e.extend(&events);
+    let acc = e.view().accounting();
+    assert_eq!((acc.read, acc.accepted, acc.rejected), (151, 101, 50));
+    assert_eq!(
+        acc.rejections[0].reason.to_string(),
+        "the client has 100 events already, the most one client may have"
+    );
+}

@@ -2,6 +2,7 @@
 
 mod arithmetic;
 mod fixtures;
+mod hostile;
 mod lint;
 mod load;
 mod roundtrip;
