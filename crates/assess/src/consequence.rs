@@ -242,17 +242,14 @@ fn status_of(tranche: bool, holds: bool) -> ConsequenceStatus {
     }
 }
 
-fn word(status: ConsequenceStatus, lang: Lang) -> &'static str {
-    match (status, lang) {
-        (ConsequenceStatus::Released, Lang::En) => "Released",
-        (ConsequenceStatus::Released, Lang::Nl) => "Uitgekeerd",
-        (ConsequenceStatus::Withheld, Lang::En) => "Withheld",
-        (ConsequenceStatus::Withheld, Lang::Nl) => "Ingehouden",
-        (ConsequenceStatus::Triggered, Lang::En) => "Triggered",
-        (ConsequenceStatus::Triggered, Lang::Nl) => "Van toepassing",
-        (_, Lang::En) => "Not triggered",
-        (_, Lang::Nl) => "Niet van toepassing",
-    }
+/// The outcome in words, capitalised to open a sentence.
+fn word(status: ConsequenceStatus, lang: Lang) -> String {
+    let w = crate::text::outcome_word(status, lang);
+    let mut chars = w.chars();
+    chars
+        .next()
+        .map(|f| f.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn explain(
@@ -373,7 +370,10 @@ pub(crate) fn consequence(
     // A tranche is decided on what was known at its date; an escalation on what is known now.
     let (verdicts, at) = if tranche {
         let at = AsOf::new(date);
-        (judge::verdicts_bare(contract, src, customs, at, options), date)
+        (
+            judge::verdicts(contract, src, customs, at, options, judge::Want::BARE),
+            date,
+        )
     } else {
         (now.to_vec(), as_of)
     };
@@ -387,7 +387,8 @@ pub(crate) fn consequence(
         let corrections = src.view.corrections(date, as_of);
         if !corrections.is_empty() {
             let known = AsOf::new(date).with_corrections_through(as_of);
-            let restated = judge::verdicts_bare(contract, src, customs, known, options);
+            let restated =
+                judge::verdicts(contract, src, customs, known, options, judge::Want::BARE);
             let r = judge_condition(contract, condition, &restated, date);
             let status = status_of(true, r.holds);
             let amount = amount.unwrap_or(Money::ZERO);

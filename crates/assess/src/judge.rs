@@ -202,40 +202,47 @@ struct Ctx<'a, 'v> {
     bare: bool,
 }
 
-/// Every verdict of the contract as of `at`, in report order.
+/// Which verdicts to give, and how fully.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Want {
+    /// Only the checks due on this day (the last day of their period, or their due
+    /// date); all when `None`.
+    pub(crate) only_due: Option<NaiveDate>,
+    /// Status, exact values and dates only: no displays, margins or explanations.
+    pub(crate) bare: bool,
+}
+
+impl Want {
+    /// Every verdict, explained: a report.
+    pub(crate) const REPORT: Want = Want {
+        only_due: None,
+        bare: false,
+    };
+    /// Every verdict, bare: for decisions that read statuses only, such as tranches.
+    pub(crate) const BARE: Want = Want {
+        only_due: None,
+        bare: true,
+    };
+
+    /// The checks due on `day`, bare: to compare with a report's verdicts.
+    pub(crate) fn due(day: NaiveDate) -> Want {
+        Want {
+            only_due: Some(day),
+            bare: true,
+        }
+    }
+}
+
+/// The verdicts of the contract as of `at` that `want` asks for, in report order.
 pub(crate) fn verdicts(
     contract: &Contract,
     src: &Source<'_, '_>,
     customs: &Customs,
     at: AsOf,
     options: &Options,
+    want: Want,
 ) -> Vec<Verdict> {
-    verdicts_due(contract, src, customs, at, options, None, false)
-}
-
-/// Every verdict of the contract as of `at`, bare (see `Ctx::bare`): for decisions that
-/// read only statuses, such as tranches.
-pub(crate) fn verdicts_bare(
-    contract: &Contract,
-    src: &Source<'_, '_>,
-    customs: &Customs,
-    at: AsOf,
-    options: &Options,
-) -> Vec<Verdict> {
-    verdicts_due(contract, src, customs, at, options, None, true)
-}
-
-/// The verdicts of the checks due on `only_due` (all when `None`), as of `at`, in
-/// report order.
-pub(crate) fn verdicts_due(
-    contract: &Contract,
-    src: &Source<'_, '_>,
-    customs: &Customs,
-    at: AsOf,
-    options: &Options,
-    only_due: Option<NaiveDate>,
-    bare: bool,
-) -> Vec<Verdict> {
+    let Want { only_due, bare } = want;
     let ctx = Ctx {
         contract,
         src,

@@ -160,8 +160,14 @@ impl<'a, 'e> Assessor<'a, 'e> {
             cache: &self.cache,
         };
         let customs = judge::customs(contract)?;
-        let mut verdicts =
-            judge::verdicts(contract, &src, &customs, AsOf::new(as_of), &self.options);
+        let mut verdicts = judge::verdicts(
+            contract,
+            &src,
+            &customs,
+            AsOf::new(as_of),
+            &self.options,
+            judge::Want::REPORT,
+        );
         restate(
             contract,
             &src,
@@ -286,14 +292,13 @@ fn restate(
         for c in &all {
             by_region.entry(c.region.as_deref()).or_default().push(c);
         }
-        let frozen = judge::verdicts_due(
+        let frozen = judge::verdicts(
             contract,
             src,
             customs,
             AsOf::new(as_of).with_corrections_through(due),
             options,
-            Some(due),
-            true,
+            judge::Want::due(due),
         );
         // The frozen run judges exactly the checks due that day, in report order.
         if frozen.len() != rows.len() {

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use targets::model::Scope;
 
-use crate::report::{ConsequenceStatus, Counts, Report, Status, Verdict};
+use crate::report::{Counts, Report, Status, Verdict};
 use crate::text::{Lang, fmt_date};
 
 struct Words {
@@ -290,7 +290,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 "| {} | {amount} | {} | {} |",
                 cell(&c.title),
                 fmt_date(c.date, lang),
-                outcome(c.status, lang)
+                crate::text::outcome_word(c.status, lang)
             );
         }
         let _ = writeln!(out);
@@ -339,21 +339,6 @@ pub fn render(report: &Report, lang: Lang) -> String {
         );
     }
     out
-}
-
-fn outcome(s: ConsequenceStatus, lang: Lang) -> &'static str {
-    match (s, lang) {
-        (ConsequenceStatus::Released, Lang::En) => "released",
-        (ConsequenceStatus::Released, Lang::Nl) => "uitgekeerd",
-        (ConsequenceStatus::Withheld, Lang::En) => "withheld",
-        (ConsequenceStatus::Withheld, Lang::Nl) => "ingehouden",
-        (ConsequenceStatus::Pending, Lang::En) => "pending",
-        (ConsequenceStatus::Pending, Lang::Nl) => "nog niet bepaald",
-        (ConsequenceStatus::Triggered, Lang::En) => "triggered",
-        (ConsequenceStatus::Triggered, Lang::Nl) => "van toepassing",
-        (ConsequenceStatus::NotTriggered, Lang::En) => "not triggered",
-        (ConsequenceStatus::NotTriggered, Lang::Nl) => "niet van toepassing",
-    }
 }
 
 fn table_row(v: &Verdict, lang: Lang) -> String {

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use targets::model::{IndicatorRef, OVERALL};
 use targets::num::Ratio;
 
-use crate::report::{Number, PeriodOut, Status, Unit};
+use crate::report::{ConsequenceStatus, Number, PeriodOut, Status, Unit};
 
 /// A language of explanations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -251,6 +251,22 @@ pub(crate) fn status_word(s: Status, lang: Lang) -> &'static str {
         (Status::InsufficientData, Lang::Nl) => "onvoldoende gegevens",
         (Status::NotApplicable, Lang::En) => "not applicable",
         (Status::NotApplicable, Lang::Nl) => "niet van toepassing",
+    }
+}
+
+/// A consequence's outcome in words (lower case).
+pub(crate) fn outcome_word(s: ConsequenceStatus, lang: Lang) -> &'static str {
+    match (s, lang) {
+        (ConsequenceStatus::Released, Lang::En) => "released",
+        (ConsequenceStatus::Released, Lang::Nl) => "uitgekeerd",
+        (ConsequenceStatus::Withheld, Lang::En) => "withheld",
+        (ConsequenceStatus::Withheld, Lang::Nl) => "ingehouden",
+        (ConsequenceStatus::Pending, Lang::En) => "pending",
+        (ConsequenceStatus::Pending, Lang::Nl) => "nog niet bepaald",
+        (ConsequenceStatus::Triggered, Lang::En) => "triggered",
+        (ConsequenceStatus::Triggered, Lang::Nl) => "van toepassing",
+        (ConsequenceStatus::NotTriggered, Lang::En) => "not triggered",
+        (ConsequenceStatus::NotTriggered, Lang::Nl) => "niet van toepassing",
     }
 }
 
