@@ -384,7 +384,13 @@ pub(crate) fn consequence(
         nl: explain(condition, outcome.status, &j, at, Lang::Nl),
     };
     if tranche && as_of > date {
-        let corrections = src.view.corrections(date, as_of);
+        // The corrections known now, of events the decision could see.
+        let corrections: Vec<&indicators::Correction> = src
+            .view
+            .corrections(date, as_of)
+            .iter()
+            .filter(|c| c.target_date <= date)
+            .collect();
         if !corrections.is_empty() {
             let known = AsOf::new(date).with_corrections_through(as_of);
             let restated =
@@ -429,7 +435,7 @@ pub(crate) fn consequence(
                 changed,
                 difference,
                 corrections_count: corrections.len(),
-                corrections: corrections_out(corrections),
+                corrections: corrections_out(corrections.iter().copied()),
             });
         }
     }
