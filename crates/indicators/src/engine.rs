@@ -380,6 +380,118 @@ impl Engine {
         // Room for the events the input can hold: an event takes far more than the 40
         // bytes counted here, so blank lines reserve nothing.
         self.reserve(bytes.len() / 40);
+        self.push_lines(bytes, 0, options, &mut summary);
+        summary
+    }
+
+    /// Reads JSON Lines from `reader` in chunks and adds every event, as
+    /// [`Engine::push_jsonl`] does for one buffer: memory beyond the engine's own state is
+    /// a chunk and one line, whatever the size of the input. A line longer than
+    /// [`crate::MAX_LINE_BYTES`] is rejected with its number and skipped unread.
+    ///
+    /// # Errors
+    ///
+    /// The reader's I/O error; the events read before it stay pushed.
+    ///
+    /// # Example: from anything that reads
+    ///
+    /// ```
+    /// use indicators::{Engine, ParseOptions};
+    ///
+    /// let input = "{\"id\":\"1\",\"kind\":\"admission\",\"date\":\"2019-01-10\",\"client\":\"c\",\"region\":\"r\"}\nnot json\n";
+    /// let mut engine = Engine::new();
+    /// // A `File` wrapped in a `BufReader` works the same way.
+    /// let summary = engine.push_reader(std::io::Cursor::new(input), ParseOptions::default())?;
+    /// assert_eq!((summary.lines, summary.events, summary.malformed), (2, 1, 1));
+    /// assert_eq!(engine.view().accounting().rejections[0].line, Some(2));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn push_reader<R: std::io::BufRead>(
+        &mut self,
+        mut reader: R,
+        options: ParseOptions,
+    ) -> std::io::Result<JsonlSummary> {
+        let mut summary = JsonlSummary::default();
+        // Lines finished so far; the start of the line not finished yet; whether that
+        // line is too long to keep (then it is skipped to its end and reported).
+        let (mut lines, mut carry, mut skipping) = (0usize, Vec::<u8>::new(), false);
+        let mut first = true;
+        loop {
+            let buf = reader.fill_buf()?;
+            let taken = buf.len();
+            if taken == 0 {
+                break;
+            }
+            let mut data = buf;
+            if first {
+                data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
+                first = false;
+            }
+            let Some(first_nl) = data.iter().position(|b| *b == b'\n') else {
+                if !skipping {
+                    carry.extend_from_slice(data);
+                    if carry.len() > crate::MAX_LINE_BYTES {
+                        (skipping, carry) = (true, Vec::new());
+                    }
+                }
+                reader.consume(taken);
+                continue;
+            };
+            // The line carried over ends here.
+            if skipping {
+                self.too_long(lines + 1, &mut summary);
+                skipping = false;
+            } else {
+                carry.extend_from_slice(&data[..first_nl]);
+                self.push_lines(&carry, lines, options, &mut summary);
+            }
+            carry.clear();
+            lines += 1;
+            // Whole lines, then the start of the next one.
+            let last_nl = data.iter().rposition(|b| *b == b'\n').unwrap_or(first_nl);
+            if last_nl > first_nl {
+                let whole = &data[first_nl + 1..last_nl];
+                self.push_lines(whole, lines, options, &mut summary);
+                lines += whole.iter().filter(|b| **b == b'\n').count() + 1;
+            }
+            carry.extend_from_slice(&data[last_nl + 1..]);
+            if carry.len() > crate::MAX_LINE_BYTES {
+                (skipping, carry) = (true, Vec::new());
+            }
+            reader.consume(taken);
+        }
+        if skipping {
+            self.too_long(lines + 1, &mut summary);
+        } else if !carry.is_empty() {
+            self.push_lines(&carry, lines, options, &mut summary);
+        }
+        Ok(summary)
+    }
+
+    fn too_long(&mut self, line: usize, summary: &mut JsonlSummary) {
+        summary.lines += 1;
+        summary.malformed += 1;
+        self.read += 1;
+        self.malformed.push(Rejected {
+            id: None,
+            line: Some(line),
+            event: None,
+            reason: RejectReason::Malformed {
+                message: format!("the line is longer than {} bytes", crate::MAX_LINE_BYTES),
+                field: None,
+            },
+        });
+    }
+
+    /// Parses and adds the lines of `bytes`, numbering them after the `before` lines
+    /// already read.
+    fn push_lines(
+        &mut self,
+        bytes: &[u8],
+        before: usize,
+        options: ParseOptions,
+        summary: &mut JsonlSummary,
+    ) {
         let mut parsed: Vec<Event<std::borrow::Cow<'_, str>>> = Vec::with_capacity(BATCH);
         let mut lines = bytes.split(|b| *b == b'\n').enumerate().peekable();
         while lines.peek().is_some() {
@@ -402,7 +514,7 @@ impl Engine {
                     Err(err) => {
                         summary.malformed += 1;
                         self.read += 1;
-                        self.malformed.push(malformed(err, n + 1));
+                        self.malformed.push(malformed(err, before + n + 1));
                     }
                 }
                 if parsed.len() == BATCH {
@@ -411,7 +523,6 @@ impl Engine {
             }
             self.push_batch(&parsed);
         }
-        summary
     }
 
     /// Adds everything `other` holds, as if its events had been pushed here: the result

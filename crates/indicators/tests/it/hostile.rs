@@ -378,3 +378,22 @@ fn events_past_the_client_limit_are_rejected_and_counted() {
         "the client has 100 events already, the most one client may have"
     );
 }
+
+#[test]
+fn a_reader_skips_a_line_too_long_to_keep() {
+    let mut text = jsonl(&[adm("a", "2019-01-01", "c", "r")]);
+    text.push_str(&"x".repeat(indicators::MAX_LINE_BYTES + 10));
+    text.push('\n');
+    text.push_str(&jsonl(&[adm("b", "2019-01-01", "k", "r")]));
+    let mut e = Engine::new();
+    let reader = std::io::BufReader::with_capacity(4096, text.as_bytes());
+    let summary = e
+        .push_reader(reader, ParseOptions::default())
+        .expect("in memory");
+    assert_eq!(
+        (summary.lines, summary.events, summary.malformed),
+        (3, 2, 1)
+    );
+    let acc = e.view().accounting();
+    assert_eq!(acc.rejections[0].line, Some(2));
+}

@@ -242,3 +242,36 @@ proptest! {
         prop_assert_eq!(tables_as_of(&known, as_of), tables_as_of(&everything, as_of));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Reading through a reader in chunks of any size gives what one buffer gives: the
+    /// same values, the same rejections, with the same line numbers.
+    #[test]
+    fn reading_in_chunks_equals_one_buffer(seed in any::<u64>(), clients in 5usize..30, capacity in 1usize..300, bom in any::<bool>()) {
+        let mut text = String::new();
+        if bom {
+            text.push('\u{feff}');
+        }
+        for (i, e) in stream(seed, clients, true).iter().enumerate() {
+            text.push_str(&e.to_json());
+            text.push('\n');
+            // Blank and malformed lines here and there, and no newline at the end.
+            if i % 17 == 3 {
+                text.push_str("\n   \n");
+            }
+            if i % 23 == 5 {
+                text.push_str("{\"id\":\"bad\",\"kind\":\"admission\"}\n");
+            }
+        }
+        text.push_str("{\"id\":\"last\",\"kind\":\"tariff\",\"date\":\"2019-01-01\",\"provider\":\"p\",\"amount\":\"1\",\"unit\":\"day\"}");
+        let mut one = Engine::new();
+        let a = one.push_jsonl(text.as_bytes(), indicators::ParseOptions::default());
+        let mut chunks = Engine::new();
+        let reader = std::io::BufReader::with_capacity(capacity, text.as_bytes());
+        let b = chunks.push_reader(reader, indicators::ParseOptions::default()).expect("in memory");
+        prop_assert_eq!(a, b);
+        prop_assert_eq!(outcome(&mut one), outcome(&mut chunks));
+    }
+}
