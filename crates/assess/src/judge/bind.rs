@@ -1,0 +1,149 @@
+//! From a contract's indicator references to the `indicators` indicators that measure
+//! them, and their values in the contract's units.
+
+use std::collections::BTreeMap;
+
+use indicators::custom::{CustomIndicator, Filter, Measure};
+use indicators::{Indicator, Span, Value};
+use rust_decimal::Decimal;
+use targets::Contract;
+use targets::model::IndicatorRef;
+use targets::num::Ratio;
+use targets::period::Period;
+
+use crate::Error;
+use crate::report::{PeriodOut, Unit};
+
+/// The contract's custom indicators, parsed and checked once.
+pub(crate) type Customs = BTreeMap<String, CustomIndicator>;
+
+pub(crate) fn customs(contract: &Contract) -> Result<Customs, Error> {
+    let mut out = BTreeMap::new();
+    for (name, json) in &contract.doc().custom_indicators {
+        let def: CustomIndicator =
+            serde_json::from_value(json.clone()).map_err(|e| Error::InvalidCustomIndicator {
+                name: name.clone(),
+                reason: e.to_string(),
+            })?;
+        def.validate().map_err(|e| Error::InvalidCustomIndicator {
+            name: name.clone(),
+            reason: e.to_string(),
+        })?;
+        out.insert(name.clone(), def);
+    }
+    Ok(out)
+}
+
+/// The `indicators` indicator for a result's reference, for one provider if given.
+pub(super) fn indicator(r: &IndicatorRef, provider: Option<&str>, customs: &Customs) -> Indicator {
+    let provider_filter = |def: CustomIndicator| -> CustomIndicator {
+        let Some(p) = provider else { return def };
+        let only = Filter::Provider {
+            is: vec![p.to_owned()],
+        };
+        let filter = Some(match def.filter {
+            Some(f) => Filter::All { of: vec![f, only] },
+            None => only,
+        });
+        CustomIndicator { filter, ..def }
+    };
+    let p = provider.map(str::to_owned);
+    let built_in = |i: Indicator| match (provider, i.definition()) {
+        (Some(_), Some(def)) => Indicator::Custom {
+            key: i.key(),
+            definition: with_provider(def, &provider_filter),
+        },
+        _ => i,
+    };
+    match r {
+        IndicatorRef::Inflow => built_in(Indicator::Inflow),
+        IndicatorRef::Outflow => built_in(Indicator::Outflow),
+        IndicatorRef::SuccessfulOutflow => built_in(Indicator::SuccessfulOutflow),
+        IndicatorRef::MeanStayDays => built_in(Indicator::MeanStayDays),
+        IndicatorRef::ShareStaysOver30Weeks => built_in(Indicator::ShareStaysOver30Weeks),
+        IndicatorRef::BridgingDays => Indicator::BridgingDays,
+        IndicatorRef::ExtensionRate => built_in(Indicator::ExtensionRate),
+        IndicatorRef::RecidivismRate => built_in(Indicator::RecidivismRate),
+        IndicatorRef::MaxTariff { unit } => Indicator::MaxTariff {
+            unit: unit.clone(),
+            provider: p,
+        },
+        IndicatorRef::DeliveredOn { deliverable } => Indicator::DeliveredOn {
+            deliverable: deliverable.clone(),
+            provider: p,
+        },
+        IndicatorRef::Measured { metric, .. } => Indicator::Measured {
+            metric: metric.clone(),
+            provider: p,
+        },
+        IndicatorRef::Custom { indicator, .. } => Indicator::Custom {
+            key: indicator.clone(),
+            definition: with_provider(
+                customs
+                    .get(indicator)
+                    .cloned()
+                    .unwrap_or(CustomIndicator::stays_count(
+                        indicators::custom::Anchor::Admission,
+                        Some(Filter::Any { of: vec![] }),
+                    )),
+                &provider_filter,
+            ),
+        },
+    }
+}
+
+/// Applies the provider filter to every leaf of a definition.
+fn with_provider(
+    def: CustomIndicator,
+    f: &dyn Fn(CustomIndicator) -> CustomIndicator,
+) -> CustomIndicator {
+    match def.measure {
+        Measure::Ratio {
+            numerator,
+            denominator,
+        } => CustomIndicator {
+            measure: Measure::Ratio {
+                numerator: Box::new(with_provider(*numerator, f)),
+                denominator: Box::new(with_provider(*denominator, f)),
+            },
+            ..def
+        },
+        _ => f(def),
+    }
+}
+
+/// The unit a result's values are judged in.
+pub(crate) fn unit_of(r: &IndicatorRef) -> Unit {
+    match r {
+        IndicatorRef::Inflow | IndicatorRef::Outflow | IndicatorRef::SuccessfulOutflow => {
+            Unit::Count
+        }
+        IndicatorRef::MeanStayDays | IndicatorRef::BridgingDays => Unit::Days,
+        IndicatorRef::MaxTariff { .. } => Unit::Euro,
+        r if r.is_rate() => Unit::Percent,
+        _ => Unit::Number,
+    }
+}
+
+/// An indicator value in the contract's unit: rates in percent.
+pub(super) fn to_ratio(v: &Value, rate: bool) -> Option<Ratio> {
+    let (n, d) = v.fraction()?;
+    let r = Ratio::new(n, d).ok()?;
+    if rate && matches!(v, Value::Share { .. } | Value::Ratio { .. }) {
+        r.mul_decimal(Decimal::ONE_HUNDRED).ok()
+    } else {
+        Some(r)
+    }
+}
+
+pub(super) fn span(p: Period) -> Option<Span> {
+    Span::new(p.start(), p.end()).ok()
+}
+
+pub(crate) fn period_out(p: Period) -> PeriodOut {
+    PeriodOut {
+        start: p.start(),
+        end: p.end(),
+        label: p.to_string(),
+    }
+}
