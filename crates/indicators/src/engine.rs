@@ -9,38 +9,11 @@ use crate::event::{Event, EventBody, EventError, ExtensionReason, Kind, ParseOpt
 use crate::intern::{NONE, StrTable, Sym};
 use crate::span::{day_number, from_day_number};
 use crate::stays::{Out, RejectReason, Stay, derive};
+pub(crate) use crate::store::Record;
+use crate::store::{Content, Fields, Status};
 
 /// How many events are pushed together (see `Engine::push_batch`).
 const BATCH: usize = 32;
-
-/// One event, compactly: strings as symbols, decimals by index.
-///
-/// Field use per kind: admission `a` client, `b` region, `c` provider, `d` reason,
-/// `e` segment; approval `a` client, `b` segment;
-/// discharge `a` client, `b` destination; goals, bridging `a` client; extension `a` client,
-/// `b` 0 (goals not achieved) or 1; tariff `a` provider, `b` unit, `c` amount; deliverable
-/// `a` provider, `b` name, `c` region; measurement `a` metric, `b` region, `c` provider,
-/// `d` value; retraction `a` the target's slot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Record {
-    pub(crate) date: i32,
-    pub(crate) kind: Kind,
-    /// The slot's state; not part of the event's content.
-    status: Status,
-    pub(crate) a: Sym,
-    pub(crate) b: Sym,
-    pub(crate) c: Sym,
-    pub(crate) d: Sym,
-    pub(crate) e: Sym,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Status {
-    /// Named by a retraction, never sent itself.
-    Placeholder,
-    Live,
-    Conflict,
-}
 
 #[derive(Debug, Clone, Copy)]
 struct Variant {
@@ -111,16 +84,6 @@ impl Limits {
             events_per_client: n,
         }
     }
-}
-
-/// A version of an event, as a key (see [`Engine::content`]).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct Content {
-    slot: Sym,
-    date: i32,
-    kind: Kind,
-    syms: [Sym; 5],
-    amount: Option<Decimal>,
 }
 
 /// Slots withdrawn by a valid retraction, each with the date of its earliest one.
@@ -664,11 +627,8 @@ impl Engine {
 
     /// The client index of a client event's record, if the client is known.
     pub(crate) fn client_of_record(&self, rec: &Record) -> Option<u32> {
-        if !rec.kind.is_client_event() {
-            return None;
-        }
         self.client_of
-            .get(rec.a as usize)
+            .get(rec.client()? as usize)
             .copied()
             .filter(|&c| c != NONE)
     }
@@ -777,12 +737,12 @@ impl Engine {
         let mut out: Retracted = HashMap::new();
         for &r in &self.retractions {
             let rec = self.slots[r as usize];
-            if rec.status != Status::Live {
+            let Some(target) = rec.target().filter(|_| rec.status == Status::Live) else {
                 continue;
-            }
-            let t = &self.slots[rec.a as usize];
+            };
+            let t = &self.slots[target as usize];
             if t.status == Status::Live && t.kind != Kind::Retraction {
-                out.entry(rec.a)
+                out.entry(target)
                     .and_modify(|d| *d = (*d).min(rec.date))
                     .or_insert(rec.date);
             }
@@ -798,14 +758,15 @@ impl Engine {
             if rec.status != Status::Live || rec.date <= after || rec.date > through {
                 continue;
             }
-            let t = self.slots[rec.a as usize];
+            let Some(target) = rec.target() else { continue };
+            let t = self.slots[target as usize];
             if t.status != Status::Live || t.kind == Kind::Retraction {
                 continue;
             }
             out.push(crate::Correction {
                 id: self.ids.resolve(r).to_owned(),
                 date: from_day_number(rec.date),
-                target: self.ids.resolve(rec.a).to_owned(),
+                target: self.ids.resolve(target).to_owned(),
                 target_kind: t.kind,
                 target_date: from_day_number(t.date),
                 region: self.region_of(&t).map(str::to_owned),
@@ -819,22 +780,23 @@ impl Engine {
     /// measurement's if it names one, and for the other client events the region of the
     /// client's latest admission on or before the event's date (retracted or not).
     fn region_of(&self, rec: &Record) -> Option<&str> {
-        match rec.kind {
-            Kind::Admission => self.string(rec.b),
-            Kind::Deliverable => self.string(rec.c),
-            Kind::Measurement => self.string(rec.b),
-            k if k.is_client_event() => {
+        match rec.fields() {
+            Fields::Admission { region, .. }
+            | Fields::Deliverable { region, .. }
+            | Fields::Measurement { region, .. } => self.string(region),
+            _ if rec.kind.is_client_event() => {
                 let c = self.client_of_record(rec)?;
                 let mut best: Option<(i32, Sym)> = None;
                 let mut at = self.clients[c as usize].head;
                 while at != NONE {
                     let r = &self.slots[at as usize];
-                    if r.kind == Kind::Admission
-                        && r.status == Status::Live
-                        && r.date <= rec.date
-                        && best.is_none_or(|(d, _)| r.date >= d)
-                    {
-                        best = Some((r.date, r.b));
+                    if let Fields::Admission { region, .. } = r.fields() {
+                        if r.status == Status::Live
+                            && r.date <= rec.date
+                            && best.is_none_or(|(d, _)| r.date >= d)
+                        {
+                            best = Some((r.date, region));
+                        }
                     }
                     at = self.next[at as usize];
                 }
@@ -915,16 +877,16 @@ impl Engine {
         let mut not_applied = 0u64;
         for &r in &self.retractions {
             let s = self.slots[r as usize];
-            if s.status != Status::Live {
+            let Some(named) = s.target().filter(|_| s.status == Status::Live) else {
                 continue;
-            }
-            let target = &self.slots[s.a as usize];
+            };
+            let target = &self.slots[named as usize];
             let reason = match (target.status, target.kind) {
                 (Status::Placeholder, _) => Some(RejectReason::UnknownTarget {
-                    target: self.ids.resolve(s.a).to_owned(),
+                    target: self.ids.resolve(named).to_owned(),
                 }),
                 (_, Kind::Retraction) => Some(RejectReason::RetractsRetraction {
-                    target: self.ids.resolve(s.a).to_owned(),
+                    target: self.ids.resolve(named).to_owned(),
                 }),
                 _ => None,
             };
@@ -983,51 +945,76 @@ impl Engine {
     pub(crate) fn event_of(&self, slot: Sym, rec: Record) -> Event<&str> {
         let s = |x: Sym| self.strings.resolve(x);
         let o = |x: Sym| (x != NONE).then(|| self.strings.resolve(x));
-        let body = match rec.kind {
-            Kind::Admission => EventBody::Admission {
-                client: s(rec.a),
-                region: s(rec.b),
-                provider: o(rec.c),
-                reason: o(rec.d),
-                segment: o(rec.e),
+        let body = match rec.fields() {
+            Fields::Admission {
+                client,
+                region,
+                provider,
+                reason,
+                segment,
+            } => EventBody::Admission {
+                client: s(client),
+                region: s(region),
+                provider: o(provider),
+                reason: o(reason),
+                segment: o(segment),
             },
-            Kind::Discharge => EventBody::Discharge {
-                client: s(rec.a),
-                destination: o(rec.b),
+            Fields::Discharge {
+                client,
+                destination,
+            } => EventBody::Discharge {
+                client: s(client),
+                destination: o(destination),
             },
-            Kind::GoalsAchieved => EventBody::GoalsAchieved { client: s(rec.a) },
-            Kind::AuthorizationExtension => EventBody::AuthorizationExtension {
-                client: s(rec.a),
-                reason: if rec.b == 0 {
+            Fields::GoalsAchieved { client } => EventBody::GoalsAchieved { client: s(client) },
+            Fields::Extension {
+                client,
+                goals_not_achieved,
+            } => EventBody::AuthorizationExtension {
+                client: s(client),
+                reason: if goals_not_achieved {
                     ExtensionReason::GoalsNotAchieved
                 } else {
                     ExtensionReason::Other
                 },
             },
-            Kind::BridgingStart => EventBody::BridgingStart { client: s(rec.a) },
-            Kind::BridgingEnd => EventBody::BridgingEnd { client: s(rec.a) },
-            Kind::Tariff => EventBody::Tariff {
-                provider: s(rec.a),
-                amount: self.decimal(rec.c),
-                unit: s(rec.b),
+            Fields::BridgingStart { client } => EventBody::BridgingStart { client: s(client) },
+            Fields::BridgingEnd { client } => EventBody::BridgingEnd { client: s(client) },
+            Fields::Tariff {
+                provider,
+                unit,
+                amount,
+            } => EventBody::Tariff {
+                provider: s(provider),
+                amount: self.decimal(amount),
+                unit: s(unit),
             },
-            Kind::Deliverable => EventBody::Deliverable {
-                provider: s(rec.a),
-                name: s(rec.b),
-                region: o(rec.c),
+            Fields::Deliverable {
+                provider,
+                name,
+                region,
+            } => EventBody::Deliverable {
+                provider: s(provider),
+                name: s(name),
+                region: o(region),
             },
-            Kind::Measurement => EventBody::Measurement {
-                metric: s(rec.a),
-                value: self.decimal(rec.d),
-                region: o(rec.b),
-                provider: o(rec.c),
+            Fields::Measurement {
+                metric,
+                region,
+                provider,
+                value,
+            } => EventBody::Measurement {
+                metric: s(metric),
+                value: self.decimal(value),
+                region: o(region),
+                provider: o(provider),
             },
-            Kind::Retraction => EventBody::Retraction {
-                target: self.ids.resolve(rec.a),
+            Fields::Retraction { target } => EventBody::Retraction {
+                target: self.ids.resolve(target),
             },
-            Kind::Approval => EventBody::Approval {
-                client: s(rec.a),
-                segment: o(rec.b),
+            Fields::Approval { client, segment } => EventBody::Approval {
+                client: s(client),
+                segment: o(segment),
             },
         };
         Event {
@@ -1037,35 +1024,14 @@ impl Engine {
         }
     }
 
-    /// A record's content as a key: strings by symbol, decimals by value.
+    /// A record's content as a key (see [`Record::content`]).
     fn content(&self, slot: Sym, r: &Record) -> Content {
-        let (c, d, amount) = match r.kind {
-            Kind::Tariff => (NONE, r.d, Some(self.decimal(r.c).normalize())),
-            Kind::Measurement => (r.c, NONE, Some(self.decimal(r.d).normalize())),
-            _ => (r.c, r.d, None),
-        };
-        Content {
-            slot,
-            date: r.date,
-            kind: r.kind,
-            syms: [r.a, r.b, c, d, r.e],
-            amount,
-        }
+        r.content(slot, |i| self.decimal(i))
     }
 
     /// Whether two records have the same content (their slot state aside).
     fn same(&self, x: &Record, y: &Record) -> bool {
-        if x.kind != y.kind || x.date != y.date {
-            return false;
-        }
-        match x.kind {
-            // Decimals compare by value: "423.00" and "423.0" are the same amount.
-            Kind::Tariff => x.a == y.a && x.b == y.b && self.decimal(x.c) == self.decimal(y.c),
-            Kind::Measurement => {
-                x.a == y.a && x.b == y.b && x.c == y.c && self.decimal(x.d) == self.decimal(y.d)
-            }
-            _ => (x.a, x.b, x.c, x.d, x.e) == (y.a, y.b, y.c, y.d, y.e),
-        }
+        self.content(0, x) == self.content(0, y)
     }
 
     /// The symbol of a client, skipping the hash when it is the previous event's client.
@@ -1099,87 +1065,78 @@ impl Engine {
         e: &Event<&str>,
         client_hash: Option<u64>,
     ) -> Result<Record, crate::intern::Full> {
-        let mut r = Record {
-            date: day_number(e.date),
-            kind: e.kind(),
-            status: Status::Live,
-            a: NONE,
-            b: NONE,
-            c: NONE,
-            d: NONE,
-            e: NONE,
-        };
-        match e.body {
+        let fields = match e.body {
             EventBody::Admission {
                 client,
                 region,
                 provider,
                 reason,
                 segment,
-            } => {
-                r.a = self.client_sym(client, client_hash)?;
-                r.b = self.sym(region)?;
-                r.c = self.opt(provider)?;
-                r.d = self.opt(reason)?;
-                r.e = self.opt(segment)?;
-            }
+            } => Fields::Admission {
+                client: self.client_sym(client, client_hash)?,
+                region: self.sym(region)?,
+                provider: self.opt(provider)?,
+                reason: self.opt(reason)?,
+                segment: self.opt(segment)?,
+            },
             EventBody::Discharge {
                 client,
                 destination,
-            } => {
-                r.a = self.client_sym(client, client_hash)?;
-                r.b = self.opt(destination)?;
-            }
-            EventBody::GoalsAchieved { client }
-            | EventBody::BridgingStart { client }
-            | EventBody::BridgingEnd { client } => {
-                r.a = self.client_sym(client, client_hash)?;
-            }
-            EventBody::AuthorizationExtension { client, reason } => {
-                r.a = self.client_sym(client, client_hash)?;
-                r.b = match reason {
-                    ExtensionReason::GoalsNotAchieved => 0,
-                    ExtensionReason::Other => 1,
-                };
-            }
+            } => Fields::Discharge {
+                client: self.client_sym(client, client_hash)?,
+                destination: self.opt(destination)?,
+            },
+            EventBody::GoalsAchieved { client } => Fields::GoalsAchieved {
+                client: self.client_sym(client, client_hash)?,
+            },
+            EventBody::BridgingStart { client } => Fields::BridgingStart {
+                client: self.client_sym(client, client_hash)?,
+            },
+            EventBody::BridgingEnd { client } => Fields::BridgingEnd {
+                client: self.client_sym(client, client_hash)?,
+            },
+            EventBody::AuthorizationExtension { client, reason } => Fields::Extension {
+                client: self.client_sym(client, client_hash)?,
+                goals_not_achieved: reason == ExtensionReason::GoalsNotAchieved,
+            },
             EventBody::Tariff {
                 provider,
                 amount,
                 unit,
-            } => {
-                r.a = self.sym(provider)?;
-                r.b = self.sym(unit)?;
-                r.c = self.decimal_index(amount);
-            }
+            } => Fields::Tariff {
+                provider: self.sym(provider)?,
+                unit: self.sym(unit)?,
+                amount: self.decimal_index(amount),
+            },
             EventBody::Deliverable {
                 provider,
                 name,
                 region,
-            } => {
-                r.a = self.sym(provider)?;
-                r.b = self.sym(name)?;
-                r.c = self.opt(region)?;
-            }
+            } => Fields::Deliverable {
+                provider: self.sym(provider)?,
+                name: self.sym(name)?,
+                region: self.opt(region)?,
+            },
             EventBody::Measurement {
                 metric,
                 value,
                 region,
                 provider,
-            } => {
-                r.a = self.sym(metric)?;
-                r.b = self.opt(region)?;
-                r.c = self.opt(provider)?;
-                r.d = self.decimal_index(value);
-            }
-            EventBody::Retraction { target } => {
-                r.a = self.slot_for(target)?;
-            }
-            EventBody::Approval { client, segment } => {
-                r.a = self.client_sym(client, client_hash)?;
-                r.b = self.opt(segment)?;
-            }
-        }
-        Ok(r)
+            } => Fields::Measurement {
+                metric: self.sym(metric)?,
+                region: self.opt(region)?,
+                provider: self.opt(provider)?,
+                value: self.decimal_index(value),
+            },
+            EventBody::Retraction { target } => Fields::Retraction {
+                target: self.slot_for(target)?,
+            },
+            EventBody::Approval { client, segment } => Fields::Approval {
+                client: self.client_sym(client, client_hash)?,
+                segment: self.opt(segment)?,
+            },
+        };
+        Ok(Record::new(day_number(e.date), fields))
     }
 
     /// The slot of an id, created as a placeholder when new.
@@ -1191,16 +1148,7 @@ impl Engine {
     fn slot_for_hashed(&mut self, id: &str, hash: u64) -> Result<Sym, crate::intern::Full> {
         let (slot, new) = self.ids.intern_hashed(id, hash)?;
         if new {
-            self.slots.push(Record {
-                date: 0,
-                kind: Kind::Retraction,
-                status: Status::Placeholder,
-                a: NONE,
-                b: NONE,
-                c: NONE,
-                d: NONE,
-                e: NONE,
-            });
+            self.slots.push(Record::placeholder());
             self.next.push(NONE);
         }
         Ok(slot)
@@ -1209,8 +1157,7 @@ impl Engine {
     fn mark(&mut self, rec: &Record) {
         match rec.kind {
             k if k.is_client_event() => {
-                let c = self.client_of.get(rec.a as usize).copied().unwrap_or(NONE);
-                if c != NONE {
+                if let Some(c) = self.client_of_record(rec) {
                     let client = &mut self.clients[c as usize];
                     if !client.dirty {
                         client.dirty = true;
@@ -1222,7 +1169,7 @@ impl Engine {
             // rejected), so following it further would only risk a cycle (`a` retracts
             // `b`, `b` retracts `a`, or an event that retracts itself).
             Kind::Retraction => {
-                let target = self.slots[rec.a as usize];
+                let target = self.slots[rec.target().unwrap_or(NONE) as usize];
                 if target.status != Status::Placeholder && target.kind != Kind::Retraction {
                     self.mark(&target);
                 }
@@ -1237,7 +1184,7 @@ impl Engine {
         }
         match rec.kind {
             k if k.is_client_event() => {
-                let i = rec.a as usize;
+                let i = rec.client().unwrap_or(NONE) as usize;
                 if self.client_of.len() <= i {
                     self.client_of.resize(i + 1, NONE);
                 }
@@ -1302,12 +1249,7 @@ impl Engine {
                 self.duplicates += u64::from(copies);
                 // "423.00" and "423.0" are one amount; keep the longer writing whatever
                 // arrived first, so that what a report shows does not depend on order.
-                let index = match rec.kind {
-                    Kind::Tariff => Some((s.c, rec.c)),
-                    Kind::Measurement => Some((s.d, rec.d)),
-                    _ => None,
-                };
-                if let Some((kept, new)) = index {
+                if let (Some(kept), Some(new)) = (s.decimal_index(), rec.decimal_index()) {
                     let (k, n) = (self.decimal(kept), self.decimal(new));
                     if n.scale() > k.scale() {
                         if let Some(d) = self.decimals.get_mut(kept as usize) {

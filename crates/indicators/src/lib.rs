@@ -76,6 +76,7 @@ mod intern;
 mod knowledge;
 mod span;
 mod stays;
+mod store;
 pub mod synth;
 mod view;
 

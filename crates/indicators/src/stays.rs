@@ -16,10 +16,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Record, Slots};
+use crate::engine::Slots;
 use crate::event::Kind;
 use crate::intern::{NONE, Sym};
 use crate::span::{from_day_number, months_later};
+use crate::store::{Fields, Record};
 
 /// A day that never comes: an open stay's discharge, a stay without goals reached.
 pub(crate) const NEVER: i32 = i32::MAX;
@@ -319,8 +320,14 @@ struct Client<'a> {
 impl Client<'_> {
     fn apply(&mut self, rec: Record, slot: Sym) {
         let d = rec.date;
-        match rec.kind {
-            Kind::Admission => {
+        match rec.fields() {
+            Fields::Admission {
+                region,
+                provider,
+                reason,
+                segment,
+                ..
+            } => {
                 // Goals of earlier stays are reached in order, one stay after another:
                 // the latest one before this day is the one that can make it a
                 // readmission.
@@ -329,29 +336,29 @@ impl Client<'_> {
                     && months_later(from_day_number(self.goals[before - 1]), 6)
                         .is_ok_and(|limit| d <= crate::span::day_number(limit));
                 // The earliest unused approval that fits covers this admission.
-                let approved = self.approvals.take(rec.e);
+                let approved = self.approvals.take(segment);
                 self.stays.push(Stay {
                     admitted: d,
                     discharged: NEVER,
-                    region: rec.b,
-                    provider: rec.c,
-                    reason: rec.d,
+                    region,
+                    provider,
+                    reason,
                     destination: NONE,
                     goals: NEVER,
                     first_extension_gna: NEVER,
                     bridges_from: (self.bridges.len() - self.bridges_base) as u32,
                     bridges_len: 0,
                     readmission,
-                    segment: rec.e,
+                    segment,
                     approved,
                 });
                 self.admissions.push(slot);
                 self.open = Some(self.stays.len() - 1);
             }
-            Kind::Discharge => {
+            Fields::Discharge { destination, .. } => {
                 if let Some(o) = self.open.take() {
                     self.stays[o].discharged = d;
-                    self.stays[o].destination = rec.b;
+                    self.stays[o].destination = destination;
                     if self.stays[o].goals != NEVER {
                         self.goals.push(self.stays[o].goals);
                     }
@@ -360,32 +367,34 @@ impl Client<'_> {
                     self.bridges[b].1 = d;
                 }
             }
-            Kind::GoalsAchieved => {
+            Fields::GoalsAchieved { .. } => {
                 if let Some(o) = self.open {
                     self.stays[o].goals = self.stays[o].goals.min(d);
                 }
             }
-            Kind::AuthorizationExtension => {
+            Fields::Extension {
+                goals_not_achieved, ..
+            } => {
                 if let Some(o) = self.open {
-                    if rec.b == 0 {
+                    if goals_not_achieved {
                         self.stays[o].first_extension_gna =
                             self.stays[o].first_extension_gna.min(d);
                     }
                 }
             }
-            Kind::BridgingStart => {
+            Fields::BridgingStart { .. } => {
                 if let Some(o) = self.open {
                     self.bridges.push((d, NEVER));
                     self.stays[o].bridges_len += 1;
                     self.bridge = Some(self.bridges.len() - 1);
                 }
             }
-            Kind::BridgingEnd => {
+            Fields::BridgingEnd { .. } => {
                 if let Some(b) = self.bridge.take() {
                     self.bridges[b].1 = d;
                 }
             }
-            Kind::Approval => self.approvals.push(d, rec.b),
+            Fields::Approval { segment, .. } => self.approvals.push(d, segment),
             _ => {}
         }
     }

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::custom::{Anchor, CustomIndicator, Filter, Over};
-use crate::engine::{Accounting, Derived, Engine, Record, Retracted};
+use crate::engine::{Accounting, Derived, Engine, Retracted};
 use crate::eval::{self, Acc, EventFacts, Leaf, UNKNOWN, facts, value_of};
 use crate::event::Kind;
 use crate::indicator::{BreakdownRow, Indicator, Maturing, NoValue, Row, Table, Value};
@@ -16,6 +16,7 @@ use crate::intern::{NONE, Sym};
 use crate::knowledge::{AsOf, Correction};
 use crate::span::{Span, day_number, from_day_number};
 use crate::stays::{NEVER, Stay};
+use crate::store::{Fields, Record};
 
 /// A consistent read of an [`Engine`] after a refresh.
 ///
@@ -138,8 +139,8 @@ impl<'a> View<'a> {
         // retracted events crowded out: every admission's region can be seen.
         if !by_date.is_empty() {
             engine.for_each_live(&mut |rec| {
-                if rec.kind == Kind::Admission {
-                    add(rec.b);
+                if let Fields::Admission { region, .. } = rec.fields() {
+                    add(region);
                 }
             });
         }
@@ -828,20 +829,22 @@ impl<'a> View<'a> {
                     (Kind::Admission, Some(s)) => s.reason,
                     _ => NONE,
                 };
-                facts.ext_reason =
-                    (rec.kind == Kind::AuthorizationExtension).then_some(if rec.b == 0 {
-                        "goals_not_achieved"
-                    } else {
-                        "other"
-                    });
-                if rec.kind == Kind::Discharge {
-                    facts.destination = rec.b;
+                match rec.fields() {
+                    Fields::Extension {
+                        goals_not_achieved, ..
+                    } => {
+                        facts.ext_reason = Some(if goals_not_achieved {
+                            "goals_not_achieved"
+                        } else {
+                            "other"
+                        });
+                    }
+                    Fields::Discharge { destination, .. } => facts.destination = destination,
+                    Fields::Admission { segment, .. } | Fields::Approval { segment, .. } => {
+                        facts.segment = segment;
+                    }
+                    _ => {}
                 }
-                facts.segment = match rec.kind {
-                    Kind::Admission => rec.e,
-                    Kind::Approval => rec.b,
-                    _ => NONE,
-                };
                 f(rec, &facts);
             });
     }
@@ -850,22 +853,35 @@ impl<'a> View<'a> {
     fn other_facts(&self, rec: &Record) -> EventFacts {
         let e = self.engine;
         let mut facts = EventFacts::of_kind(rec.kind);
-        match rec.kind {
-            Kind::Tariff => {
-                facts.provider = rec.a;
-                facts.unit = rec.b;
-                facts.value = Some(e.decimal(rec.c));
+        match rec.fields() {
+            Fields::Tariff {
+                provider,
+                unit,
+                amount,
+            } => {
+                facts.provider = provider;
+                facts.unit = unit;
+                facts.value = Some(e.decimal(amount));
             }
-            Kind::Deliverable => {
-                facts.provider = rec.a;
-                facts.name = rec.b;
-                facts.region = rec.c;
+            Fields::Deliverable {
+                provider,
+                name,
+                region,
+            } => {
+                facts.provider = provider;
+                facts.name = name;
+                facts.region = region;
             }
-            Kind::Measurement => {
-                facts.metric = rec.a;
-                facts.region = rec.b;
-                facts.provider = rec.c;
-                facts.value = Some(e.decimal(rec.d));
+            Fields::Measurement {
+                metric,
+                region,
+                provider,
+                value,
+            } => {
+                facts.metric = metric;
+                facts.region = region;
+                facts.provider = provider;
+                facts.value = Some(e.decimal(value));
             }
             _ => {}
         }
@@ -951,13 +967,17 @@ impl<'a> View<'a> {
         let asof = known.asof;
         let slots = e.slots();
         let sym = |s: &Option<String>| s.as_ref().map(|s| e.find_string(s).unwrap_or(UNKNOWN));
-        let live: Vec<Record> = e
+        // (date, slot, facts) of every tariff, delivery and measurement known.
+        let live: Vec<(i32, Sym, EventFacts)> = e
             .others
             .iter()
             .copied()
             .filter(|&s| e.is_live(s) && !known.withdrawn(s))
-            .map(|s| slots.record(s))
-            .filter(|r| r.date <= asof)
+            .map(|s| {
+                let r = slots.record(s);
+                (r.date, s, self.other_facts(&r))
+            })
+            .filter(|(date, _, _)| *date <= asof)
             .collect();
         let width = if only_region.is_some() {
             1
@@ -982,14 +1002,18 @@ impl<'a> View<'a> {
             Indicator::MaxTariff { unit, provider } => {
                 let (unit, provider) = (sym(unit), sym(provider));
                 let mut groups: BTreeMap<(Sym, Sym), Vec<(i32, Decimal)>> = BTreeMap::new();
-                for r in live.iter().filter(|r| r.kind == Kind::Tariff) {
-                    if unit.is_some_and(|u| u != r.b) || provider.is_some_and(|p| p != r.a) {
+                for (date, _, f) in live.iter().filter(|(_, _, f)| f.kind == Kind::Tariff) {
+                    if unit.is_some_and(|u| u != f.unit)
+                        || provider.is_some_and(|p| p != f.provider)
+                    {
                         continue;
                     }
-                    groups
-                        .entry((r.a, r.b))
-                        .or_default()
-                        .push((r.date, e.decimal(r.c)));
+                    if let Some(amount) = f.value {
+                        groups
+                            .entry((f.provider, f.unit))
+                            .or_default()
+                            .push((*date, amount));
+                    }
                 }
                 // Each tariff is in force from its date until the next later date in its group.
                 let mut spans: Vec<(i32, i32, Decimal)> = Vec::new();
@@ -1027,13 +1051,13 @@ impl<'a> View<'a> {
                 let row: Vec<Value> = (0..width)
                     .map(|slot| {
                         live.iter()
-                            .filter(|r| {
-                                r.kind == Kind::Deliverable
-                                    && r.b == name
-                                    && provider.is_none_or(|p| p == r.a)
+                            .filter(|(_, _, f)| {
+                                f.kind == Kind::Deliverable
+                                    && f.name == name
+                                    && provider.is_none_or(|p| p == f.provider)
                             })
-                            .filter(|r| counts_for(r.c, slot))
-                            .map(|r| r.date)
+                            .filter(|(_, _, f)| counts_for(f.region, slot))
+                            .map(|(date, _, _)| *date)
                             .min()
                             .map_or(none.clone(), |d| Value::Date {
                                 value: from_day_number(d),
@@ -1045,13 +1069,10 @@ impl<'a> View<'a> {
             Indicator::Measured { metric, provider } => {
                 let metric = e.find_string(metric).unwrap_or(UNKNOWN);
                 let provider = sym(provider);
-                let ms: Vec<(Record, Sym)> = e
-                    .others
+                let ms: Vec<&(i32, Sym, EventFacts)> = live
                     .iter()
-                    .filter(|&&s| e.is_live(s) && !known.withdrawn(s))
-                    .map(|&s| (slots.record(s), s))
-                    .filter(|(r, _)| r.kind == Kind::Measurement && r.a == metric && r.date <= asof)
-                    .filter(|(r, _)| provider.is_none_or(|p| p == r.c))
+                    .filter(|(_, _, f)| f.kind == Kind::Measurement && f.metric == metric)
+                    .filter(|(_, _, f)| provider.is_none_or(|p| p == f.provider))
                     .collect();
                 periods
                     .iter()
@@ -1060,18 +1081,15 @@ impl<'a> View<'a> {
                         (0..width)
                             .map(|slot| {
                                 ms.iter()
-                                    .filter(|(r, _)| {
-                                        a <= r.date && r.date < b && counts_for(r.b, slot)
+                                    .filter(|(date, _, f)| {
+                                        a <= *date && *date < b && counts_for(f.region, slot)
                                     })
                                     // The latest date; on a tie the greatest event id.
-                                    .max_by(|(x, xs), (y, ys)| {
-                                        x.date
-                                            .cmp(&y.date)
-                                            .then_with(|| slots.id(*xs).cmp(slots.id(*ys)))
+                                    .max_by(|(x, xs, _), (y, ys, _)| {
+                                        x.cmp(y).then_with(|| slots.id(*xs).cmp(slots.id(*ys)))
                                     })
-                                    .map_or(none.clone(), |(r, _)| Value::Amount {
-                                        value: e.decimal(r.d),
-                                    })
+                                    .and_then(|(_, _, f)| f.value)
+                                    .map_or(none.clone(), |value| Value::Amount { value })
                             })
                             .collect()
                     })
@@ -1084,9 +1102,8 @@ impl<'a> View<'a> {
 
 /// The region a delivery or measurement names, or [`NONE`].
 fn other_region(r: &Record) -> Sym {
-    match r.kind {
-        Kind::Deliverable => r.c,
-        Kind::Measurement => r.b,
+    match r.fields() {
+        Fields::Deliverable { region, .. } | Fields::Measurement { region, .. } => region,
         _ => NONE,
     }
 }
