@@ -356,8 +356,12 @@ impl Acc {
                 self.sum += days(field);
             }
         }
-        // What is settled.
-        let track = settle && f.open();
+        // What is settled: only for a leaf whose range is wanted (a maturing cohort over
+        // a complete period); everything else needs only the value.
+        if !settle {
+            return;
+        }
+        let track = f.open();
         let (selected, hit) = if track { judge(true) } else { (selected, hit) };
         match selected {
             Tri::No => return,

@@ -194,6 +194,20 @@ pub(crate) fn derive(
         while j < events.len() && slots.record(events[j]).date == date {
             j += 1;
         }
+        // Most days hold one event of the client: it applies or is rejected at once.
+        if j == i + 1 {
+            let (slot, rec) = (events[i], slots.record(events[i]));
+            if active(slot) {
+                if can_apply(rec.kind, c.open, c.bridge) {
+                    c.apply(rec, slot);
+                } else {
+                    out.rejected
+                        .push((slot, c.rejection(slots, rec.kind, date)));
+                }
+            }
+            i = j;
+            continue;
+        }
         for k in (i..j).filter(|&k| active(events[k])) {
             queues[slots.record(events[k]).kind as usize].push_back(k);
         }
@@ -202,13 +216,7 @@ pub(crate) fn derive(
         // front of each kind's queue: a day of n events takes O(n) steps.
         loop {
             let (open, bridge) = (c.open, c.bridge);
-            let can = |k: usize| match slots.record(events[k]).kind {
-                Kind::Approval => true,
-                Kind::Admission => open.is_none(),
-                Kind::BridgingStart => open.is_some() && bridge.is_none(),
-                Kind::BridgingEnd => open.is_some() && bridge.is_some(),
-                _ => open.is_some(),
-            };
+            let can = |k: usize| can_apply(slots.record(events[k]).kind, open, bridge);
             // Events are sorted by date, priority and id, so among the fronts that can
             // apply the one with the smallest position comes first.
             let next = queues
@@ -230,29 +238,22 @@ pub(crate) fn derive(
         rest.sort_unstable();
         for k in rest {
             let slot = events[k];
-            let reason = match slots.record(slot).kind {
-                Kind::Admission => {
-                    let (since, admission) = c.open.map_or((date, NONE), |o| {
-                        (c.stays[o].admitted, c.admissions[o - c.stays_base])
-                    });
-                    RejectReason::StayAlreadyOpen {
-                        since: from_day_number(since),
-                        admission: if admission == NONE {
-                            String::new()
-                        } else {
-                            slots.id(admission).to_owned()
-                        },
-                    }
-                }
-                Kind::BridgingStart if c.open.is_some() => RejectReason::BridgingAlreadyOpen {
-                    since: from_day_number(c.bridge.map_or(date, |b| c.bridges[b].0)),
-                },
-                Kind::BridgingEnd if c.open.is_some() => RejectReason::NoOpenBridging,
-                _ => RejectReason::NoOpenStay,
-            };
+            let reason = c.rejection(slots, slots.record(slot).kind, date);
             out.rejected.push((slot, reason));
         }
         i = j;
+    }
+}
+
+/// Whether an event of `kind` can apply to a client with an open stay (`open`) and an open
+/// bridging period (`bridge`).
+fn can_apply(kind: Kind, open: Option<usize>, bridge: Option<usize>) -> bool {
+    match kind {
+        Kind::Approval => true,
+        Kind::Admission => open.is_none(),
+        Kind::BridgingStart => open.is_some() && bridge.is_none(),
+        Kind::BridgingEnd => open.is_some() && bridge.is_some(),
+        _ => open.is_some(),
     }
 }
 
@@ -318,6 +319,30 @@ struct Client<'a> {
 }
 
 impl Client<'_> {
+    /// Why an event of `kind` on `date` cannot apply in the client's state.
+    fn rejection(&self, slots: &Slots<'_>, kind: Kind, date: i32) -> RejectReason {
+        match kind {
+            Kind::Admission => {
+                let (since, admission) = self.open.map_or((date, NONE), |o| {
+                    (self.stays[o].admitted, self.admissions[o - self.stays_base])
+                });
+                RejectReason::StayAlreadyOpen {
+                    since: from_day_number(since),
+                    admission: if admission == NONE {
+                        String::new()
+                    } else {
+                        slots.id(admission).to_owned()
+                    },
+                }
+            }
+            Kind::BridgingStart if self.open.is_some() => RejectReason::BridgingAlreadyOpen {
+                since: from_day_number(self.bridge.map_or(date, |b| self.bridges[b].0)),
+            },
+            Kind::BridgingEnd if self.open.is_some() => RejectReason::NoOpenBridging,
+            _ => RejectReason::NoOpenStay,
+        }
+    }
+
     fn apply(&mut self, rec: Record, slot: Sym) {
         let d = rec.date;
         match rec.fields() {
