@@ -340,9 +340,10 @@ impl Engine {
         let mut summary = JsonlSummary::default();
         // A byte order mark before the first line is not part of it.
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        // Room for the events the input can hold: an event takes far more than the 40
-        // bytes counted here, so blank lines reserve nothing.
-        self.reserve(bytes.len() / 40);
+        // Room for one event a line, but never more than the bytes can hold: an event
+        // takes far more than 40 bytes, so a file of blank lines reserves next to nothing.
+        let lines = bytes.iter().filter(|b| **b == b'\n').count() + 1;
+        self.reserve(lines.min(bytes.len() / 40));
         self.push_lines(bytes, 0, options, &mut summary);
         summary
     }
