@@ -731,17 +731,9 @@ impl Ctx<'_, '_> {
             low: low.map(|r| number(r, unit)),
             high: high.map(|r| number(r, unit)),
         });
-        let mut basis = j.basis;
+        let mut basis = j.basis.clone();
         basis.steps = j.steps.clone();
         Verdict {
-            goal: goal.to_owned(),
-            result: t.id.clone(),
-            scope,
-            dimension: dim.to_owned(),
-            check: j.check,
-            period: j.period.map(period_out),
-            status: j.status,
-            early: j.early,
             indicator: t.indicator.key(),
             unit,
             measured: j.measured.map(|m| number(m, unit)),
@@ -782,6 +774,47 @@ impl Ctx<'_, '_> {
             suppressed,
             restated: None,
             explanation,
+            ..self.frame(goal, scope, t, dim, &j, unit)
+        }
+    }
+
+    /// What every verdict says of itself: which check of which result, for which
+    /// dimension value and period, and its state; everything else empty.
+    fn frame(
+        &self,
+        goal: &str,
+        scope: targets::model::Scope,
+        t: &Target,
+        dim: &str,
+        j: &Judged,
+        unit: Unit,
+    ) -> Verdict {
+        Verdict {
+            goal: goal.to_owned(),
+            result: t.id.clone(),
+            scope,
+            dimension: dim.to_owned(),
+            check: j.check.clone(),
+            period: j.period.map(period_out),
+            status: j.status,
+            early: j.early,
+            indicator: String::new(),
+            unit,
+            measured: None,
+            required: None,
+            baseline: None,
+            margin: None,
+            convention: None,
+            step_unit: None,
+            basis: Basis::default(),
+            maturing: None,
+            reason: None,
+            suppressed: false,
+            restated: None,
+            explanation: Texts {
+                en: String::new(),
+                nl: String::new(),
+            },
         }
     }
 
@@ -806,38 +839,17 @@ impl Ctx<'_, '_> {
             }
         };
         Verdict {
-            goal: goal.to_owned(),
-            result: t.id.clone(),
-            scope,
-            dimension: dim.to_owned(),
-            check: j.check,
-            period: j.period.map(period_out),
-            status: j.status,
-            early: j.early,
-            indicator: String::new(),
-            unit,
             measured: j.measured.map(exact),
             required: j.due.map(|due| Requirement {
                 op: "on_or_before".to_owned(),
                 value: None,
                 due: Some(due),
             }),
-            baseline: None,
-            margin: None,
-            convention: None,
-            step_unit: None,
             basis: Basis {
                 delivered_on: j.basis.delivered_on,
                 ..Basis::default()
             },
-            maturing: None,
-            reason: None,
-            suppressed: false,
-            restated: None,
-            explanation: Texts {
-                en: String::new(),
-                nl: String::new(),
-            },
+            ..self.frame(goal, scope, t, dim, &j, unit)
         }
     }
 }
