@@ -10,7 +10,7 @@ use crate::intern::{NONE, StrTable, Sym};
 use crate::span::{day_number, from_day_number};
 use crate::stays::{Out, RejectReason, Stay, derive};
 pub(crate) use crate::store::Record;
-use crate::store::{Content, Fields, Status};
+use crate::store::{Content, Fields, Slots, Status};
 
 /// How many events are pushed together (see `Engine::push_batch`).
 const BATCH: usize = 32;
@@ -34,24 +34,6 @@ pub(crate) struct Client {
     bridges_from: u32,
     bridges_len: u32,
     dirty: bool,
-}
-
-/// Read access to records and ids, separate from the clients so that clients can be
-/// derived while it is borrowed.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Slots<'a> {
-    slots: &'a [Record],
-    ids: &'a StrTable,
-}
-
-impl Slots<'_> {
-    pub(crate) fn record(&self, slot: Sym) -> Record {
-        self.slots[slot as usize]
-    }
-
-    pub(crate) fn id(&self, slot: Sym) -> &str {
-        self.ids.resolve(slot)
-    }
 }
 
 /// The most an engine takes in; past a limit an event is rejected with the reason.

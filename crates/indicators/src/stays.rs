@@ -16,11 +16,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::Slots;
 use crate::event::Kind;
 use crate::intern::{NONE, Sym};
 use crate::span::{from_day_number, months_later};
-use crate::store::{Fields, Record};
+use crate::store::{Fields, Record, Slots};
 
 /// A day that never comes: an open stay's discharge, a stay without goals reached.
 pub(crate) const NEVER: i32 = i32::MAX;

@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 
 use crate::event::Kind;
-use crate::intern::{NONE, Sym};
+use crate::intern::{NONE, StrTable, Sym};
 
 /// What an event holds, per kind: strings as symbols ([`NONE`] when absent), decimals as
 /// indexes into the engine's decimals, a retraction's target as its slot.
@@ -259,4 +259,22 @@ pub(crate) struct Content {
     kind: Kind,
     syms: [Sym; 5],
     amount: Option<Decimal>,
+}
+
+/// Read access to records and ids, separate from the clients so that clients can be
+/// derived while it is borrowed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Slots<'a> {
+    pub(crate) slots: &'a [Record],
+    pub(crate) ids: &'a StrTable,
+}
+
+impl Slots<'_> {
+    pub(crate) fn record(&self, slot: Sym) -> Record {
+        self.slots[slot as usize]
+    }
+
+    pub(crate) fn id(&self, slot: Sym) -> &str {
+        self.ids.resolve(slot)
+    }
 }
