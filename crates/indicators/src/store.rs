@@ -83,6 +83,9 @@ pub(crate) struct Record {
     e: Sym,
 }
 
+// The size the docs and the memory figures count on.
+const _: () = assert!(std::mem::size_of::<Record>() == 28);
+
 impl Record {
     /// A live record of `fields` on day `date`.
     pub(crate) fn new(date: i32, fields: Fields) -> Record {
