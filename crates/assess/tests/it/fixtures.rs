@@ -83,3 +83,14 @@ pub(crate) fn stay(client: &str, region: &str, from: &str, to: Option<&str>) -> 
     }
     s
 }
+
+/// Mean stay per region, year over year: 5 % in contract year one and 10 % in year two,
+/// with a declared baseline of 100 for r1 only.
+pub(crate) fn year_over_year_mean_stay() -> Contract {
+    let results = json!([{ "id": "s", "title": "Mean stay", "indicator": { "name": "mean_stay_days" }, "dimension": "per_region",
+        "rule": { "kind": "stepped_change", "direction": "decrease", "convention": "year_over_year",
+                  "baseline": { "kind": "declared", "values": { "r1": "100" } },
+                  "steps": [ { "period": { "kind": "contract_year", "year": 1 }, "change": "5" },
+                             { "period": { "kind": "contract_year", "year": 2 }, "change": "10" } ] } }]);
+    contract(results, json!({}))
+}

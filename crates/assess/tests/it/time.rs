@@ -5,7 +5,7 @@ use assess::{ConsequenceStatus, Disclosure, Options, Reason, Status};
 use indicators::{Engine, ParseOptions};
 use serde_json::{Value, json};
 
-use crate::fixtures::{contract, d, one, run, stay};
+use crate::fixtures::{contract, d, one, run, stay, year_over_year_mean_stay};
 
 fn line(id: &str, kind: &str, date: &str, extra: Value) -> String {
     let mut v = json!({ "id": id, "kind": kind, "date": date });
@@ -398,12 +398,7 @@ fn disclosure_control_hides_small_counts_and_rounds_the_rest() {
 
 #[test]
 fn a_year_over_year_step_needs_no_baseline_after_the_first() {
-    let results = json!([{ "id": "s", "title": "Mean stay", "indicator": { "name": "mean_stay_days" }, "dimension": "per_region",
-        "rule": { "kind": "stepped_change", "direction": "decrease", "convention": "year_over_year",
-                  "baseline": { "kind": "declared", "values": { "r1": "100" } },
-                  "steps": [ { "period": { "kind": "contract_year", "year": 1 }, "change": "5" },
-                             { "period": { "kind": "contract_year", "year": 2 }, "change": "10" } ] } }]);
-    let c = contract(results, json!({}));
+    let c = year_over_year_mean_stay();
     // r2 has no baseline. 2019: 90 nights; 2020: 80 nights (31 + 29 + 20).
     let ev = stay("a", "r2", "2019-01-01", Some("2019-04-01"))
         + &stay("b", "r2", "2020-01-01", Some("2020-03-21"));

@@ -3,7 +3,7 @@
 use assess::{Check, ConsequenceStatus, Status};
 use serde_json::json;
 
-use crate::fixtures::{contract, one, run, states, stay};
+use crate::fixtures::{contract, one, run, states, stay, year_over_year_mean_stay};
 
 fn bound(indicator: serde_json::Value, op: &str, bound: &str) -> serde_json::Value {
     json!([{ "id": "b", "title": "Bound", "indicator": indicator, "dimension": "per_region",
@@ -66,12 +66,7 @@ fn exactly_at_the_bound_is_met_for_at_most_and_at_least() {
 
 #[test]
 fn a_year_over_year_step_uses_the_realised_previous_year() {
-    let results = json!([{ "id": "s", "title": "Mean stay", "indicator": { "name": "mean_stay_days" }, "dimension": "per_region",
-        "rule": { "kind": "stepped_change", "direction": "decrease", "convention": "year_over_year",
-                  "baseline": { "kind": "declared", "values": { "r1": "100" } },
-                  "steps": [ { "period": { "kind": "contract_year", "year": 1 }, "change": "5" },
-                             { "period": { "kind": "contract_year", "year": 2 }, "change": "10" } ] } }]);
-    let c = contract(results, json!({}));
+    let c = year_over_year_mean_stay();
     // 2019: 90 nights. 2020: 82 nights (31 + 29 + 22).
     let ev = stay("a", "r1", "2019-01-01", Some("2019-04-01"))
         + &stay("b", "r1", "2020-01-01", Some("2020-03-23"));
