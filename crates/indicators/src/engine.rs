@@ -361,18 +361,22 @@ impl Engine {
         // Lines finished so far; the start of the line not finished yet; whether that
         // line is too long to keep (then it is skipped to its end and reported).
         let (mut lines, mut carry, mut skipping) = (0usize, Vec::<u8>::new(), false);
-        let mut first = true;
+        // The first line always ends in `carry`; a byte order mark before it, which a small
+        // buffer may split over reads, is taken off there.
+        let first_line = |carry: &[u8], lines: usize| -> usize {
+            if lines == 0 && carry.starts_with(b"\xEF\xBB\xBF") {
+                3
+            } else {
+                0
+            }
+        };
         loop {
             let buf = reader.fill_buf()?;
             let taken = buf.len();
             if taken == 0 {
                 break;
             }
-            let mut data = buf;
-            if first {
-                data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
-                first = false;
-            }
+            let data = buf;
             let Some(first_nl) = data.iter().position(|b| *b == b'\n') else {
                 if !skipping {
                     carry.extend_from_slice(data);
@@ -389,7 +393,8 @@ impl Engine {
                 skipping = false;
             } else {
                 carry.extend_from_slice(&data[..first_nl]);
-                self.push_lines(&carry, lines, options, &mut summary);
+                let bom = first_line(&carry, lines);
+                self.push_lines(&carry[bom..], lines, options, &mut summary);
             }
             carry.clear();
             lines += 1;
@@ -409,7 +414,8 @@ impl Engine {
         if skipping {
             self.too_long(lines + 1, &mut summary);
         } else if !carry.is_empty() {
-            self.push_lines(&carry, lines, options, &mut summary);
+            let bom = first_line(&carry, lines);
+            self.push_lines(&carry[bom..], lines, options, &mut summary);
         }
         Ok(summary)
     }

@@ -100,6 +100,7 @@ proptest! {
 fn split(d: NaiveDate) -> (Vec<String>, Vec<String>) {
     let mut known = Vec::new();
     let mut later = Vec::new();
+    let mut ids = std::collections::HashSet::new();
     for line in assess::bundled::JEUGDZORGPLUS_SAMPLE.lines() {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
             continue;
@@ -107,11 +108,21 @@ fn split(d: NaiveDate) -> (Vec<String>, Vec<String>) {
         let date = v["date"].as_str().and_then(|s| s.parse::<NaiveDate>().ok());
         let retraction = v["kind"] == "retraction";
         match date {
-            Some(x) if x <= d && !retraction => known.push(line.to_owned()),
-            Some(x) if x > d => later.push(line.to_owned()),
+            Some(x) if x <= d && !retraction => {
+                ids.insert(v["id"].to_string());
+                known.push(line.to_owned());
+            }
+            Some(x) if x > d => later.push((v["id"].to_string(), line.to_owned())),
             _ => {}
         }
     }
+    // A second version of an id known by D is a conflict, which rejects every version
+    // whatever its date (semantics §2): not what these laws are about.
+    let later = later
+        .into_iter()
+        .filter(|(id, _)| !ids.contains(id))
+        .map(|(_, l)| l)
+        .collect();
     (known, later)
 }
 

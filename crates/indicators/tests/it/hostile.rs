@@ -397,3 +397,21 @@ fn a_reader_skips_a_line_too_long_to_keep() {
     let acc = e.view().accounting();
     assert_eq!(acc.rejections[0].line, Some(2));
 }
+
+#[test]
+fn a_byte_order_mark_split_over_reads_is_still_taken_off() {
+    let mut text = "\u{feff}".to_owned();
+    text.push_str(&jsonl(&[adm("a", "2019-01-01", "c", "r")]));
+    for capacity in 1..=4 {
+        let mut e = Engine::new();
+        let reader = std::io::BufReader::with_capacity(capacity, text.as_bytes());
+        let summary = e
+            .push_reader(reader, ParseOptions::default())
+            .expect("in memory");
+        assert_eq!(
+            (summary.events, summary.malformed),
+            (1, 0),
+            "capacity {capacity}"
+        );
+    }
+}
