@@ -119,21 +119,21 @@ pub fn assess(contract: &Contract, view: &View<'_>, as_of: NaiveDate) -> Result<
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]
-pub struct Assessor<'a, 'e> {
-    view: &'a View<'e>,
+pub struct Assessor<'a> {
+    view: &'a View<'a>,
     cache: judge::Cache,
     data: DataSummary,
     options: Options,
 }
 
-impl<'a, 'e> Assessor<'a, 'e> {
+impl<'a> Assessor<'a> {
     /// An assessor over `view` with the default [`Options`].
-    pub fn new(view: &'a View<'e>) -> Assessor<'a, 'e> {
+    pub fn new(view: &'a View<'a>) -> Assessor<'a> {
         Assessor::with_options(view, Options::default())
     }
 
     /// An assessor over `view` with `options`.
-    pub fn with_options(view: &'a View<'e>, options: Options) -> Assessor<'a, 'e> {
+    pub fn with_options(view: &'a View<'a>, options: Options) -> Assessor<'a> {
         let c = view.counts();
         Assessor {
             view,
