@@ -718,49 +718,46 @@ impl Engine {
         }
     }
 
-    /// Valid retractions: each withdrawn slot with the date of the earliest valid
-    /// retraction of it. A retraction is valid when it is live and names a live event
-    /// that is not itself a retraction; whether it is valid is a property of the whole
-    /// set of events, whatever the dates.
+    /// The valid retractions, as (retraction slot, its record, the withdrawn slot). A
+    /// retraction is valid when it is live and names a live event that is not itself a
+    /// retraction; whether it is valid is a property of the whole set of events,
+    /// whatever the dates.
+    fn valid_retractions(&self) -> impl Iterator<Item = (Sym, Record, Sym)> + '_ {
+        self.retractions.iter().filter_map(|&r| {
+            let rec = self.slots[r as usize];
+            let target = rec.target().filter(|_| rec.status == Status::Live)?;
+            let t = &self.slots[target as usize];
+            (t.status == Status::Live && t.kind != Kind::Retraction).then_some((r, rec, target))
+        })
+    }
+
+    /// Each withdrawn slot with the date of the earliest valid retraction of it.
     fn retracted_map(&self) -> Retracted {
         let mut out: Retracted = HashMap::new();
-        for &r in &self.retractions {
-            let rec = self.slots[r as usize];
-            let Some(target) = rec.target().filter(|_| rec.status == Status::Live) else {
-                continue;
-            };
-            let t = &self.slots[target as usize];
-            if t.status == Status::Live && t.kind != Kind::Retraction {
-                out.entry(target)
-                    .and_modify(|d| *d = (*d).min(rec.date))
-                    .or_insert(rec.date);
-            }
+        for (_, rec, target) in self.valid_retractions() {
+            out.entry(target)
+                .and_modify(|d| *d = (*d).min(rec.date))
+                .or_insert(rec.date);
         }
         out
     }
 
-    /// The valid retractions dated in `(after, through]`, oldest first (ties by id).
-    pub(crate) fn corrections(&self, after: i32, through: i32) -> Vec<crate::Correction> {
-        let mut out: Vec<crate::Correction> = Vec::new();
-        for &r in &self.retractions {
-            let rec = self.slots[r as usize];
-            if rec.status != Status::Live || rec.date <= after || rec.date > through {
-                continue;
-            }
-            let Some(target) = rec.target() else { continue };
-            let t = self.slots[target as usize];
-            if t.status != Status::Live || t.kind == Kind::Retraction {
-                continue;
-            }
-            out.push(crate::Correction {
-                id: self.ids.resolve(r).to_owned(),
-                date: from_day_number(rec.date),
-                target: self.ids.resolve(target).to_owned(),
-                target_kind: t.kind,
-                target_date: from_day_number(t.date),
-                region: self.region_of(&t).map(str::to_owned),
-            });
-        }
+    /// Every valid retraction as a correction, oldest first (ties by id).
+    pub(crate) fn corrections(&self) -> Vec<crate::Correction> {
+        let mut out: Vec<crate::Correction> = self
+            .valid_retractions()
+            .map(|(r, rec, target)| {
+                let t = self.slots[target as usize];
+                crate::Correction {
+                    id: self.ids.resolve(r).to_owned(),
+                    date: from_day_number(rec.date),
+                    target: self.ids.resolve(target).to_owned(),
+                    target_kind: t.kind,
+                    target_date: from_day_number(t.date),
+                    region: self.region_of(&t).map(str::to_owned),
+                }
+            })
+            .collect();
         out.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
         out
     }

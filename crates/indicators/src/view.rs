@@ -315,9 +315,7 @@ impl<'a> View<'a> {
     /// first: the corrections that an assessment as of `through` knows and one as of
     /// `after` did not.
     pub fn corrections(&self, after: NaiveDate, through: NaiveDate) -> &[Correction] {
-        let all = self
-            .corrections
-            .get_or_init(|| self.engine.corrections(i32::MIN, i32::MAX));
+        let all = self.corrections.get_or_init(|| self.engine.corrections());
         let from = all.partition_point(|c| c.date <= after);
         let to = all.partition_point(|c| c.date <= through);
         &all[from..to.max(from)]
