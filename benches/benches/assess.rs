@@ -9,7 +9,7 @@ use indicators::Engine;
 
 fn jeugdzorgplus_on_10m(c: &mut Criterion) {
     let contract =
-        targets::Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN).expect("valid");
+        targets::Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN).expect("valid");
     let mut engine = Engine::new();
     engine.extend(&stream(10_000_000));
     let view = engine.view();

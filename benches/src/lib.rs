@@ -1,8 +1,8 @@
 //! Shared inputs of the benchmarks: generated streams at scale.
 
 use chrono::NaiveDate;
-use indicators::synth::{SynthConfig, generate};
 use indicators::{Event, Span};
+use samples::synth::{SynthConfig, generate};
 
 /// About `events` events from the synthetic generator (about 3.6 events per client
 /// including tariffs and readmissions), dirty: duplicates, retractions, conflicts and

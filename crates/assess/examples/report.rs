@@ -74,8 +74,8 @@ fn main() -> ExitCode {
     }
     let (contract_text, events) = match paths.as_slice() {
         [] => (
-            targets::bundled::JEUGDZORGPLUS_NHN.to_owned(),
-            assess::bundled::JEUGDZORGPLUS_SAMPLE.as_bytes().to_vec(),
+            samples::contracts::JEUGDZORGPLUS_NHN.to_owned(),
+            samples::streams::JEUGDZORGPLUS_SAMPLE.as_bytes().to_vec(),
         ),
         [c, e] => {
             let c = match std::fs::read_to_string(c) {

@@ -10,10 +10,10 @@
 //! ```
 //! use assess::{Contract, Engine, Lang, NaiveDate, ParseOptions};
 //!
-//! let contract = Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN)?;
+//! let contract = Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN)?;
 //! let mut engine = Engine::new();
 //! // Any `BufRead`: `std::io::BufReader::new(std::fs::File::open("events.jsonl")?)`.
-//! let events = std::io::Cursor::new(assess::bundled::JEUGDZORGPLUS_SAMPLE);
+//! let events = std::io::Cursor::new(samples::streams::JEUGDZORGPLUS_SAMPLE);
 //! engine.push_reader(events, ParseOptions::default())?;
 //! let report = assess::assess(&contract, &engine.view(), NaiveDate::from_ymd_opt(2020, 12, 31).unwrap())?;
 //! let text = assess::markdown::render(&report, Lang::En);
@@ -46,7 +46,6 @@ mod judge;
 pub mod markdown;
 mod options;
 mod report;
-mod samples;
 mod text;
 
 use std::collections::BTreeMap;
@@ -67,11 +66,6 @@ pub use report::{
     Status, Summary, Texts, Totals, TrancheRestatement, Unit, Verdict,
 };
 pub use text::Lang;
-
-/// Sample event streams that go with the bundled contracts of `targets::bundled`.
-pub mod bundled {
-    pub use crate::samples::*;
-}
 
 /// Long-form guides, compiled here so that their examples run as tests.
 pub mod guide {
@@ -106,9 +100,9 @@ pub fn assess(contract: &Contract, view: &View<'_>, as_of: NaiveDate) -> Result<
 /// use chrono::NaiveDate;
 /// use indicators::{Engine, ParseOptions};
 ///
-/// let contract = targets::Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN)?;
+/// let contract = targets::Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN)?;
 /// let mut engine = Engine::new();
-/// engine.push_jsonl(assess::bundled::JEUGDZORGPLUS_SAMPLE.as_bytes(), ParseOptions::default());
+/// engine.push_jsonl(samples::streams::JEUGDZORGPLUS_SAMPLE.as_bytes(), ParseOptions::default());
 /// let view = engine.view();
 /// let assessor = assess::Assessor::new(&view);
 /// let as_of = NaiveDate::from_ymd_opt(2020, 12, 31).unwrap();

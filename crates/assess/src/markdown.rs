@@ -147,9 +147,9 @@ fn cell(s: &str) -> String {
 /// use chrono::NaiveDate;
 /// use indicators::{Engine, ParseOptions};
 ///
-/// let contract = targets::Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN)?;
+/// let contract = targets::Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN)?;
 /// let mut engine = Engine::new();
-/// engine.push_jsonl(assess::bundled::JEUGDZORGPLUS_SAMPLE.as_bytes(), ParseOptions::default());
+/// engine.push_jsonl(samples::streams::JEUGDZORGPLUS_SAMPLE.as_bytes(), ParseOptions::default());
 /// let report = assess::assess(&contract, &engine.view(), NaiveDate::from_ymd_opt(2019, 12, 31).unwrap())?;
 /// let text = assess::markdown::render(&report, assess::Lang::Nl);
 /// assert!(text.starts_with("# Beoordeling: Jeugdzorgplus Noord-Holland Noord"));

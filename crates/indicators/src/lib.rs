@@ -44,7 +44,6 @@
 //! - [`Indicator`] and [`Value`]: the built-ins and custom indicators
 //!   ([`custom::CustomIndicator`]), and exact values (counts, means and shares as
 //!   numerator and denominator).
-//! - [`synth`]: a deterministic generator of realistic streams for tests and benches.
 //!
 //! The rules (what a stay is, the canonical order of one client's events on one day, how
 //! each indicator is defined) are in the guide `docs/indicators.md`, compiled into this
@@ -77,7 +76,6 @@ mod knowledge;
 mod span;
 mod stays;
 mod store;
-pub mod synth;
 mod view;
 
 pub use engine::{Accounting, Counts, Engine, JsonlSummary, Limits, Rejected};

@@ -88,7 +88,7 @@ pub fn stream(data: &[u8]) {
         let t = serde_json::to_string(&v.table(&inds, &years, as_of)).unwrap();
         assert_eq!(table, t, "the same table whatever the order or the batches");
     }
-    let contract = Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN).unwrap();
+    let contract = Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN).unwrap();
     let report = assess::assess(&contract, &view, as_of).unwrap();
     let other_report = assess::assess(&contract, &other.view(), as_of).unwrap();
     assert_eq!(

@@ -39,7 +39,7 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
-        None => targets::bundled::JEUGDZORGPLUS_NHN.to_owned(),
+        None => samples::contracts::JEUGDZORGPLUS_NHN.to_owned(),
     };
     let contract = match Contract::from_json(&text) {
         Ok(c) => c,

@@ -68,7 +68,7 @@ impl ScheduleItem {
 /// ```
 /// use targets::Contract;
 ///
-/// let c = Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN)?;
+/// let c = Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN)?;
 /// assert_eq!(c.doc().regions.len(), 3);
 /// assert_eq!(c.term().to_string(), "2019-01-01 to 2020-12-31");
 /// let (_, mean_stay) = c.target("2a-mean-stay").expect("present");
@@ -157,7 +157,7 @@ impl Contract {
     /// use targets::model::Dimension;
     /// use targets::Contract;
     ///
-    /// let c = Contract::from_json(targets::bundled::NOORDOOST_BRABANT)?;
+    /// let c = Contract::from_json(samples::contracts::NOORDOOST_BRABANT)?;
     /// assert_eq!(c.term().to_string(), "2017-01-01 to 2020-12-31");
     /// assert_eq!(c.max_term(), c.term()); // no extension options
     /// assert_eq!(c.dimension_values(Dimension::PerRegion), ["noordoost-brabant"]);
@@ -183,7 +183,7 @@ impl Contract {
     /// use targets::model::Scope;
     /// use targets::Contract;
     ///
-    /// let c = Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN)?;
+    /// let c = Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN)?;
     /// let out_of_scope: Vec<&str> =
     ///     c.targets().filter(|(g, _)| g.scope == Scope::OutOfScope).map(|(_, t)| t.id.as_str()).collect();
     /// assert_eq!(out_of_scope, ["oos-driver", "oos-action-plan", "oos-inflow", "oos-bridging"]);
@@ -247,7 +247,7 @@ impl Contract {
     /// use targets::model::ResultSelection;
     /// use targets::Contract;
     ///
-    /// let c = Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN)?;
+    /// let c = Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN)?;
     /// let in_scope = c.select(&ResultSelection::AllInScope);
     /// assert_eq!(in_scope.len(), 7); // the out-of-scope goal's four results are left out
     /// assert_eq!(in_scope[0], "1-extensions");

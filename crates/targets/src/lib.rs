@@ -12,7 +12,7 @@
 //! use targets::{lint, Contract, Severity};
 //!
 //! // The bundled contract encodes the Jeugdzorgplus procurement of Noord-Holland Noord.
-//! let contract = Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN)?;
+//! let contract = Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN)?;
 //! assert_eq!(contract.targets().count(), 11);
 //!
 //! // Its text says "5 % and 5 % is a total fall of 9.25 %": the lint disagrees.
@@ -87,32 +87,6 @@ pub mod period;
 pub use contract::{Contract, MAX_NESTING, MAX_RESULTS, ScheduleItem};
 pub use error::{Error, Problem};
 pub use lint::{Finding, Severity};
-
-/// Contracts that ship with the crate, as JSON text: one per source document. Values the
-/// documents do not give (baselines, amounts, providers) are samples, labelled in each
-/// contract's notes. `docs/contracts/` maps each document's sentences to its entries.
-pub mod bundled {
-    /// The Jeugdzorgplus procurement of Noord-Holland Noord (2018), with sample baselines.
-    pub const JEUGDZORGPLUS_NHN: &str = include_str!("../contracts/jeugdzorgplus_nhn_2018.json");
-    /// The regional vision and procurement strategy of Rijnmond (2021).
-    pub const RIJNMOND: &str = include_str!("../contracts/rijnmond_2021.json");
-    /// The procurement of Haaglanden: the 2018-2019 contracts and the road to 2020-2024.
-    pub const HAAGLANDEN: &str = include_str!("../contracts/haaglanden_2018.json");
-    /// The procurement of specialised youth care of Zaanstreek-Waterland (from 2022).
-    pub const ZAANSTREEK_WATERLAND: &str =
-        include_str!("../contracts/zaanstreek_waterland_2022.json");
-    /// The procurement of specialised youth care of Noordoost-Brabant (2017).
-    pub const NOORDOOST_BRABANT: &str = include_str!("../contracts/noordoost_brabant_2017.json");
-
-    /// Every bundled contract with a short name, in the order of the source documents.
-    pub const ALL: [(&str, &str); 5] = [
-        ("jeugdzorgplus_nhn", JEUGDZORGPLUS_NHN),
-        ("rijnmond", RIJNMOND),
-        ("haaglanden", HAAGLANDEN),
-        ("zaanstreek_waterland", ZAANSTREEK_WATERLAND),
-        ("noordoost_brabant", NOORDOOST_BRABANT),
-    ];
-}
 
 /// Long-form guides, compiled here so that their examples run as tests.
 pub mod guide {

@@ -27,7 +27,7 @@
 //! ```
 //! use targets::{lint, Contract, Severity};
 //!
-//! let c = Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN)?;
+//! let c = Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN)?;
 //! let findings = lint::lint(&c);
 //! let f = findings.iter().find(|f| f.code == "stated_total_mismatch").expect("found");
 //! assert_eq!(f.severity, Severity::Error);
@@ -104,7 +104,7 @@ pub fn lint(contract: &Contract) -> Vec<Finding> {
 /// ```
 /// use targets::{lint, Contract};
 ///
-/// let c = Contract::from_json(targets::bundled::NOORDOOST_BRABANT)?;
+/// let c = Contract::from_json(samples::contracts::NOORDOOST_BRABANT)?;
 /// let text = lint::render_text(&lint::lint(&c));
 /// assert!(text.starts_with("warning [date_outside_term] $.goals[0].results[0].rule.on_or_before: deadline 2016-12-31"));
 /// assert!(text.ends_with("0 error(s), 1 warning(s)\n"));

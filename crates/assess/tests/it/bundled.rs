@@ -6,10 +6,10 @@ use indicators::{Engine, ParseOptions};
 use crate::fixtures::d;
 
 fn report() -> assess::Report {
-    let c = targets::Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN).expect("valid");
+    let c = targets::Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN).expect("valid");
     let mut e = Engine::new();
     e.push_jsonl(
-        assess::bundled::JEUGDZORGPLUS_SAMPLE.as_bytes(),
+        samples::streams::JEUGDZORGPLUS_SAMPLE.as_bytes(),
         ParseOptions::default(),
     );
     assess::assess(&c, &e.view(), d("2020-12-31")).expect("assessable")
@@ -17,11 +17,11 @@ fn report() -> assess::Report {
 
 #[test]
 fn every_sample_stream_is_reproducible() {
-    for assess::bundled::Sample {
+    for samples::streams::Sample {
         name,
         jsonl: text,
         events,
-    } in assess::bundled::ALL
+    } in samples::streams::ALL
     {
         let mut written = String::new();
         for e in events() {

@@ -6,7 +6,7 @@ use indicators::{Engine, ParseOptions};
 use targets::{Contract, Severity, lint};
 
 fn contract(name: &str) -> Contract {
-    let (_, text) = targets::bundled::ALL
+    let (_, text) = samples::contracts::ALL
         .iter()
         .find(|(n, _)| *n == name)
         .expect("bundled");
@@ -15,7 +15,7 @@ fn contract(name: &str) -> Contract {
 
 fn report(name: &str) -> Report {
     let c = contract(name);
-    let sample = assess::bundled::ALL
+    let sample = samples::streams::ALL
         .iter()
         .find(|s| s.name == name)
         .expect("bundled");

@@ -102,8 +102,8 @@ fn tranche_totals_beyond_a_decimal_are_an_error_not_a_clamp() {
 
 #[test]
 fn a_retraction_cycle_in_the_sample_stream_does_not_hang_the_report() {
-    let c = targets::Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN).expect("valid");
-    let mut ev = assess::bundled::JEUGDZORGPLUS_SAMPLE.to_owned();
+    let c = targets::Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN).expect("valid");
+    let mut ev = samples::streams::JEUGDZORGPLUS_SAMPLE.to_owned();
     ev.push_str(
         "{\"id\":\"x\",\"kind\":\"retraction\",\"date\":\"2019-01-01\",\"target\":\"x\"}\n",
     );

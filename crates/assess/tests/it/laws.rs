@@ -41,7 +41,7 @@ proptest! {
 fn bundled_engine() -> Engine {
     let mut e = Engine::new();
     e.push_jsonl(
-        assess::bundled::JEUGDZORGPLUS_SAMPLE.as_bytes(),
+        samples::streams::JEUGDZORGPLUS_SAMPLE.as_bytes(),
         ParseOptions::default(),
     );
     e
@@ -53,7 +53,7 @@ proptest! {
     /// Moving the as-of date forward never turns a decided verdict back into pending.
     #[test]
     fn decided_verdicts_stay_decided(a in 0u64..1200, gap in 1u64..400) {
-        let c = targets::Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN).expect("valid");
+        let c = targets::Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN).expect("valid");
         let mut e = bundled_engine();
         let view = e.view();
         let start = NaiveDate::from_ymd_opt(2018, 6, 1).unwrap_or_default();
@@ -71,8 +71,8 @@ proptest! {
     /// The same events in another order give the same report.
     #[test]
     fn assessment_is_deterministic_and_order_independent(seed in any::<u64>(), day in 0u64..900) {
-        let c = targets::Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN).expect("valid");
-        let mut lines: Vec<&str> = assess::bundled::JEUGDZORGPLUS_SAMPLE.lines().collect();
+        let c = targets::Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN).expect("valid");
+        let mut lines: Vec<&str> = samples::streams::JEUGDZORGPLUS_SAMPLE.lines().collect();
         let mut s = seed | 1;
         for i in (1..lines.len()).rev() {
             s ^= s << 13;
@@ -101,7 +101,7 @@ fn split(d: NaiveDate) -> (Vec<String>, Vec<String>) {
     let mut known = Vec::new();
     let mut later = Vec::new();
     let mut ids = std::collections::HashSet::new();
-    for line in assess::bundled::JEUGDZORGPLUS_SAMPLE.lines() {
+    for line in samples::streams::JEUGDZORGPLUS_SAMPLE.lines() {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
             continue;
         };
@@ -150,7 +150,7 @@ fn late_retractions(known: &[String], d: NaiveDate, seed: u64, every: u64) -> Ve
 }
 
 fn assess_lines(lines: &[String], as_of: NaiveDate) -> assess::Report {
-    let c = targets::Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN).expect("valid");
+    let c = targets::Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN).expect("valid");
     let mut e = Engine::new();
     e.push_jsonl(lines.join("\n").as_bytes(), ParseOptions::default());
     assess::assess(&c, &e.view(), as_of).expect("assessable")

@@ -4,9 +4,9 @@
 use std::time::{Duration, Instant};
 
 use indicators::custom::CustomIndicator;
-use indicators::synth::{SynthConfig, generate};
 use indicators::{Engine, Event, EventBody, Indicator, ParseOptions, Value};
 use rust_decimal::Decimal;
+use samples::synth::{SynthConfig, generate};
 
 use crate::fixtures::*;
 

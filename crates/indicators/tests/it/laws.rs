@@ -1,8 +1,8 @@
 //! Laws: the outcome depends only on the set of events.
 
-use indicators::synth::{SynthConfig, generate};
 use indicators::{Accounting, Engine, Event, EventBody, Indicator, Kind, Table};
 use proptest::prelude::*;
+use samples::synth::{SynthConfig, generate};
 
 use crate::fixtures::{d, year};
 

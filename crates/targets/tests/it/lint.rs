@@ -20,7 +20,7 @@ fn messages(doc: &Value) -> Vec<String> {
 
 #[test]
 fn the_bundled_contract_has_exactly_the_documents_defects() {
-    let c = Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN).expect("valid");
+    let c = Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN).expect("valid");
     let f = lint::lint(&c);
     // 2a: "5 % and 5 % is a total fall of at least 9.25 %" matches neither reading.
     let mean = f
@@ -71,7 +71,7 @@ fn the_bundled_contract_has_exactly_the_documents_defects() {
 
 #[test]
 fn lint_report_of_the_bundled_contract() {
-    let c = Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN).expect("valid");
+    let c = Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN).expect("valid");
     insta::assert_snapshot!("lint_jeugdzorgplus_nhn", lint::render_text(&lint::lint(&c)));
     insta::assert_json_snapshot!("lint_jeugdzorgplus_nhn_json", lint::lint(&c));
 }

@@ -54,12 +54,12 @@ fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
 }
 
 fn bundled() -> Value {
-    serde_json::from_str(targets::bundled::JEUGDZORGPLUS_NHN).expect("json")
+    serde_json::from_str(samples::contracts::JEUGDZORGPLUS_NHN).expect("json")
 }
 
 #[test]
 fn the_bundled_contract_round_trips() {
-    let c = Contract::from_json(targets::bundled::JEUGDZORGPLUS_NHN).expect("valid");
+    let c = Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN).expect("valid");
     let again = Contract::from_json(&c.to_json()).expect("valid");
     assert_eq!(c, again);
     let v1: Value = serde_json::from_str(&c.to_json()).expect("json");
@@ -107,7 +107,7 @@ proptest! {
 
 #[test]
 fn every_bundled_contract_loads_and_round_trips() {
-    for (name, text) in targets::bundled::ALL {
+    for (name, text) in samples::contracts::ALL {
         let c = Contract::from_json(text).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(Contract::from_json(&c.to_json()).as_ref(), Ok(&c), "{name}");
         let v: Value = serde_json::from_str(&c.to_json()).expect("json");

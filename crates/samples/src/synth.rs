@@ -12,7 +12,7 @@
 //! # Example
 //!
 //! ```
-//! use indicators::synth::{generate, SynthConfig};
+//! use samples::synth::{generate, SynthConfig};
 //!
 //! let config = SynthConfig { clients: 50, ..SynthConfig::default() };
 //! let a = generate(&config);
@@ -23,7 +23,7 @@
 use chrono::{Datelike, Days, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::event::{Event, EventBody, ExtensionReason};
+use indicators::{Event, EventBody, ExtensionReason};
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,8 +2,8 @@
 //! checked in as JSON Lines under `data/`; a test proves each file is what its function
 //! writes. They are sample data, not real figures.
 
+use crate::synth::{SynthConfig, generate};
 use chrono::{Days, NaiveDate};
-use indicators::synth::{SynthConfig, generate};
 use indicators::{Event, EventBody};
 use rust_decimal::Decimal;
 
@@ -22,7 +22,7 @@ pub const NOORDOOST_BRABANT_SAMPLE: &str = include_str!("../data/noordoost_braba
 /// A bundled sample stream.
 #[derive(Debug, Clone, Copy)]
 pub struct Sample {
-    /// The short name of its contract, as in `targets::bundled::ALL`.
+    /// The short name of its contract, as in `samples::contracts::ALL`.
     pub name: &'static str,
     /// The stream as JSON Lines.
     pub jsonl: &'static str,
