@@ -271,6 +271,34 @@ impl Engine {
         self.push_copies(&event.as_borrowed(), 1, None);
     }
 
+    /// Accounts for a record that a source could not turn into an event, such as a CSV
+    /// row with a cell that is not a date or an iJw element that is missing: it counts as
+    /// read and rejected, and the [`Accounting`] lists it with its line, id, field and
+    /// problem, as it lists a malformed JSON Lines line. Nothing a source reads is lost
+    /// without a trace.
+    ///
+    /// ```
+    /// use indicators::{Engine, EventError};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.push_unreadable(EventError {
+    ///     line: Some(7),
+    ///     id: Some("row-6".into()),
+    ///     field: Some("date".into()),
+    ///     message: "\"31-02-2019\" is not a date".into(),
+    /// });
+    /// let acc = engine.view().accounting();
+    /// assert_eq!((acc.read, acc.rejected), (1, 1));
+    /// assert_eq!(acc.rejections[0].line, Some(7));
+    /// ```
+    pub fn push_unreadable(&mut self, error: EventError) {
+        self.read += 1;
+        let line = error.line;
+        let mut rejected = malformed(error, 0);
+        rejected.line = line;
+        self.malformed.push(rejected);
+    }
+
     /// Adds events.
     pub fn extend<'a, S: AsRef<str> + 'a>(
         &mut self,
@@ -948,9 +976,11 @@ impl Engine {
             Fields::Discharge {
                 client,
                 destination,
+                reason,
             } => EventBody::Discharge {
                 client: s(client),
                 destination: o(destination),
+                reason: o(reason),
             },
             Fields::GoalsAchieved { client } => EventBody::GoalsAchieved { client: s(client) },
             Fields::Extension {
@@ -1068,9 +1098,11 @@ impl Engine {
             EventBody::Discharge {
                 client,
                 destination,
+                reason,
             } => Fields::Discharge {
                 client: self.client_sym(client, client_hash)?,
                 destination: self.opt(destination)?,
+                reason: self.opt(reason)?,
             },
             EventBody::GoalsAchieved { client } => Fields::GoalsAchieved {
                 client: self.client_sym(client, client_hash)?,

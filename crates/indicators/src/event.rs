@@ -150,6 +150,10 @@ pub enum EventBody<S = String> {
         client: S,
         /// Where the youth went, if reported.
         destination: Option<S>,
+        /// Why the care ended, if reported: a code such as the iJw reason for ending care
+        /// (JZ588: `31` to plan, `32` to `35` ended early), as the source gives it. An
+        /// addition to format version 1.
+        reason: Option<S>,
     },
     /// The treatment goals of the open stay are reached.
     GoalsAchieved {
@@ -306,9 +310,11 @@ impl<S: AsRef<str>> Event<S> {
             EventBody::Discharge {
                 client,
                 destination,
+                reason,
             } => EventBody::Discharge {
                 client: s(client),
                 destination: o(destination),
+                reason: o(reason),
             },
             EventBody::GoalsAchieved { client } => EventBody::GoalsAchieved { client: s(client) },
             EventBody::AuthorizationExtension { client, reason } => {
@@ -411,9 +417,11 @@ impl<S: AsRef<str>> Serialize for Event<S> {
             EventBody::Discharge {
                 client,
                 destination,
+                reason,
             } => {
                 m.serialize_entry("client", client)?;
                 opt(&mut m, "destination", destination)?;
+                opt(&mut m, "reason", reason)?;
             }
             EventBody::GoalsAchieved { client }
             | EventBody::BridgingStart { client }
@@ -686,6 +694,7 @@ impl<'de> Raw<'de> {
             Kind::Discharge => EventBody::Discharge {
                 client: req(take(F_CLIENT, true)?),
                 destination: take(F_DESTINATION, false)?,
+                reason: take(F_REASON, false)?,
             },
             Kind::GoalsAchieved => EventBody::GoalsAchieved {
                 client: req(take(F_CLIENT, true)?),

@@ -73,6 +73,8 @@ mod event;
 mod indicator;
 mod intern;
 mod knowledge;
+#[cfg(feature = "schema")]
+pub mod schema;
 mod span;
 mod stays;
 mod store;

@@ -21,6 +21,7 @@ pub(crate) enum Fields {
     Discharge {
         client: Sym,
         destination: Sym,
+        reason: Sym,
     },
     GoalsAchieved {
         client: Sym,
@@ -100,7 +101,8 @@ impl Record {
             Fields::Discharge {
                 client,
                 destination,
-            } => (Kind::Discharge, [client, destination, NONE, NONE, NONE]),
+                reason,
+            } => (Kind::Discharge, [client, destination, reason, NONE, NONE]),
             Fields::GoalsAchieved { client } => {
                 (Kind::GoalsAchieved, [client, NONE, NONE, NONE, NONE])
             }
@@ -170,6 +172,7 @@ impl Record {
             Kind::Discharge => Fields::Discharge {
                 client: a,
                 destination: b,
+                reason: c,
             },
             Kind::GoalsAchieved => Fields::GoalsAchieved { client: a },
             Kind::AuthorizationExtension => Fields::Extension {

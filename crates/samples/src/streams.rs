@@ -355,6 +355,7 @@ pub fn zaanstreek_waterland_sample_events() -> Vec<Event> {
                 body: EventBody::Discharge {
                     client,
                     destination: None,
+                    reason: None,
                 },
             });
         }

@@ -246,6 +246,7 @@ pub fn generate(config: &SynthConfig) -> Vec<Event> {
                 EventBody::Discharge {
                     client: client.clone(),
                     destination: Some(DESTINATIONS[rng.below(5) as usize].to_owned()),
+                    reason: None,
                 },
             );
             // Readmission: some soon after, some much later.
@@ -320,6 +321,7 @@ fn dirty(out: &mut Out<'_>, rng: &mut Rng) {
             body: EventBody::Discharge {
                 client: ghost.clone(),
                 destination: None,
+                reason: None,
             },
         });
         let id = out.id();

@@ -38,6 +38,7 @@ use crate::num::{ArithmeticError, Percent, Ratio, exact_add, exact_mul, exact_su
 
 /// Whether the indicator must fall or rise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// The indicator must fall by at least the step.
@@ -57,6 +58,7 @@ impl Direction {
 
 /// How consecutive steps combine. See the [module docs](self).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Convention {
     /// Each step applies to the level required after the previous step.
@@ -79,6 +81,7 @@ impl fmt::Display for Convention {
 
 /// The unit of a step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StepUnit {
     /// A percentage of the value: a 5 % fall of 20 % is 19 %.

@@ -84,6 +84,20 @@ pub mod model;
 pub mod num;
 pub mod period;
 
+/// The JSON Schema of a contract document (feature `schema`), for editors and for
+/// checking a contract before it is loaded. Loading ([`Contract::from_json`]) checks more
+/// than a schema can say: references between goals, arithmetic, dates.
+///
+/// ```
+/// let schema = serde_json::to_value(targets::contract_schema())?;
+/// assert_eq!(schema["title"], "ContractDoc");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[cfg(feature = "schema")]
+pub fn contract_schema() -> schemars::Schema {
+    schemars::schema_for!(model::ContractDoc)
+}
+
 pub use contract::{Contract, MAX_NESTING, MAX_RESULTS, ScheduleItem};
 pub use error::{Error, Problem};
 pub use lint::{Finding, Severity};

@@ -20,8 +20,13 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// A contract: parties, term, regions, providers, goals and consequences.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ContractDoc {
+    /// Where the JSON Schema of this format is, for editors that validate as you type;
+    /// not used by the crate, kept when the contract is written again.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
     /// Always [`FORMAT_VERSION`].
     pub format_version: u32,
     /// A stable identifier.
@@ -75,6 +80,7 @@ pub struct ContractDoc {
 
 /// Options to extend a contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Extension {
     /// How many times the term may be extended.
@@ -92,6 +98,7 @@ fn is_zero(n: &u32) -> bool {
 
 /// A region.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Region {
     /// The id used in events and baselines.
@@ -102,6 +109,7 @@ pub struct Region {
 
 /// A provider and the facts conditions may refer to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Provider {
     /// The id used in events.
@@ -116,6 +124,7 @@ pub struct Provider {
 
 /// Whether a goal is the provider's contractual duty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     /// The provider's duty: enforceable.
@@ -126,6 +135,7 @@ pub enum Scope {
 
 /// A goal (doel) with its results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Goal {
     /// A stable identifier, unique in the contract.
@@ -143,6 +153,7 @@ pub struct Goal {
 
 /// A measurable result (resultaat) under a goal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Target {
     /// A stable identifier, unique in the contract.
@@ -176,6 +187,7 @@ pub struct Target {
 /// measured indicators marked `rate`) are expressed in percent throughout a contract:
 /// bounds, baselines and steps.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "name", rename_all = "snake_case", deny_unknown_fields)]
 pub enum IndicatorRef {
     /// Admissions dated in the period.
@@ -270,6 +282,7 @@ impl IndicatorRef {
 
 /// Per which dimension a result is judged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Dimension {
     /// Once, over everything.
@@ -285,6 +298,7 @@ pub const OVERALL: &str = "overall";
 
 /// A comparison of a value with a bound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum BoundOp {
     /// At most (niet hoger dan).
     #[serde(rename = "<=")]
@@ -342,6 +356,7 @@ impl BoundOp {
 
 /// A comparison in an applicability condition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum FactOp {
     /// Less than.
     #[serde(rename = "<")]
@@ -381,6 +396,7 @@ pub enum FactOp {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Condition {
     /// A provider fact compared with a value.
@@ -472,6 +488,7 @@ impl Condition {
 
 /// Which periods a bound is judged over.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Periods {
     /// Each period of a unit, clipped to the validity window.
@@ -484,6 +501,7 @@ pub enum Periods {
 
 /// A bound that differs per period.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PeriodBound {
     /// The period.
@@ -494,6 +512,7 @@ pub struct PeriodBound {
 
 /// One step of a stepped change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     /// The period in which the step must be reached.
@@ -504,6 +523,7 @@ pub struct Step {
 
 /// A total as the contract states it ("a total fall of at least 9.25 %").
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StatedTotal {
     /// The total as written.
@@ -515,6 +535,7 @@ pub struct StatedTotal {
 
 /// One point of a cumulative milestone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MilestonePoint {
     /// The indicator over the window ending on this date (exclusive) is judged.
@@ -525,6 +546,7 @@ pub struct MilestonePoint {
 
 /// Where a baseline comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Baseline {
     /// Values declared in the contract (for example from an annual report), per
@@ -549,6 +571,7 @@ pub enum Baseline {
 
 /// How a result is judged.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Rule {
     /// A cap or a floor in every period of a validity window.
@@ -616,6 +639,7 @@ pub enum Rule {
 
 /// What a contract attaches to verdicts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Consequence {
     /// Part of a budget paid when a condition over verdicts holds.
@@ -667,6 +691,7 @@ impl Consequence {
 
 /// Which results a verdict condition looks at.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum ResultSelection {
     /// The results with these ids.
@@ -677,6 +702,7 @@ pub enum ResultSelection {
 
 /// A condition over the verdicts of results.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum VerdictCondition {
     /// Every selected result is met.

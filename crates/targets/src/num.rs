@@ -716,3 +716,44 @@ mod wide {
         }
     }
 }
+
+/// JSON Schema of the decimal newtypes: a decimal written as a JSON string, so that no
+/// value passes through a binary float on its way in.
+#[cfg(feature = "schema")]
+mod schema {
+    use std::borrow::Cow;
+
+    use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+
+    const DECIMAL: &str = r"^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*$";
+
+    macro_rules! string_decimal {
+        ($name:ident, $what:literal) => {
+            impl JsonSchema for super::$name {
+                fn schema_name() -> Cow<'static, str> {
+                    Cow::Borrowed(stringify!($name))
+                }
+                fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                    json_schema!({
+                        "type": "string",
+                        "pattern": DECIMAL,
+                        "description": $what,
+                    })
+                }
+            }
+        };
+    }
+
+    string_decimal!(
+        Percent,
+        "A percentage as a decimal string, such as \"9.25\" for 9.25 %; from 0 to 100."
+    );
+    string_decimal!(
+        Money,
+        "An amount in euros as a decimal string, such as \"423.00\"."
+    );
+    string_decimal!(
+        Days,
+        "A number of days as a decimal string, such as \"98.5\"."
+    );
+}

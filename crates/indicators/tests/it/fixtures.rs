@@ -37,6 +37,7 @@ pub(crate) fn dis(id: &str, date: &str, client: &str) -> Event {
         EventBody::Discharge {
             client: client.into(),
             destination: None,
+            reason: None,
         },
     )
 }

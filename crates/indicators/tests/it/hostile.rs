@@ -252,6 +252,7 @@ fn one_client_with_a_hundred_thousand_stays_is_linear() {
             body: EventBody::Discharge {
                 client: "c".into(),
                 destination: None,
+                reason: None,
             },
         });
     }

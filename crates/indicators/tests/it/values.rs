@@ -591,6 +591,7 @@ fn monthly_breakdowns() {
             EventBody::Discharge {
                 client: client.into(),
                 destination: Some(to.into()),
+                reason: None,
             },
         )
     };
@@ -800,4 +801,39 @@ fn amounts_compare_by_value_and_a_conflicting_retraction_retracts_nothing() {
             .iter()
             .all(|r| r.reason == RejectReason::Conflict)
     );
+}
+
+#[test]
+fn a_discharge_keeps_its_reason_for_ending() {
+    let line = br#"{"id":"d1","kind":"discharge","date":"2019-03-01","client":"c","destination":"home","reason":"32"}"#;
+    let e = indicators::parse_line(line, ParseOptions::default())
+        .expect("valid")
+        .expect("known kind");
+    let EventBody::Discharge { reason, .. } = &e.body else {
+        panic!("a discharge");
+    };
+    assert_eq!(reason.as_deref(), Some("32"));
+    let owned =
+        indicators::Event::from_json(std::str::from_utf8(line).expect("utf-8")).expect("valid");
+    assert_eq!(
+        owned.to_json(),
+        r#"{"id":"d1","kind":"discharge","date":"2019-03-01","client":"c","destination":"home","reason":"32"}"#
+    );
+    // Kept in the engine: the event read back from a view is the same event.
+    let mut engine = Engine::new();
+    engine.push_jsonl(
+        b"{\"id\":\"a1\",\"kind\":\"admission\",\"date\":\"2019-01-01\",\"client\":\"c\",\"region\":\"r\"}\n",
+        ParseOptions::default(),
+    );
+    engine.push(&owned);
+    let view = engine.view();
+    assert_eq!(view.accounting().accepted, 2);
+    // A second version with another reason is a conflict: the reason is content.
+    let mut other = owned.clone();
+    if let EventBody::Discharge { reason, .. } = &mut other.body {
+        *reason = Some("31".into());
+    }
+    drop(view);
+    engine.push(&other);
+    assert_eq!(engine.view().accounting().rejected, 2);
 }
