@@ -411,12 +411,14 @@ pub(crate) fn consequence(
             let (en, nl) = if changed {
                 (
                     format!(
-                        " With the {n} correction(s) known on {d_en} it would have been {}: a difference of {difference}.",
-                        word(status, Lang::En).to_lowercase()
+                        " With the {n} correction(s) known on {d_en} it would have been {}: a difference of {}.",
+                        word(status, Lang::En).to_lowercase(),
+                        crate::text::fmt_money(difference, Lang::En)
                     ),
                     format!(
-                        " Met de {n} correctie(s) die op {d_nl} bekend zijn, was het {} geweest: een verschil van {difference}.",
-                        word(status, Lang::Nl).to_lowercase()
+                        " Met de {n} correctie(s) die op {d_nl} bekend zijn, was het {} geweest: een verschil van {}.",
+                        word(status, Lang::Nl).to_lowercase(),
+                        crate::text::fmt_money(difference, Lang::Nl)
                     ),
                 )
             } else {

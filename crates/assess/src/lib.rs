@@ -46,7 +46,7 @@ mod judge;
 pub mod markdown;
 mod options;
 mod report;
-mod text;
+pub mod text;
 
 use std::collections::BTreeMap;
 

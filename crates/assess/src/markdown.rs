@@ -283,7 +283,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
         for c in &report.consequences {
             let amount = c
                 .amount
-                .map(|a| num(&a.to_string(), lang))
+                .map(|a| crate::text::fmt_money(a, lang))
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
@@ -314,13 +314,16 @@ pub fn render(report: &Report, lang: Lang) -> String {
             .totals
             .replace(
                 "{released}",
-                &num(&report.totals.released.to_string(), lang),
+                &crate::text::fmt_money(report.totals.released, lang),
             )
             .replace(
                 "{withheld}",
-                &num(&report.totals.withheld.to_string(), lang),
+                &crate::text::fmt_money(report.totals.withheld, lang),
             )
-            .replace("{pending}", &num(&report.totals.pending.to_string(), lang));
+            .replace(
+                "{pending}",
+                &crate::text::fmt_money(report.totals.pending, lang),
+            );
         let _ = writeln!(out, "\n{totals}\n");
     }
 

@@ -7,6 +7,7 @@
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use targets::model::{IndicatorRef, OVERALL};
+use targets::num::Money;
 use targets::num::Ratio;
 
 use crate::report::{ConsequenceStatus, Number, PeriodOut, Status, Unit};
@@ -81,6 +82,50 @@ pub(crate) fn fmt_amount(r: &Ratio, unit: Unit, lang: Lang) -> String {
     }
 }
 
+/// An amount of money as the language writes it, with thousands grouped and at least
+/// cents: "€ 50,000.00" in English, "€ 50.000,00" in Dutch. Finer digits are kept, never
+/// rounded away; a negative amount has its sign after the euro sign.
+///
+/// ```
+/// use assess::{Lang, text::fmt_money};
+///
+/// let m: targets::num::Money = "96900000".parse()?;
+/// assert_eq!(fmt_money(m, Lang::Nl), "€ 96.900.000,00");
+/// assert_eq!(fmt_money(m, Lang::En), "€ 96,900,000.00");
+/// let m: targets::num::Money = "-0.125".parse()?;
+/// assert_eq!(fmt_money(m, Lang::Nl), "€ -0,125");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn fmt_money(m: Money, lang: Lang) -> String {
+    let mut d = m.into_inner();
+    if d.scale() < 2 {
+        d.rescale(2);
+    }
+    let text = d.abs().to_string();
+    let (whole, fract) = text.split_once('.').unwrap_or((&text, ""));
+    let (group, point) = match lang {
+        Lang::En => (',', '.'),
+        Lang::Nl => ('.', ','),
+    };
+    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(group);
+        }
+        grouped.push(c);
+    }
+    let sign = if d.is_sign_negative() && !d.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    if fract.is_empty() {
+        format!("€ {sign}{grouped}")
+    } else {
+        format!("€ {sign}{grouped}{point}{fract}")
+    }
+}
+
 /// A number of days with its word: "1 day", "2 days", "1 dag", "2 dagen".
 pub(crate) fn days(n: &str, lang: Lang) -> String {
     match (n, lang) {
@@ -131,7 +176,7 @@ const MONTHS_NL: [&str; 12] = [
 ];
 
 /// A date as text: "1 July 2019", "1 juli 2019".
-pub(crate) fn fmt_date(d: NaiveDate, lang: Lang) -> String {
+pub fn fmt_date(d: NaiveDate, lang: Lang) -> String {
     let m = d.month0() as usize;
     let name = match lang {
         Lang::En => MONTHS_EN[m],
@@ -141,7 +186,7 @@ pub(crate) fn fmt_date(d: NaiveDate, lang: Lang) -> String {
 }
 
 /// A period as text: "2019", or "1 July 2019 to 30 June 2020" / "1 juli 2019 t/m 30 juni 2020".
-pub(crate) fn fmt_period(p: &PeriodOut, lang: Lang) -> String {
+pub fn fmt_period(p: &PeriodOut, lang: Lang) -> String {
     let last = p.end.pred_opt().unwrap_or(p.end);
     if p.start.month() == 1
         && p.start.day() == 1
@@ -239,7 +284,7 @@ pub(crate) fn fmt_steps(steps: &[String], points: bool, lang: Lang) -> String {
 }
 
 /// A verdict's status in words.
-pub(crate) fn status_word(s: Status, lang: Lang) -> &'static str {
+pub fn status_word(s: Status, lang: Lang) -> &'static str {
     match (s, lang) {
         (Status::Met, Lang::En) => "met",
         (Status::Met, Lang::Nl) => "gehaald",
@@ -255,7 +300,7 @@ pub(crate) fn status_word(s: Status, lang: Lang) -> &'static str {
 }
 
 /// A consequence's outcome in words (lower case).
-pub(crate) fn outcome_word(s: ConsequenceStatus, lang: Lang) -> &'static str {
+pub fn outcome_word(s: ConsequenceStatus, lang: Lang) -> &'static str {
     match (s, lang) {
         (ConsequenceStatus::Released, Lang::En) => "released",
         (ConsequenceStatus::Released, Lang::Nl) => "uitgekeerd",

@@ -208,9 +208,16 @@ fn a_correction_after_the_period_restates_the_verdict_and_the_tranche() {
     assert!(
         t.explanation
             .en
-            .ends_with("With the 1 correction(s) known on 31 December 2020 it would have been released: a difference of € 1000.00."),
+            .ends_with("With the 1 correction(s) known on 31 December 2020 it would have been released: a difference of € 1,000.00."),
         "{}",
         t.explanation.en
+    );
+    assert!(
+        t.explanation
+            .nl
+            .ends_with("was het uitgekeerd geweest: een verschil van € 1.000,00."),
+        "{}",
+        t.explanation.nl
     );
 }
 
