@@ -4,89 +4,8 @@ use std::fmt::Write;
 
 use targets::model::Scope;
 
-use crate::report::{Counts, Report, Status, Verdict};
+use crate::report::{Counts, Report, Verdict};
 use crate::text::{Lang, fmt_date};
-
-struct Words {
-    assessment: &'static str,
-    as_of: &'static str,
-    events: &'static str,
-    summary: &'static str,
-    goal: &'static str,
-    region: &'static str,
-    scope_in: &'static str,
-    scope_out: &'static str,
-    cols: [&'static str; 5],
-    table: [&'static str; 6],
-    consequences: &'static str,
-    cons_cols: [&'static str; 4],
-    totals: &'static str,
-    findings: &'static str,
-    no_findings: &'static str,
-}
-
-const EN: Words = Words {
-    assessment: "Assessment",
-    as_of: "As of",
-    events: "Events: {read} read, {accepted} accepted, {duplicates} duplicates, {rejected} rejected, {ignored} ignored.",
-    summary: "Summary",
-    goal: "Goal",
-    region: "Region",
-    scope_in: "in scope",
-    scope_out: "out of scope: monitored, not enforceable",
-    cols: [
-        "met",
-        "not met",
-        "pending",
-        "insufficient data",
-        "not applicable",
-    ],
-    table: [
-        "Where", "Period", "Status", "Measured", "Required", "Baseline",
-    ],
-    consequences: "Consequences",
-    cons_cols: ["Consequence", "Amount", "Date", "Outcome"],
-    totals: "Released {released}, withheld {withheld}, pending {pending}.",
-    findings: "Defects in the contract itself",
-    no_findings: "The lint finds none.",
-};
-
-const NL: Words = Words {
-    assessment: "Beoordeling",
-    as_of: "Peildatum",
-    events: "Gebeurtenissen: {read} gelezen, {accepted} geaccepteerd, {duplicates} dubbel, {rejected} afgewezen, {ignored} genegeerd.",
-    summary: "Samenvatting",
-    goal: "Doel",
-    region: "Regio",
-    scope_in: "binnen de scope van de opdracht",
-    scope_out: "buiten de scope: gevolgd, niet afdwingbaar",
-    cols: [
-        "gehaald",
-        "niet gehaald",
-        "nog niet bepaald",
-        "onvoldoende gegevens",
-        "niet van toepassing",
-    ],
-    table: [
-        "Waar", "Periode", "Uitkomst", "Gemeten", "Vereist", "Peiljaar",
-    ],
-    consequences: "Gevolgen",
-    cons_cols: ["Gevolg", "Bedrag", "Datum", "Uitkomst"],
-    totals: "Uitgekeerd {released}, ingehouden {withheld}, nog niet bepaald {pending}.",
-    findings: "Gebreken in het contract zelf",
-    no_findings: "De lint vindt er geen.",
-};
-
-fn status(s: Status, lang: Lang) -> &'static str {
-    let w = if lang == Lang::En { &EN } else { &NL };
-    match s {
-        Status::Met => w.cols[0],
-        Status::NotMet => w.cols[1],
-        Status::Pending => w.cols[2],
-        Status::InsufficientData => w.cols[3],
-        Status::NotApplicable => w.cols[4],
-    }
-}
 
 fn counts_row(c: &Counts) -> String {
     format!(
@@ -157,7 +76,7 @@ fn cell(s: &str) -> String {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn render(report: &Report, lang: Lang) -> String {
-    let w = if lang == Lang::En { &EN } else { &NL };
+    let w = crate::text::words(lang);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -384,7 +303,7 @@ fn table_row(v: &Verdict, lang: Lang) -> String {
         "| {} | {} | {}{early} | {} | {} | {} |",
         cell(&v.dimension),
         period,
-        status(v.status, lang),
+        crate::text::status_word(v.status, lang),
         measured,
         required,
         baseline

@@ -283,19 +283,114 @@ pub(crate) fn fmt_steps(steps: &[String], points: bool, lang: Lang) -> String {
     }
 }
 
+/// The fixed words of a report in one language: headings, column names, sentences with
+/// `{placeholders}`. One table per language; [`words`] picks it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Words {
+    /// The title word of a report ("Assessment").
+    pub assessment: &'static str,
+    /// The as-of label.
+    pub as_of: &'static str,
+    /// The data line, with `{read}`, `{accepted}`, `{duplicates}`, `{rejected}`, `{ignored}`.
+    pub events: &'static str,
+    /// The summary heading.
+    pub summary: &'static str,
+    /// "Goal".
+    pub goal: &'static str,
+    /// "Region".
+    pub region: &'static str,
+    /// The note under an in-scope goal.
+    pub scope_in: &'static str,
+    /// The note under an out-of-scope goal.
+    pub scope_out: &'static str,
+    /// The status words, in the order met, not met, pending, insufficient data, not applicable.
+    pub cols: [&'static str; 5],
+    /// The column heads of a result's table: where, period, status, measured, required, baseline.
+    pub table: [&'static str; 6],
+    /// The consequences heading.
+    pub consequences: &'static str,
+    /// The column heads of the consequences table: consequence, amount, date, outcome.
+    pub cons_cols: [&'static str; 4],
+    /// The money totals line, with `{released}`, `{withheld}`, `{pending}`.
+    pub totals: &'static str,
+    /// The heading of the contract's own defects.
+    pub findings: &'static str,
+    /// What is said when the lint finds nothing.
+    pub no_findings: &'static str,
+}
+
+/// English.
+const EN: Words = Words {
+    assessment: "Assessment",
+    as_of: "As of",
+    events: "Events: {read} read, {accepted} accepted, {duplicates} duplicates, {rejected} rejected, {ignored} ignored.",
+    summary: "Summary",
+    goal: "Goal",
+    region: "Region",
+    scope_in: "in scope",
+    scope_out: "out of scope: monitored, not enforceable",
+    cols: [
+        "met",
+        "not met",
+        "pending",
+        "insufficient data",
+        "not applicable",
+    ],
+    table: [
+        "Where", "Period", "Status", "Measured", "Required", "Baseline",
+    ],
+    consequences: "Consequences",
+    cons_cols: ["Consequence", "Amount", "Date", "Outcome"],
+    totals: "Released {released}, withheld {withheld}, pending {pending}.",
+    findings: "Defects in the contract itself",
+    no_findings: "The lint finds none.",
+};
+
+/// Dutch.
+const NL: Words = Words {
+    assessment: "Beoordeling",
+    as_of: "Peildatum",
+    events: "Gebeurtenissen: {read} gelezen, {accepted} geaccepteerd, {duplicates} dubbel, {rejected} afgewezen, {ignored} genegeerd.",
+    summary: "Samenvatting",
+    goal: "Doel",
+    region: "Regio",
+    scope_in: "binnen de scope van de opdracht",
+    scope_out: "buiten de scope: gevolgd, niet afdwingbaar",
+    cols: [
+        "gehaald",
+        "niet gehaald",
+        "nog niet bepaald",
+        "onvoldoende gegevens",
+        "niet van toepassing",
+    ],
+    table: [
+        "Waar", "Periode", "Uitkomst", "Gemeten", "Vereist", "Peiljaar",
+    ],
+    consequences: "Gevolgen",
+    cons_cols: ["Gevolg", "Bedrag", "Datum", "Uitkomst"],
+    totals: "Uitgekeerd {released}, ingehouden {withheld}, nog niet bepaald {pending}.",
+    findings: "Gebreken in het contract zelf",
+    no_findings: "De lint vindt er geen.",
+};
+
+/// The words of `lang`.
+pub fn words(lang: Lang) -> &'static Words {
+    match lang {
+        Lang::En => &EN,
+        Lang::Nl => &NL,
+    }
+}
+
 /// A verdict's status in words.
 pub fn status_word(s: Status, lang: Lang) -> &'static str {
-    match (s, lang) {
-        (Status::Met, Lang::En) => "met",
-        (Status::Met, Lang::Nl) => "gehaald",
-        (Status::NotMet, Lang::En) => "not met",
-        (Status::NotMet, Lang::Nl) => "niet gehaald",
-        (Status::Pending, Lang::En) => "pending",
-        (Status::Pending, Lang::Nl) => "nog niet bepaald",
-        (Status::InsufficientData, Lang::En) => "insufficient data",
-        (Status::InsufficientData, Lang::Nl) => "onvoldoende gegevens",
-        (Status::NotApplicable, Lang::En) => "not applicable",
-        (Status::NotApplicable, Lang::Nl) => "niet van toepassing",
+    let cols = &words(lang).cols;
+    match s {
+        Status::Met => cols[0],
+        Status::NotMet => cols[1],
+        Status::Pending => cols[2],
+        Status::InsufficientData => cols[3],
+        Status::NotApplicable => cols[4],
     }
 }
 
