@@ -62,8 +62,8 @@ pub use options::{Disclosure, Options};
 pub use report::{
     Basis, CORRECTIONS_LISTED, Check, ConsequenceOutcome, ConsequenceStatus, ContractInfo,
     CorrectionOut, Counts, DataSummary, DimensionSummary, Evidence, GoalSummary, Margin,
-    MaturingOut, Number, PeriodOut, REPORT_VERSION, Reason, Report, Requirement, Restatement,
-    Status, Summary, Texts, Totals, TrancheRestatement, Unit, Verdict,
+    MaturingOut, Number, PeriodOut, REPORT_VERSION, Reason, RegionName, Report, Requirement,
+    Restatement, Status, Summary, Texts, Totals, TrancheRestatement, Unit, Verdict,
 };
 pub use text::Lang;
 
@@ -203,6 +203,15 @@ impl<'a> Assessor<'a> {
                 id: contract.doc().id.clone(),
                 title: contract.doc().title.clone(),
                 source: contract.doc().source.clone(),
+                regions: contract
+                    .doc()
+                    .regions
+                    .iter()
+                    .map(|r| RegionName {
+                        id: r.id.clone(),
+                        name: r.name.clone(),
+                    })
+                    .collect(),
             },
             as_of,
             disclosure: self.options.disclosure,

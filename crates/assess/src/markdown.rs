@@ -7,6 +7,16 @@ use targets::model::Scope;
 use crate::report::{Counts, Report, Verdict};
 use crate::text::{Lang, fmt_date};
 
+/// A comparison as people write it.
+fn op_sign(op: &str) -> &str {
+    match op {
+        "<=" => "≤",
+        ">=" => "≥",
+        "!=" => "≠",
+        other => other,
+    }
+}
+
 fn counts_row(c: &Counts) -> String {
     format!(
         "{} | {} | {} | {} | {}",
@@ -130,11 +140,19 @@ pub fn render(report: &Report, lang: Lang) -> String {
         let _ = writeln!(
             out,
             "| {} | {} |",
-            cell(&r.dimension),
+            cell(&report.contract.dimension_name(&r.dimension, lang)),
             counts_row(&r.counts)
         );
     }
     let _ = writeln!(out, "\n\\* {}\n", w.scope_out);
+    if report
+        .summary
+        .per_dimension
+        .iter()
+        .any(|d| d.dimension == targets::model::OVERALL)
+    {
+        let _ = writeln!(out, "{}\n", w.overall);
+    }
 
     let mut goal = "";
     let mut result = "";
@@ -176,7 +194,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 t[0], t[1], t[2], t[3], t[4], t[5]
             );
             for row in report.verdicts.iter().filter(|x| x.result == v.result) {
-                let _ = writeln!(out, "{}", table_row(row, lang));
+                let _ = writeln!(out, "{}", table_row(row, &report.contract, lang));
             }
             let _ = writeln!(out);
             for row in report.verdicts.iter().filter(|x| x.result == v.result) {
@@ -251,19 +269,29 @@ pub fn render(report: &Report, lang: Lang) -> String {
         let _ = writeln!(out, "{}", w.no_findings);
     }
     for f in &report.contract_findings {
+        let severity = match f.severity {
+            targets::Severity::Error => w.severity[0],
+            targets::Severity::Warning => w.severity[1],
+        };
+        let place = match (&f.goal, &f.result) {
+            (Some(g), Some(r)) => format!(
+                "{} (`{}`)",
+                text(&w.finding_in.replace("{goal}", g).replace("{result}", r)),
+                f.path.replace('`', "'")
+            ),
+            _ => format!("`{}`", f.path.replace('`', "'")),
+        };
         let _ = writeln!(
             out,
-            "- **{}** `{}` at `{}`: {}",
-            f.severity,
+            "- **{severity}** `{}`, {place}: {}",
             f.code,
-            f.path.replace('`', "'"),
-            markup_free(&f.message)
+            markup_free(f.message_in(lang == Lang::Nl))
         );
     }
     out
 }
 
-fn table_row(v: &Verdict, lang: Lang) -> String {
+fn table_row(v: &Verdict, info: &crate::ContractInfo, lang: Lang) -> String {
     let period = v.period.as_ref().map_or_else(
         || {
             v.required
@@ -290,7 +318,7 @@ fn table_row(v: &Verdict, lang: Lang) -> String {
         .and_then(|r| {
             r.value
                 .as_ref()
-                .map(|n| format!("{} {}", r.op, num(&n.display, lang)))
+                .map(|n| format!("{} {}", op_sign(&r.op), num(&n.display, lang)))
         })
         .unwrap_or_else(|| "–".to_owned());
     let baseline = v
@@ -298,10 +326,14 @@ fn table_row(v: &Verdict, lang: Lang) -> String {
         .as_ref()
         .map(|n| num(&n.display, lang))
         .unwrap_or_else(|| "–".to_owned());
-    let early = if v.early { " (early)" } else { "" };
+    let early = match (v.early, lang) {
+        (false, _) => "",
+        (true, Lang::En) => " (early)",
+        (true, Lang::Nl) => " (vroegtijdig)",
+    };
     format!(
         "| {} | {} | {}{early} | {} | {} | {} |",
-        cell(&v.dimension),
+        cell(&info.dimension_name(&v.dimension, lang)),
         period,
         crate::text::status_word(v.status, lang),
         measured,

@@ -471,6 +471,33 @@ pub struct ContractInfo {
     /// The source document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// The regions' names by id, as the contract gives them, so that a report can name
+    /// regions instead of showing their codes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<RegionName>,
+}
+
+impl ContractInfo {
+    /// The name of a dimension value: a region's name, the whole contract area for
+    /// `overall` (in `lang`), otherwise the value itself.
+    pub fn dimension_name(&self, dimension: &str, lang: crate::Lang) -> String {
+        if dimension == targets::model::OVERALL {
+            return crate::text::words(lang).overall_name.to_owned();
+        }
+        self.regions
+            .iter()
+            .find(|r| r.id == dimension)
+            .map_or_else(|| dimension.to_owned(), |r| r.name.clone())
+    }
+}
+
+/// A region's id and name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RegionName {
+    /// The id used in events.
+    pub id: String,
+    /// The name.
+    pub name: String,
 }
 
 /// An assessment of a contract as of a date.

@@ -318,6 +318,14 @@ pub struct Words {
     pub findings: &'static str,
     /// What is said when the lint finds nothing.
     pub no_findings: &'static str,
+    /// The severities of a finding: error, warning.
+    pub severity: [&'static str; 2],
+    /// Where a finding is, with `{goal}` and `{result}`.
+    pub finding_in: &'static str,
+    /// The note under a summary with an `overall` row.
+    pub overall: &'static str,
+    /// The name of the `overall` dimension.
+    pub overall_name: &'static str,
 }
 
 /// English.
@@ -345,6 +353,10 @@ const EN: Words = Words {
     totals: "Released {released}, withheld {withheld}, pending {pending}.",
     findings: "Defects in the contract itself",
     no_findings: "The lint finds none.",
+    severity: ["error", "warning"],
+    finding_in: "goal {goal}, result {result}",
+    overall: "All regions together: the contract area judged as a whole, every stay of every region counted once.",
+    overall_name: "all regions together",
 };
 
 /// Dutch.
@@ -372,6 +384,10 @@ const NL: Words = Words {
     totals: "Uitgekeerd {released}, ingehouden {withheld}, nog niet bepaald {pending}.",
     findings: "Gebreken in het contract zelf",
     no_findings: "De lint vindt er geen.",
+    severity: ["fout", "waarschuwing"],
+    finding_in: "doel {goal}, resultaat {result}",
+    overall: "Alle regio's samen: het contractgebied als geheel beoordeeld, elk verblijf van elke regio één keer geteld.",
+    overall_name: "alle regio's samen",
 };
 
 /// The words of `lang`.
@@ -408,6 +424,78 @@ pub fn outcome_word(s: ConsequenceStatus, lang: Lang) -> &'static str {
         (ConsequenceStatus::NotTriggered, Lang::En) => "not triggered",
         (ConsequenceStatus::NotTriggered, Lang::Nl) => "niet van toepassing",
     }
+}
+
+/// A rejected record in words: where it was (line, id) and why.
+///
+/// ```
+/// use assess::{Engine, Lang, ParseOptions};
+///
+/// let mut engine = Engine::new();
+/// engine.push_jsonl(b"{\"id\":\"d1\",\"kind\":\"discharge\",\"date\":\"2019-03-01\",\"client\":\"c\"}\n", ParseOptions::default());
+/// let r = &engine.view().accounting().rejections[0];
+/// assert_eq!(assess::text::rejection(r, Lang::En), "event \"d1\": the client has no open stay");
+/// assert_eq!(assess::text::rejection(r, Lang::Nl), "gebeurtenis \"d1\": de cliënt heeft geen open verblijf");
+/// ```
+pub fn rejection(r: &indicators::Rejected, lang: Lang) -> String {
+    use indicators::RejectReason as R;
+    let mut s = String::new();
+    if let Some(l) = r.line {
+        s.push_str(&match lang {
+            Lang::En => format!("line {l}: "),
+            Lang::Nl => format!("regel {l}: "),
+        });
+    }
+    if let Some(id) = &r.id {
+        s.push_str(&match lang {
+            Lang::En => format!("event {id:?}: "),
+            Lang::Nl => format!("gebeurtenis {id:?}: "),
+        });
+    }
+    let why = match (lang, &r.reason) {
+        (Lang::En, reason) => reason.to_string(),
+        // The parser's own detail stays as it is written: it quotes the input.
+        (
+            Lang::Nl,
+            R::Malformed {
+                message,
+                field: Some(field),
+            },
+        ) => {
+            format!("veld `{field}`: {message}")
+        }
+        (
+            Lang::Nl,
+            R::Malformed {
+                message,
+                field: None,
+            },
+        ) => message.clone(),
+        (Lang::Nl, R::Conflict) => {
+            "een andere gebeurtenis met dit id heeft een andere inhoud".into()
+        }
+        (Lang::Nl, R::NoOpenStay) => "de cliënt heeft geen open verblijf".into(),
+        (Lang::Nl, R::StayAlreadyOpen { since, admission }) => format!(
+            "de cliënt heeft een open verblijf sinds {} (opname {admission})",
+            fmt_date(*since, lang)
+        ),
+        (Lang::Nl, R::NoOpenBridging) => "er is geen overbruggingsperiode open".into(),
+        (Lang::Nl, R::BridgingAlreadyOpen { since }) => format!(
+            "er is een overbruggingsperiode open sinds {}",
+            fmt_date(*since, lang)
+        ),
+        (Lang::Nl, R::UnknownTarget { target }) => format!("geen gebeurtenis heeft id {target:?}"),
+        (Lang::Nl, R::RetractsRetraction { target }) => {
+            format!("{target:?} is zelf een intrekking")
+        }
+        (Lang::Nl, R::CapacityExceeded) => "de tekstopslag van de engine is vol".into(),
+        (Lang::Nl, R::ClientLimit { limit }) => {
+            format!("de cliënt heeft al {limit} gebeurtenissen, het maximum voor één cliënt")
+        }
+        (Lang::Nl, other) => other.to_string(),
+    };
+    s.push_str(&why);
+    s
 }
 
 #[cfg(test)]

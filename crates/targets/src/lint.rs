@@ -75,6 +75,26 @@ pub struct Finding {
     pub path: String,
     /// What is wrong, with the numbers.
     pub message: String,
+    /// The same in Dutch.
+    #[serde(default)]
+    pub message_nl: String,
+    /// The id of the goal concerned, when the finding is inside one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goal: Option<String>,
+    /// The id of the result concerned, when the finding is inside one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+}
+
+impl Finding {
+    /// The message in `dutch` or English.
+    pub fn message_in(&self, dutch: bool) -> &str {
+        if dutch && !self.message_nl.is_empty() {
+            &self.message_nl
+        } else {
+            &self.message
+        }
+    }
 }
 
 impl fmt::Display for Finding {
@@ -94,6 +114,7 @@ pub fn lint(contract: &Contract) -> Vec<Finding> {
         findings: Vec::new(),
     };
     out.run();
+    out.locate();
     out.findings
 }
 
@@ -136,14 +157,43 @@ fn fmt_percent(p: Option<Percent>) -> String {
     p.map_or_else(|| "nothing".to_owned(), |p| p.to_string())
 }
 
+fn fmt_percent_nl(p: Option<Percent>) -> String {
+    p.map_or_else(|| "niets".to_owned(), nl)
+}
+
+/// A percentage with a decimal comma.
+fn nl(p: Percent) -> String {
+    p.to_string().replace('.', ",")
+}
+
 impl Linter<'_> {
-    fn push(&mut self, code: &str, severity: Severity, path: String, message: String) {
+    fn push(&mut self, code: &str, severity: Severity, path: String, en: String, nl: String) {
         self.findings.push(Finding {
             code: code.to_owned(),
             severity,
             path,
-            message,
+            message: en,
+            message_nl: nl,
+            goal: None,
+            result: None,
         });
+    }
+
+    /// Names the goal and result of each finding whose path is inside one.
+    fn locate(&mut self) {
+        let goals = &self.c.doc().goals;
+        for f in &mut self.findings {
+            let index = |key: &str| -> Option<usize> {
+                let rest = f.path.split(key).nth(1)?;
+                rest.split(']').next()?.parse().ok()
+            };
+            if let Some(g) = index("$.goals[").and_then(|i| goals.get(i)) {
+                f.goal = Some(g.id.clone());
+                if let Some(t) = index(".results[").and_then(|j| g.results.get(j)) {
+                    f.result = Some(t.id.clone());
+                }
+            }
+        }
     }
 
     fn run(&mut self) {
@@ -200,6 +250,11 @@ impl Linter<'_> {
                             format!(
                                 "step period {p} lies outside the longest possible term {max_term}"
                             ),
+                            format!(
+                                "stapperiode {} valt buiten de langst mogelijke looptijd {}",
+                                p.to_string_nl(),
+                                max_term.to_string_nl()
+                            ),
                         );
                     }
                 }
@@ -230,6 +285,7 @@ impl Linter<'_> {
                             Severity::Warning,
                             format!("{rpath}.points[{k}].by"),
                             format!("milestone date {} lies outside the longest possible term {max_term}", p.by),
+                            format!("mijlpaaldatum {} valt buiten de langst mogelijke looptijd {}", p.by, max_term.to_string_nl()),
                         );
                     }
                 }
@@ -244,6 +300,13 @@ impl Linter<'_> {
                                 "the milestone of {} asks {} but the earlier one of {} asked {}",
                                 b.by, b.change, a.by, a.change
                             ),
+                            format!(
+                                "de mijlpaal van {} vraagt {} maar de eerdere van {} vroeg {}",
+                                b.by,
+                                nl(b.change),
+                                a.by,
+                                nl(a.change)
+                            ),
                         );
                     }
                 }
@@ -255,6 +318,7 @@ impl Linter<'_> {
                         Severity::Warning,
                         format!("{rpath}.on_or_before"),
                         format!("deadline {on_or_before} lies outside the longest possible term {max_term}"),
+                        format!("termijn {on_or_before} valt buiten de langst mogelijke looptijd {}", max_term.to_string_nl()),
                     );
                 }
             }
@@ -271,6 +335,7 @@ impl Linter<'_> {
                             Severity::Error,
                             format!("{rpath}.valid_until"),
                             format!("the bound holds until {until}, which is not after the contract start {start}; it never applies"),
+                            format!("de grens geldt tot {until}, niet na de start van het contract op {start}; hij geldt dus nooit"),
                         );
                     } else if valid_from.is_some_and(|f| f >= *until) {
                         self.push(
@@ -278,6 +343,7 @@ impl Linter<'_> {
                             Severity::Error,
                             format!("{rpath}.valid_until"),
                             format!("the bound holds until {until}, which is not after its own start; it never applies"),
+                            format!("de grens geldt tot {until}, niet na zijn eigen begin; hij geldt dus nooit"),
                         );
                     }
                 }
@@ -296,6 +362,11 @@ impl Linter<'_> {
                      it is assessed as relative (a 5 % fall of 20 % is 19 %; 5 points would give 15 %)",
                     t.indicator.key()
                 ),
+                format!(
+                    "`{}` is een percentage, maar de verandering zegt niet `relative` of `percentage_points`; \
+                     ze wordt relatief beoordeeld (5 % daling van 20 % is 19 %; 5 procentpunt zou 15 % geven)",
+                    t.indicator.key()
+                ),
             );
         }
     }
@@ -310,6 +381,9 @@ impl Linter<'_> {
                         format!("{rpath}.baseline.values"),
                         format!(
                             "no baseline value for `{v}`; its verdicts will be insufficient data"
+                        ),
+                        format!(
+                            "geen waarde in het peiljaar voor `{v}`; de uitkomsten worden onvoldoende gegevens"
                         ),
                     );
                 }
@@ -336,6 +410,10 @@ impl Linter<'_> {
                 format!(
                     "a fall of {worst} leaves nothing; no value can meet it except zero or below"
                 ),
+                format!(
+                    "een daling van {} laat niets over; alleen nul of minder voldoet",
+                    nl(worst)
+                ),
             );
         } else if total >= hundred {
             self.push(
@@ -344,6 +422,10 @@ impl Linter<'_> {
                 path.to_owned(),
                 format!(
                     "the steps add up to a fall of {total}; read additively they leave nothing"
+                ),
+                format!(
+                    "de stappen tellen op tot een daling van {}; opgeteld gelezen laten ze niets over",
+                    nl(total)
                 ),
             );
         }
@@ -356,6 +438,7 @@ impl Linter<'_> {
             Severity::Error,
             path.to_owned(),
             format!("the totals of these steps cannot be computed exactly: {e}"),
+            format!("de totalen van deze stappen zijn niet exact te berekenen: {e}"),
         );
     }
 
@@ -378,6 +461,10 @@ impl Linter<'_> {
                 format!(
                     "the stated total {stated} cannot be checked: the steps' totals cannot be computed exactly"
                 ),
+                format!(
+                    "het genoemde totaal {} is niet te controleren: de totalen van de stappen zijn niet exact te berekenen",
+                    nl(stated)
+                ),
             );
             return;
         };
@@ -385,9 +472,9 @@ impl Linter<'_> {
         if declared == Some(stated) {
             return;
         }
-        let word = match direction {
-            Direction::Decrease => "fall",
-            Direction::Increase => "rise",
+        let (word, woord) = match direction {
+            Direction::Decrease => ("fall", "daling"),
+            Direction::Increase => ("rise", "stijging"),
         };
         let others: Vec<Convention> = [Convention::Compound, Convention::Additive]
             .into_iter()
@@ -400,6 +487,19 @@ impl Linter<'_> {
             ),
             None => format!("percentage points add up to {}", totals.additive),
         };
+        let opsomming = match totals.compound {
+            Some(compound) => format!(
+                "samengesteld geeft {}, opgeteld {}",
+                nl(compound),
+                nl(totals.additive)
+            ),
+            None => format!("de procentpunten tellen op tot {}", nl(totals.additive)),
+        };
+        let naam = |c: Convention| match c {
+            Convention::Compound => "samengesteld",
+            Convention::Additive => "opgeteld",
+            Convention::YearOverYear => "jaar-op-jaar",
+        };
         if let Some(other) = others.first() {
             self.push(
                 "stated_total_other_convention",
@@ -409,6 +509,14 @@ impl Linter<'_> {
                     "stated total {word} {stated} matches the {other} total, but the steps are declared {convention} \
                      (total {}); {listing}",
                     fmt_percent(declared)
+                ),
+                format!(
+                    "het genoemde totaal ({woord} {}) klopt met het {} totaal, maar de stappen zijn als {} verklaard \
+                     (totaal {}); {opsomming}",
+                    nl(stated),
+                    naam(*other),
+                    naam(convention),
+                    fmt_percent_nl(declared)
                 ),
             );
         } else {
@@ -420,6 +528,13 @@ impl Linter<'_> {
                     "stated total {word} {stated} matches no convention: {listing}; \
                      the declared {convention} steps require a total {word} of {}",
                     fmt_percent(declared)
+                ),
+                format!(
+                    "het genoemde totaal ({woord} {}) klopt met geen enkele lezing: {opsomming}; \
+                     de als {} verklaarde stappen vragen een totale {woord} van {}",
+                    nl(stated),
+                    naam(convention),
+                    fmt_percent_nl(declared)
                 ),
             );
         }
@@ -433,6 +548,8 @@ impl Linter<'_> {
                 format!("{rpath}.steps"),
                 "the steps are not listed in date order; step k applies to the k-th listed period"
                     .to_owned(),
+                "de stappen staan niet in datumvolgorde; stap k geldt voor de k-de genoemde periode"
+                    .to_owned(),
             );
         }
         let mut sorted: Vec<(usize, &Period)> = periods.iter().enumerate().collect();
@@ -445,6 +562,11 @@ impl Linter<'_> {
                     Severity::Error,
                     format!("{rpath}.steps[{k}].period"),
                     format!("step period {b} overlaps step period {a}"),
+                    format!(
+                        "stapperiode {} overlapt stapperiode {}",
+                        b.to_string_nl(),
+                        a.to_string_nl()
+                    ),
                 );
             } else if b.start() > a.end() {
                 self.push(
@@ -455,6 +577,13 @@ impl Linter<'_> {
                         "no step covers {} to {} between {a} and {b}",
                         a.end(),
                         b.start().pred_opt().unwrap_or(b.start())
+                    ),
+                    format!(
+                        "geen stap dekt {} t/m {} tussen {} en {}",
+                        a.end(),
+                        b.start().pred_opt().unwrap_or(b.start()),
+                        a.to_string_nl(),
+                        b.to_string_nl()
                     ),
                 );
             }
@@ -472,13 +601,13 @@ impl Linter<'_> {
             let key = (t.indicator.key(), format!("{:?}", t.dimension));
             groups.entry(key).or_default().push(i);
         }
-        let mut found: std::collections::BTreeMap<usize, (usize, String)> =
+        let mut found: std::collections::BTreeMap<usize, (usize, (String, String))> =
             std::collections::BTreeMap::new();
         for members in groups.values() {
             self.bounds_contradict(targets, members, &mut found);
             self.directions_contradict(targets, members, &mut found);
         }
-        for (b, (a, msg)) in found {
+        for (b, (a, (msg, bericht))) in found {
             let ((pa, ta), (pb, tb)) = (&targets[a], &targets[b]);
             self.push(
                 "contradicting_targets",
@@ -488,6 +617,10 @@ impl Linter<'_> {
                     "result `{}` contradicts result `{}` ({pa}): {msg}",
                     tb.id, ta.id
                 ),
+                format!(
+                    "resultaat `{}` spreekt resultaat `{}` tegen ({pa}): {bericht}",
+                    tb.id, ta.id
+                ),
             );
         }
     }
@@ -495,10 +628,10 @@ impl Linter<'_> {
     /// Records that the later of `x` and `y` (in document order) contradicts the earlier,
     /// unless it was found to contradict an earlier one already.
     fn note(
-        found: &mut std::collections::BTreeMap<usize, (usize, String)>,
+        found: &mut std::collections::BTreeMap<usize, (usize, (String, String))>,
         x: usize,
         y: usize,
-        msg: String,
+        msg: (String, String),
     ) {
         let (a, b) = (x.min(y), x.max(y));
         let e = found.entry(b).or_insert((a, msg.clone()));
@@ -514,7 +647,7 @@ impl Linter<'_> {
         &self,
         targets: &[(String, &Target)],
         members: &[usize],
-        found: &mut std::collections::BTreeMap<usize, (usize, String)>,
+        found: &mut std::collections::BTreeMap<usize, (usize, (String, String))>,
     ) {
         use std::cmp::Reverse;
         use std::collections::BinaryHeap;
@@ -597,12 +730,22 @@ impl Linter<'_> {
                         found,
                         i,
                         j,
-                        format!(
-                            "in {overlap} the value must be {} {} and {} {}",
-                            uop.symbol(),
-                            up.normalize(),
-                            lop.symbol(),
-                            low.normalize()
+                        (
+                            format!(
+                                "in {overlap} the value must be {} {} and {} {}",
+                                uop.symbol(),
+                                up.normalize(),
+                                lop.symbol(),
+                                low.normalize()
+                            ),
+                            format!(
+                                "in {} moet de waarde {} {} en {} {} zijn",
+                                overlap.replace(" to ", " t/m "),
+                                uop.symbol(),
+                                up.normalize().to_string().replace('.', ","),
+                                lop.symbol(),
+                                low.normalize().to_string().replace('.', ",")
+                            ),
                         ),
                     );
                 }
@@ -620,7 +763,7 @@ impl Linter<'_> {
         &self,
         targets: &[(String, &Target)],
         members: &[usize],
-        found: &mut std::collections::BTreeMap<usize, (usize, String)>,
+        found: &mut std::collections::BTreeMap<usize, (usize, (String, String))>,
     ) {
         // (start, end, fall?, target), swept by start with the latest-ending period of
         // each direction kept.
@@ -654,8 +797,14 @@ impl Linter<'_> {
                         found,
                         i,
                         j,
-                        format!(
-                            "one requires a fall and the other a rise against the baseline, both in {overlap}"
+                        (
+                            format!(
+                                "one requires a fall and the other a rise against the baseline, both in {overlap}"
+                            ),
+                            format!(
+                                "de een vraagt een daling en de ander een stijging t.o.v. het peiljaar, beide in {}",
+                                overlap.replace(" to ", " t/m ")
+                            ),
                         ),
                     );
                 }
@@ -679,6 +828,11 @@ impl Linter<'_> {
                             format!("$.consequences[{i}].condition"),
                             format!(
                                 "`{}` depends on result `{id}` of out-of-scope goal `{}`, which the provider is not responsible for",
+                                cons.id(),
+                                g.id
+                            ),
+                            format!(
+                                "`{}` hangt af van resultaat `{id}` van doel `{}` buiten de scope, waarvoor de aanbieder niet verantwoordelijk is",
                                 cons.id(),
                                 g.id
                             ),

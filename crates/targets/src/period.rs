@@ -200,6 +200,13 @@ impl Period {
     }
 }
 
+impl Period {
+    /// The period as Dutch writes it: `2019`, or `2019-07-01 t/m 2020-06-30`.
+    pub fn to_string_nl(&self) -> String {
+        self.to_string().replace(" to ", " t/m ")
+    }
+}
+
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (s, e) = (self.start, self.end);

@@ -35,6 +35,17 @@ fn the_bundled_contract_has_exactly_the_documents_defects() {
         mean.message
             .contains("9.25 % matches no convention: compound gives 9.75 %, additive gives 10 %")
     );
+    // Located by goal and result as well as by path, and said in Dutch too.
+    assert_eq!(
+        (mean.goal.as_deref(), mean.result.as_deref()),
+        (Some("2"), Some("2a-mean-stay"))
+    );
+    assert!(
+        mean.message_nl
+            .contains("(daling 9,25 %) klopt met geen enkele lezing: samengesteld geeft 9,75 %, opgeteld 10 %"),
+        "{}",
+        mean.message_nl
+    );
     // 2b: "5 % and 10 % is 15 %" is additive, while the steps are compound (14.5 %).
     let long = f
         .iter()
