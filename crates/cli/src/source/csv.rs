@@ -1,0 +1,266 @@
+//! CSV with a header row: one column per event field, as spreadsheets, pandas and DuckDB
+//! write them.
+//!
+//! The columns are the field names of the JSON Lines format (`id`, `kind`, `date`,
+//! `client`, `region`, …) in any order; a table may hold several kinds, each row filling
+//! the columns of its kind and leaving the others empty. Read as:
+//!
+//! - an empty cell is an absent field (pandas and DuckDB write missing values so);
+//! - `date` is `YYYY-MM-DD`, or a timestamp `YYYY-MM-DD HH:MM:SS` / `YYYY-MM-DDTHH:MM:SS`
+//!   with optional fraction and zone, of which the day as written is taken;
+//! - `amount` and `value` are decimals, written as numbers (`423`, `423.0`, `4.23e2`) or
+//!   decimal strings; scientific notation is converted exactly;
+//! - a column with an empty name is the index pandas writes by default, and is skipped;
+//! - any other column that is not a field is an error (with `--ignore-unknown`, skipped).
+//!
+//! A row that is not a valid event is rejected with its line number and field; the rest
+//! of the file is read.
+
+use std::collections::BTreeSet;
+
+use indicators::{Engine, EventError, ParseOptions};
+use rust_decimal::Decimal;
+
+use super::{Source, SourceSummary};
+use crate::failure::Failure;
+use crate::input::Opened;
+
+/// The fields of the event format, as columns.
+pub(crate) const FIELDS: [&str; 16] = [
+    "id",
+    "kind",
+    "date",
+    "client",
+    "region",
+    "provider",
+    "reason",
+    "destination",
+    "amount",
+    "unit",
+    "name",
+    "metric",
+    "value",
+    "target",
+    "segment",
+    "format_version",
+];
+
+/// A CSV table of events.
+pub(crate) struct Csv {
+    pub(crate) options: ParseOptions,
+}
+
+impl Source for Csv {
+    fn read(&mut self, input: &mut Opened, engine: &mut Engine) -> Result<SourceSummary, Failure> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .from_reader(&mut input.reader);
+        let header = reader
+            .headers()
+            .map_err(|e| Failure::Data(format!("{}: the header row: {e}", input.name)))?
+            .clone();
+        let mut columns: Vec<Option<&'static str>> = Vec::with_capacity(header.len());
+        let mut seen = BTreeSet::new();
+        for (i, h) in header.iter().enumerate() {
+            let h = h.trim().trim_start_matches('\u{feff}');
+            let field = FIELDS.iter().copied().find(|f| *f == h);
+            match field {
+                Some(f) if !seen.insert(f) => {
+                    return Err(Failure::Data(format!(
+                        "{}: the header names the column {f:?} twice",
+                        input.name
+                    )));
+                }
+                Some(f) => columns.push(Some(f)),
+                None if h.is_empty() || self.options.ignore_unknown => columns.push(None),
+                None => {
+                    return Err(Failure::Data(format!(
+                        "{}: column {} of the header, {h:?}, is not an event field; the fields are {}",
+                        input.name,
+                        i + 1,
+                        FIELDS.join(", ")
+                    )));
+                }
+            }
+        }
+        for required in ["id", "kind", "date"] {
+            if !seen.contains(required) {
+                return Err(Failure::Data(format!(
+                    "{}: the header has no {required:?} column; an event table needs id, kind and date",
+                    input.name
+                )));
+            }
+        }
+        let mut summary = SourceSummary::default();
+        let mut record = csv::StringRecord::new();
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    // A row with the wrong number of cells is that row's problem; an I/O
+                    // error ends the input.
+                    let line = e.position().map(|p| p.line() as usize);
+                    if let csv::ErrorKind::Io(_) = e.kind() {
+                        return Err(Failure::Data(format!("{}: {e}", input.name)));
+                    }
+                    summary.records += 1;
+                    summary.unreadable += 1;
+                    engine.push_unreadable(EventError {
+                        line,
+                        id: None,
+                        field: None,
+                        message: e.to_string(),
+                    });
+                    continue;
+                }
+            }
+            let line = record.position().map(|p| p.line() as usize);
+            if record.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            summary.records += 1;
+            match row_event(&columns, &record) {
+                Ok(json) => match indicators::parse_line(json.as_bytes(), self.options) {
+                    Ok(Some(e)) => {
+                        engine.push(&e);
+                        summary.events += 1;
+                    }
+                    Ok(None) => summary.skipped += 1,
+                    Err(mut err) => {
+                        err.line = line;
+                        engine.push_unreadable(err);
+                        summary.unreadable += 1;
+                    }
+                },
+                Err(mut err) => {
+                    err.line = line;
+                    engine.push_unreadable(err);
+                    summary.unreadable += 1;
+                }
+            }
+        }
+        Ok(summary)
+    }
+}
+
+/// The row as one JSON event line, cells normalised.
+fn row_event(
+    columns: &[Option<&'static str>],
+    record: &csv::StringRecord,
+) -> Result<String, EventError> {
+    let id = columns
+        .iter()
+        .zip(record.iter())
+        .find(|(c, _)| **c == Some("id"))
+        .map(|(_, v)| v.trim().to_owned());
+    let problem = |field: &str, message: String| EventError {
+        line: None,
+        id: id.clone().filter(|i| !i.is_empty()),
+        field: Some(field.to_owned()),
+        message,
+    };
+    let mut object = serde_json::Map::new();
+    for (column, cell) in columns.iter().zip(record.iter()) {
+        let Some(field) = column else { continue };
+        let cell = cell.trim();
+        if cell.is_empty() {
+            continue;
+        }
+        let value = match *field {
+            "date" => day_of(cell).ok_or_else(|| {
+                problem(
+                    "date",
+                    format!("{cell:?} is not a date YYYY-MM-DD or a timestamp"),
+                )
+            })?,
+            "amount" | "value" => decimal_text(cell)
+                .ok_or_else(|| problem(field, format!("{cell:?} is not a number")))?,
+            "format_version" => {
+                let v = decimal_text(cell)
+                    .ok_or_else(|| problem(field, format!("{cell:?} is not a number")))?;
+                if v != "1" {
+                    return Err(problem(field, format!("version {cell} is not 1")));
+                }
+                continue;
+            }
+            _ => cell.to_owned(),
+        };
+        object.insert((*field).to_owned(), serde_json::Value::String(value));
+    }
+    Ok(serde_json::Value::Object(object).to_string())
+}
+
+/// The day of a date or timestamp cell, as `YYYY-MM-DD`.
+fn day_of(cell: &str) -> Option<String> {
+    let day = cell.get(..10)?;
+    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
+    let rest = &cell[10..];
+    if rest.is_empty() {
+        return Some(day.to_owned());
+    }
+    // A time of day follows: check it is one, then leave it.
+    let time = rest.strip_prefix(' ').or_else(|| rest.strip_prefix('T'))?;
+    let clock = time.get(..8)?;
+    chrono::NaiveTime::parse_from_str(clock, "%H:%M:%S").ok()?;
+    let tail = &time[8..];
+    let tail = tail
+        .strip_prefix('.')
+        .map_or(tail, |t| t.trim_start_matches(|c: char| c.is_ascii_digit()));
+    let zone_ok = tail.is_empty()
+        || tail == "Z"
+        || ((tail.starts_with('+') || tail.starts_with('-'))
+            && tail[1..].chars().all(|c| c.is_ascii_digit() || c == ':')
+            && tail.len() <= 6);
+    zone_ok.then(|| day.to_owned())
+}
+
+/// A number cell as an exact decimal string: plain decimals as they are, scientific
+/// notation converted exactly.
+fn decimal_text(cell: &str) -> Option<String> {
+    let d = if cell.contains(['e', 'E']) {
+        Decimal::from_scientific(cell).ok()?
+    } else {
+        Decimal::from_str_exact(cell).ok()?
+    };
+    Some(d.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_timestamps_give_their_day() {
+        assert_eq!(day_of("2019-01-10").as_deref(), Some("2019-01-10"));
+        assert_eq!(day_of("2019-01-10 00:00:00").as_deref(), Some("2019-01-10"));
+        assert_eq!(day_of("2019-01-10T13:45:00").as_deref(), Some("2019-01-10"));
+        assert_eq!(
+            day_of("2019-01-10 13:45:00.123456").as_deref(),
+            Some("2019-01-10")
+        );
+        assert_eq!(
+            day_of("2019-01-10T13:45:00+01:00").as_deref(),
+            Some("2019-01-10")
+        );
+        assert_eq!(
+            day_of("2019-01-10T13:45:00Z").as_deref(),
+            Some("2019-01-10")
+        );
+        assert_eq!(day_of("2019-02-30"), None);
+        assert_eq!(day_of("10-01-2019"), None);
+        assert_eq!(day_of("2019-01-10 lunch"), None);
+    }
+
+    #[test]
+    fn numbers_are_read_exactly() {
+        assert_eq!(decimal_text("423").as_deref(), Some("423"));
+        assert_eq!(decimal_text("423.0").as_deref(), Some("423.0"));
+        assert_eq!(decimal_text("4.23e2").as_deref(), Some("423"));
+        assert_eq!(decimal_text("1E-2").as_deref(), Some("0.01"));
+        assert_eq!(decimal_text("0.1").as_deref(), Some("0.1"));
+        assert_eq!(decimal_text("NaN"), None);
+        assert_eq!(decimal_text("4,23"), None);
+    }
+}

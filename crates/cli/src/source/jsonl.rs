@@ -1,0 +1,26 @@
+//! JSON Lines, the project's own format: the engine reads it in chunks itself.
+
+use indicators::{Engine, ParseOptions};
+
+use super::{Source, SourceSummary};
+use crate::failure::Failure;
+use crate::input::Opened;
+
+/// One JSON event per line.
+pub(crate) struct Jsonl {
+    pub(crate) options: ParseOptions,
+}
+
+impl Source for Jsonl {
+    fn read(&mut self, input: &mut Opened, engine: &mut Engine) -> Result<SourceSummary, Failure> {
+        let s = engine
+            .push_reader(&mut input.reader, self.options)
+            .map_err(|e| Failure::read(&input.name, e))?;
+        Ok(SourceSummary {
+            records: s.lines,
+            events: s.events,
+            unreadable: s.malformed,
+            skipped: s.ignored,
+        })
+    }
+}
