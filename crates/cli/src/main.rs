@@ -163,25 +163,45 @@ fn load_events(
         )));
     }
     if acc.rejected > 0 {
+        let listed = if acc.rejections.len() > REJECTS_LISTED {
+            format!("the report lists the first {REJECTS_LISTED}")
+        } else {
+            "the report lists them".to_owned()
+        };
+        let all = if input.rejects.is_some() || acc.rejections.len() <= REJECTS_LISTED {
+            ""
+        } else {
+            ", --rejects FILE writes all"
+        };
         eprintln!(
-            "note: {} of {} records rejected; the report lists the first {}{}",
-            acc.rejected,
-            acc.read,
-            REJECTS_LISTED.min(acc.rejections.len()),
-            if input.rejects.is_some() {
-                ""
-            } else {
-                ", --rejects FILE writes all"
-            }
+            "note: {} of {} records rejected; {listed}{all}",
+            acc.rejected, acc.read
         );
     }
     if loaded.skipped() > 0 {
         eprintln!(
-            "note: {} records skipped on purpose (unknown kinds, other iJw messages or product categories)",
+            "note: records skipped on purpose (unknown kinds, other iJw messages, other product categories): {}",
             loaded.skipped()
         );
     }
     Ok(engine)
+}
+
+/// Text from the input, safe in Markdown: markup characters escaped, code quotes made
+/// plain quotes.
+fn markdown_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '`' => out.push('\''),
+            '*' | '_' | '|' | '<' | '>' | '[' | ']' | '#' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The rejected records as a Markdown section.
@@ -203,7 +223,7 @@ fn rejects_markdown(rejected: &[Rejected], total: u64, lang: Lang) -> String {
     for r in rejected {
         s.push_str(&format!(
             "- {}\n",
-            assess::text::rejection(r, lang).replace(['*', '_', '`', '|'], " ")
+            markdown_text(&assess::text::rejection(r, lang))
         ));
     }
     if (rejected.len() as u64) < total {

@@ -34,7 +34,7 @@ impl std::fmt::Debug for Pseudonymiser {
 pub(crate) enum BsnError {
     #[error("is not nine digits")]
     Shape,
-    #[error("fails the eleven test (elfproef) of a BSN")]
+    #[error("fails the eleven test (elfproef)")]
     Checksum,
 }
 

@@ -26,7 +26,7 @@ impl JsonSchema for DecimalString {
     }
 }
 
-/// A non-empty string.
+/// A non-empty string. Optional fields are left out when absent: `null` is refused.
 struct Text;
 
 impl JsonSchema for Text {
@@ -51,6 +51,7 @@ enum ExtensionReason {
 /// and the fields of its kind. Unknown fields are refused.
 #[derive(JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[schemars(transform = no_nulls)]
 #[allow(dead_code)]
 enum Event {
     /// A stay starts.
@@ -135,6 +136,33 @@ enum Event {
         client: Text,
         segment: Option<Text>,
     },
+}
+
+/// An absent optional field is left out; the parser refuses `null`, so the schema does
+/// too: `anyOf [X, null]` becomes `X`.
+fn no_nulls(schema: &mut Schema) {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(serde_json::Value::Array(any)) = m.get_mut("anyOf") {
+                    any.retain(|x| x.get("type").and_then(|t| t.as_str()) != Some("null"));
+                    if any.len() == 1 {
+                        let only = any.remove(0);
+                        m.remove("anyOf");
+                        if let serde_json::Value::Object(o) = only {
+                            m.extend(o);
+                        }
+                    }
+                }
+                m.values_mut().for_each(walk);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    if let Some(m) = schema.as_object_mut() {
+        m.values_mut().for_each(walk);
+    }
 }
 
 /// The JSON Schema of one event line.

@@ -178,6 +178,7 @@ fn chart(verdicts: &[&Verdict], report: &Report, lang: Lang, h: &Html) -> Option
         );
     }
     // Per region: the required step, then the measured markers joined by a line.
+    let mut lx = left;
     for (ri, region) in regions.iter().enumerate() {
         let colour = COLOURS[ri % COLOURS.len()];
         let offset = (ri as f64 + 1.0) / (regions.len() as f64 + 1.0);
@@ -232,16 +233,17 @@ fn chart(verdicts: &[&Verdict], report: &Report, lang: Lang, h: &Html) -> Option
                 pts.join(" ")
             );
         }
-        // The legend entry.
-        let lx = left + 120.0 * ri as f64;
+        // The legend entry, after the previous one (about 6.5 units a character).
+        let name = report.contract.dimension_name(region, lang);
         let _ = write!(
             s,
             r##"<rect x="{lx:.1}" y="{:.1}" width="10" height="10" fill="{colour}"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#333">{}</text>"##,
             ht - 16.0,
             lx + 14.0,
             ht - 7.0,
-            esc(&report.contract.dimension_name(region, lang))
+            esc(&name)
         );
+        lx += 30.0 + 6.5 * name.chars().count() as f64;
     }
     s.push_str("</svg>");
     let _ = write!(

@@ -264,7 +264,7 @@ impl Ijw {
             }
             let product = || {
                 format!(
-                    "{}{}",
+                    "{}:{}",
                     p.category.as_deref().unwrap_or(""),
                     p.code.as_deref().unwrap_or("")
                 )
