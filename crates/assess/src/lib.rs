@@ -7,12 +7,30 @@
 //! the required value, the baseline, the margin, what it rests on and an explanation.
 //! Then it decides the contract's bonus tranches and escalations.
 //!
+//! The whole job, from files to a printed report (the command `outcome-targets report`
+//! does the same with more formats and inputs):
+//!
+//! ```no_run
+//! use std::{fs, io::BufReader};
+//! use assess::{Contract, Engine, Lang, NaiveDate, ParseOptions};
+//!
+//! let contract = Contract::from_json(&fs::read_to_string("contract.json")?)?;
+//! let mut engine = Engine::new();
+//! engine.push_reader(BufReader::new(fs::File::open("events.jsonl")?), ParseOptions::default())?;
+//! let as_of = NaiveDate::from_ymd_opt(2020, 12, 31).expect("a date");
+//! let report = assess::assess(&contract, &engine.view(), as_of)?;
+//! print!("{}", assess::markdown::render(&report, Lang::En));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The same on the Jeugdzorgplus contract and its sample stream (from the workspace's
+//! `samples` crate), with a look at one verdict:
+//!
 //! ```
 //! use assess::{Contract, Engine, Lang, NaiveDate, ParseOptions};
 //!
 //! let contract = Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN)?;
 //! let mut engine = Engine::new();
-//! // Any `BufRead`: `std::io::BufReader::new(std::fs::File::open("events.jsonl")?)`.
 //! let events = std::io::Cursor::new(samples::streams::JEUGDZORGPLUS_SAMPLE);
 //! engine.push_reader(events, ParseOptions::default())?;
 //! let report = assess::assess(&contract, &engine.view(), NaiveDate::from_ymd_opt(2020, 12, 31).unwrap())?;
@@ -30,7 +48,8 @@
 //! - [`assess`]: the assessment; [`Report`] and its parts ([`Verdict`], [`Status`],
 //!   [`ConsequenceOutcome`], [`Summary`]) are serde types with a format version.
 //! - [`markdown`]: the report for people, in English or Dutch.
-//! - [`bundled`]: the sample event stream that goes with the bundled contract.
+//! - [`text`]: the words, numbers, money and dates of reports in English and Dutch, for
+//!   renderers of other formats.
 //!
 //! The rules (when a period is decided, early decisions, how consequences are judged,
 //! how numbers are shown) are in `docs/assessment.md`, compiled into this crate as

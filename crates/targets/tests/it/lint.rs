@@ -41,8 +41,9 @@ fn the_bundled_contract_has_exactly_the_documents_defects() {
         (Some("2"), Some("2a-mean-stay"))
     );
     assert!(
-        mean.message_nl
-            .contains("(daling 9,25 %) klopt met geen enkele lezing: samengesteld geeft 9,75 %, opgeteld 10 %"),
+        mean.message_nl.contains(
+            "(daling 9,25 %) klopt met geen enkele lezing: samengesteld geeft 9,75 %, opgeteld 10 %"
+        ),
         "{}",
         mean.message_nl
     );
