@@ -88,9 +88,9 @@ pub use text::Lang;
 
 /// Long-form guides, compiled here so that their examples run as tests.
 pub mod guide {
-    #[doc = include_str!("../../../docs/assessment.md")]
+    #[doc = include_str!("../guide/assessment.md")]
     pub mod assessment {}
-    #[doc = include_str!("../../../docs/time.md")]
+    #[doc = include_str!("../guide/time.md")]
     pub mod time {}
 }
 

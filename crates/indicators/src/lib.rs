@@ -93,6 +93,6 @@ pub use view::View;
 
 /// Long-form guides, compiled here so that their examples run as tests.
 pub mod guide {
-    #[doc = include_str!("../../../docs/indicators.md")]
+    #[doc = include_str!("../guide/indicators.md")]
     pub mod indicators {}
 }

@@ -20,7 +20,7 @@ fn every_sample_stream_is_reproducible() {
 fn every_bundle_pairs_a_contract_with_its_stream() {
     assert_eq!(samples::names().len(), 5);
     for b in samples::ALL {
-        assert!(b.contract.contains(&format!("\"$schema\"")), "{}", b.name);
+        assert!(b.contract.contains("\"$schema\""), "{}", b.name);
         assert!(!b.stream.is_empty(), "{}", b.name);
         assert_eq!(samples::get(b.name).map(|x| x.contract), Some(b.contract));
     }

@@ -104,6 +104,6 @@ pub use lint::{Finding, Severity};
 
 /// Long-form guides, compiled here so that their examples run as tests.
 pub mod guide {
-    #[doc = include_str!("../../../docs/conventions.md")]
+    #[doc = include_str!("../guide/conventions.md")]
     pub mod conventions {}
 }
