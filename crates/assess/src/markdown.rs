@@ -125,8 +125,9 @@ pub fn render(report: &Report, lang: Lang) -> String {
         let scope = if g.scope == Scope::InScope { "" } else { " *" };
         let _ = writeln!(
             out,
-            "| {}{scope} | {} |",
+            "| {} {}{scope} | {} |",
             cell(&g.goal),
+            cell(&g.title),
             counts_row(&g.counts)
         );
     }

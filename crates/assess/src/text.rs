@@ -202,7 +202,20 @@ pub fn fmt_period(p: &PeriodOut, lang: Lang) -> String {
 }
 
 /// The name of an indicator.
-pub(crate) fn indicator_name(ind: &IndicatorRef, lang: Lang) -> String {
+pub(crate) fn indicator_name(
+    ind: &IndicatorRef,
+    labels: &std::collections::BTreeMap<String, targets::model::Label>,
+    lang: Lang,
+) -> String {
+    // The contract's words for a name, in this language or the other; else the name.
+    let label = |name: &str| -> String {
+        let l = labels.get(name);
+        let (first, second) = match lang {
+            Lang::En => (l.and_then(|l| l.en.clone()), l.and_then(|l| l.nl.clone())),
+            Lang::Nl => (l.and_then(|l| l.nl.clone()), l.and_then(|l| l.en.clone())),
+        };
+        first.or(second).unwrap_or_else(|| name.replace('_', " "))
+    };
     let (en, nl) = match ind {
         IndicatorRef::Inflow => ("Inflow", "Instroom"),
         IndicatorRef::Outflow => ("Outflow", "Uitstroom"),
@@ -221,12 +234,12 @@ pub(crate) fn indicator_name(ind: &IndicatorRef, lang: Lang) -> String {
         IndicatorRef::MaxTariff { .. } => ("Tariff", "Tarief"),
         IndicatorRef::DeliveredOn { deliverable } => {
             return match lang {
-                Lang::En => format!("Delivery of {}", deliverable.replace('_', " ")),
-                Lang::Nl => format!("Oplevering {}", deliverable.replace('_', " ")),
+                Lang::En => format!("Delivery of {}", label(deliverable)),
+                Lang::Nl => format!("Oplevering van {}", label(deliverable)),
             };
         }
-        IndicatorRef::Measured { metric, .. } => return capitalised(&metric.replace('_', " ")),
-        IndicatorRef::Custom { indicator, .. } => return capitalised(&indicator.replace('_', " ")),
+        IndicatorRef::Measured { metric, .. } => return capitalised(&label(metric)),
+        IndicatorRef::Custom { indicator, .. } => return capitalised(&label(indicator)),
     };
     match lang {
         Lang::En => en.to_owned(),

@@ -63,6 +63,11 @@ pub struct ContractDoc {
     /// `indicators` crate defines and checks their format.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub custom_indicators: BTreeMap<String, serde_json::Value>,
+    /// How reports name deliverables, metrics and custom indicators, per language: the
+    /// key is the name used in the contract (`cost_price_analysis`), the value the words
+    /// people read. Without a label a report writes the name with spaces.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, Label>,
     /// The fewest cases (the denominator of a rate, the count of a mean) a result is
     /// judged on, for every result that does not set its own: over fewer, a verdict is
     /// `insufficient_data` for a small group, never met or not met.
@@ -76,6 +81,20 @@ pub struct ContractDoc {
     /// Free remarks, for example that baseline values are samples.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+}
+
+/// The words for a name, per language; a language without words falls back to the other,
+/// then to the name.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Label {
+    /// English, such as `cost-price analysis`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+    /// Dutch, such as `kostprijsanalyse`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nl: Option<String>,
 }
 
 /// Options to extend a contract.

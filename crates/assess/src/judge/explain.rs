@@ -15,7 +15,7 @@ use crate::text::{
 impl Ctx<'_, '_> {
     /// The explanation of a verdict whose numbers disclosure control leaves out.
     pub(super) fn suppressed_text(&self, t: &Target, dim: &str, j: &Judged, lang: Lang) -> String {
-        let name = indicator_name(&t.indicator, lang);
+        let name = indicator_name(&t.indicator, &self.contract.doc().labels, lang);
         let place = dimension_phrase(t.dimension, &self.region_name(t, dim), lang);
         let period = j
             .period
@@ -49,7 +49,7 @@ impl Ctx<'_, '_> {
 
     pub(super) fn explain(&self, t: &Target, dim: &str, j: &Judged, lang: Lang) -> String {
         let unit = unit_of(&t.indicator);
-        let name = indicator_name(&t.indicator, lang);
+        let name = indicator_name(&t.indicator, &self.contract.doc().labels, lang);
         let place = dimension_phrase(t.dimension, &self.region_name(t, dim), lang);
         let en = lang == Lang::En;
         if let Check::Deadline = j.check {

@@ -277,7 +277,7 @@ fn deadlines_and_applicability_at_200000_euros() {
     );
     assert_eq!(
         v.explanation.nl,
-        "Oplevering change plan aanbieder p2: opgeleverd op 1 juni 2019; uiterlijk 30 juni 2019; gehaald, 29 dagen voor de deadline."
+        "Oplevering van change plan aanbieder p2: opgeleverd op 1 juni 2019; uiterlijk 30 juni 2019; gehaald, 29 dagen voor de deadline."
     );
 }
 
@@ -412,4 +412,31 @@ fn tranches_and_escalations() {
         "Withheld: 0 of 1 results met and 1 not met as of 1 July 2019 (required: all)."
     );
     assert_eq!(r.consequences[1].evidence[0].verdicts, ["overall: not met"]);
+}
+
+#[test]
+fn a_contract_label_names_the_deliverable_in_each_language() {
+    let c = targets::Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN).expect("valid");
+    let mut e = indicators::Engine::new();
+    e.push_jsonl(
+        samples::streams::JEUGDZORGPLUS_SAMPLE.as_bytes(),
+        indicators::ParseOptions::default(),
+    );
+    let r = assess::assess(&c, &e.view(), crate::fixtures::d("2020-12-31")).expect("assessable");
+    let v = r
+        .verdicts
+        .iter()
+        .find(|v| v.result == "5-cost-price")
+        .expect("present");
+    assert_eq!(
+        v.explanation.nl,
+        "Oplevering van de kostprijsanalyse: opgeleverd op 20 juni 2019; uiterlijk 1 juli 2019; gehaald, 11 dagen voor de deadline."
+    );
+    assert!(
+        v.explanation
+            .en
+            .starts_with("Delivery of the cost-price analysis: delivered on 20 June 2019"),
+        "{}",
+        v.explanation.en
+    );
 }
