@@ -94,6 +94,40 @@ pub mod guide {
     pub mod time {}
 }
 
+/// Loads a contract from JSON text and checks it in full: everything
+/// [`Contract::from_json`] checks, and its custom indicators as definitions of the
+/// `indicators` crate, each problem with its JSON path
+/// (`$.custom_indicators.drop_out.measure.field`). A contract loaded so never fails to
+/// assess for a bad custom indicator.
+///
+/// # Errors
+///
+/// [`targets::Error::Invalid`] with every problem found.
+///
+/// ```
+/// let mut doc: serde_json::Value = serde_json::from_str(samples::contracts::RIJNMOND)?;
+/// doc["custom_indicators"] = serde_json::json!({
+///     "drop_out": { "over": "stays", "date": "discharge", "measure": { "kind": "sum", "field": "value" } }
+/// });
+/// let err = assess::load_contract(&doc.to_string()).unwrap_err();
+/// assert_eq!(err.problems()[0].path, "$.custom_indicators.drop_out.measure.field");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn load_contract(text: &str) -> Result<Contract, targets::Error> {
+    let check = |def: &serde_json::Value| -> Vec<(String, String)> {
+        match indicators::custom::CustomIndicator::from_json_value(def) {
+            Ok(_) => Vec::new(),
+            Err(problems) => problems.into_iter().map(|p| (p.path, p.message)).collect(),
+        }
+    };
+    Contract::from_json_with(
+        text,
+        &targets::LoadOptions {
+            custom_indicators: Some(&check),
+        },
+    )
+}
+
 /// Assesses a contract against the events of `view`, as of the end of `as_of`.
 ///
 /// To assess many contracts against one view, use an [`Assessor`]: it computes each

@@ -93,7 +93,7 @@ fn contract_of(arg: Option<&str>) -> Result<(Contract, Option<samples::Bundle>),
             (text, name.to_owned())
         }
     };
-    let contract = Contract::from_json(&text).map_err(|e| {
+    let contract = assess::load_contract(&text).map_err(|e| {
         let mut msg = format!("{label} is not a valid contract:");
         for p in e.problems() {
             msg.push_str(&format!("\n  {p}"));
@@ -177,6 +177,17 @@ fn load_events(
             "note: {} of {} records rejected; {listed}{all}",
             acc.rejected, acc.read
         );
+    }
+    // Line numbers count per input: say which inputs had lines that could not be read.
+    if names.len() > 1 {
+        for (name, summary) in &loaded.inputs {
+            if summary.unreadable > 0 {
+                eprintln!(
+                    "note: {name}: {} of {} records could not be read (their line numbers are of this input)",
+                    summary.unreadable, summary.records
+                );
+            }
+        }
     }
     if loaded.skipped() > 0 {
         eprintln!(

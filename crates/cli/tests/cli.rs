@@ -522,3 +522,22 @@ fn the_html_report_renders_to_a_picture_that_is_not_blank() {
         std::fs::write(keep, &report_png).expect("keep");
     }
 }
+
+#[test]
+fn a_bad_custom_indicator_is_a_contract_error_with_its_path() {
+    let dir = tempfile::tempdir().expect("temp");
+    let mut doc: Value = serde_json::from_str(samples::contracts::RIJNMOND).expect("JSON");
+    doc["custom_indicators"] = serde_json::json!({
+        "drop_out": { "over": "stays", "date": "discharge", "measure": { "kind": "sum", "field": "value" } }
+    });
+    let file = dir.path().join("c.json");
+    std::fs::write(&file, doc.to_string()).expect("write");
+    cmd()
+        .arg("lint")
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "$.custom_indicators.drop_out.measure.field",
+        ));
+}

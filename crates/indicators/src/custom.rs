@@ -380,7 +380,69 @@ pub struct CustomIndicator {
     pub measure: Measure,
 }
 
+/// A problem of a custom indicator definition: where in it (a JSON path from `$`, the
+/// definition) and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DefinitionProblem {
+    /// The JSON path inside the definition, such as `$.measure.field`.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
 impl CustomIndicator {
+    /// Reads a definition from JSON and checks it, reporting every problem with its JSON
+    /// path inside the definition: the first structural one (an unknown field, a missing
+    /// one, a wrong kind), or else every field and filter that does not fit what the
+    /// indicator ranges over.
+    ///
+    /// ```
+    /// use indicators::custom::CustomIndicator;
+    ///
+    /// let bad = serde_json::json!({
+    ///     "over": "stays", "date": "discharge",
+    ///     "measure": { "kind": "sum", "field": "value" }
+    /// });
+    /// let problems = CustomIndicator::from_json_value(&bad).unwrap_err();
+    /// assert_eq!(problems[0].path, "$.measure.field");
+    /// # let typo = serde_json::json!({ "over": "stays", "date": "discharge", "measure": { "kind": "count" }, "filtr": {} });
+    /// # assert_eq!(CustomIndicator::from_json_value(&typo).unwrap_err()[0].path, "$.filtr");
+    /// ```
+    pub fn from_json_value(
+        json: &serde_json::Value,
+    ) -> Result<CustomIndicator, Vec<DefinitionProblem>> {
+        let def: CustomIndicator = serde_path_to_error::deserialize(json).map_err(|e| {
+            let inner = e.path().to_string();
+            vec![DefinitionProblem {
+                path: if inner == "." || inner.is_empty() {
+                    "$".to_owned()
+                } else {
+                    format!("$.{inner}")
+                },
+                message: e.into_inner().to_string(),
+            }]
+        })?;
+        let mut problems = Vec::new();
+        def.check("$", &mut problems);
+        if problems.is_empty() {
+            Ok(def)
+        } else {
+            Err(problems
+                .into_iter()
+                .map(|p| match p.split_once(": ") {
+                    Some((path, message)) => DefinitionProblem {
+                        path: path.to_owned(),
+                        message: message.to_owned(),
+                    },
+                    None => DefinitionProblem {
+                        path: "$".to_owned(),
+                        message: p,
+                    },
+                })
+                .collect())
+        }
+    }
+
     /// Checks that fields and filters fit what the indicator ranges over.
     ///
     /// # Errors

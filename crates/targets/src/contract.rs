@@ -83,8 +83,30 @@ pub struct Contract {
     schedules: BTreeMap<String, Vec<ScheduleItem>>,
 }
 
+/// Checks the caller adds to loading a contract: [`Contract::from_json_with`].
+#[derive(Clone, Copy, Default)]
+pub struct LoadOptions<'a> {
+    /// Checks one custom indicator definition; returns its problems as (JSON path inside
+    /// the definition, starting at `$`; message). `assess::load_contract` supplies the
+    /// check of the `indicators` crate.
+    pub custom_indicators: Option<&'a dyn Fn(&Value) -> Vec<(String, String)>>,
+}
+
+impl std::fmt::Debug for LoadOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadOptions")
+            .field("custom_indicators", &self.custom_indicators.is_some())
+            .finish()
+    }
+}
+
 impl Contract {
     /// Parses and validates a contract from JSON text.
+    ///
+    /// Custom indicators are definitions of the crate that evaluates them, which this
+    /// crate does not know: here they are checked for size only. `assess::load_contract`
+    /// (or [`Contract::from_json_with`] with a [`LoadOptions::custom_indicators`] check)
+    /// checks them in full, with JSON paths.
     ///
     /// # Errors
     ///
@@ -101,6 +123,36 @@ impl Contract {
     /// assert!(paths.contains(&"$.id"));
     /// ```
     pub fn from_json(text: &str) -> Result<Contract, Error> {
+        Contract::from_json_with(text, &LoadOptions::default())
+    }
+
+    /// [`Contract::from_json`], with checks supplied by the caller.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] with every problem found, those of the supplied checks
+    /// included, each with its JSON path.
+    ///
+    /// # Example: a check of custom indicators
+    ///
+    /// ```
+    /// use targets::{Contract, LoadOptions};
+    ///
+    /// fn no_ratios(def: &serde_json::Value) -> Vec<(String, String)> {
+    ///     if def["measure"]["kind"] == "ratio" {
+    ///         vec![("$.measure.kind".into(), "ratios are not allowed here".into())]
+    ///     } else {
+    ///         Vec::new()
+    ///     }
+    /// }
+    /// let mut doc: serde_json::Value = serde_json::from_str(samples::contracts::RIJNMOND)?;
+    /// doc["custom_indicators"] = serde_json::json!({ "x": { "over": "stays", "measure": { "kind": "ratio" } } });
+    /// let options = LoadOptions { custom_indicators: Some(&no_ratios) };
+    /// let err = Contract::from_json_with(&doc.to_string(), &options).unwrap_err();
+    /// assert_eq!(err.problems()[0].path, "$.custom_indicators.x.measure.kind");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_json_with(text: &str, options: &LoadOptions<'_>) -> Result<Contract, Error> {
         let value: Value = serde_json::from_str(text).map_err(|e| Error::Invalid {
             problems: vec![Problem {
                 path: "$".to_owned(),
@@ -112,7 +164,30 @@ impl Contract {
             }],
         })?;
         let doc = decode(value).map_err(|problems| Error::Invalid { problems })?;
-        Contract::from_doc(doc)
+        let mut problems = Vec::new();
+        if let Some(check) = options.custom_indicators {
+            for (name, def) in &doc.custom_indicators {
+                if json_depth(def) > MAX_NESTING * 2 {
+                    continue; // reported by the validation below, unread
+                }
+                for (path, message) in check(def) {
+                    let inner = path.strip_prefix('$').unwrap_or(&path);
+                    problems.push(Problem {
+                        path: format!("$.custom_indicators.{name}{inner}"),
+                        message,
+                    });
+                }
+            }
+        }
+        match Contract::from_doc(doc) {
+            Ok(c) if problems.is_empty() => Ok(c),
+            Ok(_) => Err(Error::Invalid { problems }),
+            Err(Error::Invalid { problems: mut more }) => {
+                problems.append(&mut more);
+                Err(Error::Invalid { problems })
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Validates a document.

@@ -20,14 +20,15 @@ pub(crate) type Customs = BTreeMap<String, CustomIndicator>;
 pub(crate) fn customs(contract: &Contract) -> Result<Customs, Error> {
     let mut out = BTreeMap::new();
     for (name, json) in &contract.doc().custom_indicators {
-        let def: CustomIndicator =
-            serde_json::from_value(json.clone()).map_err(|e| Error::InvalidCustomIndicator {
+        let def = CustomIndicator::from_json_value(json).map_err(|problems| {
+            Error::InvalidCustomIndicator {
                 name: name.clone(),
-                reason: e.to_string(),
-            })?;
-        def.validate().map_err(|e| Error::InvalidCustomIndicator {
-            name: name.clone(),
-            reason: e.to_string(),
+                reason: problems
+                    .iter()
+                    .map(|p| format!("{}: {}", p.path, p.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            }
         })?;
         out.insert(name.clone(), def);
     }
