@@ -83,13 +83,17 @@ pub struct Contract {
     schedules: BTreeMap<String, Vec<ScheduleItem>>,
 }
 
+/// A check of one custom indicator definition: its problems as (JSON path inside the
+/// definition, starting at `$`; message).
+pub type CustomIndicatorCheck<'a> = &'a dyn Fn(&Value) -> Vec<(String, String)>;
+
 /// Checks the caller adds to loading a contract: [`Contract::from_json_with`].
 #[derive(Clone, Copy, Default)]
 pub struct LoadOptions<'a> {
     /// Checks one custom indicator definition; returns its problems as (JSON path inside
     /// the definition, starting at `$`; message). `assess::load_contract` supplies the
     /// check of the `indicators` crate.
-    pub custom_indicators: Option<&'a dyn Fn(&Value) -> Vec<(String, String)>>,
+    pub custom_indicators: Option<CustomIndicatorCheck<'a>>,
 }
 
 impl std::fmt::Debug for LoadOptions<'_> {

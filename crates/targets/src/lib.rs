@@ -98,7 +98,9 @@ pub fn contract_schema() -> schemars::Schema {
     schemars::schema_for!(model::ContractDoc)
 }
 
-pub use contract::{Contract, LoadOptions, MAX_NESTING, MAX_RESULTS, ScheduleItem};
+pub use contract::{
+    Contract, CustomIndicatorCheck, LoadOptions, MAX_NESTING, MAX_RESULTS, ScheduleItem,
+};
 pub use error::{Error, Problem};
 pub use lint::{Finding, Severity};
 
