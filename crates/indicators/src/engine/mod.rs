@@ -1,0 +1,486 @@
+//! The engine: the set of events, kept compactly, and the stays derived from it.
+//!
+//! The engine's parts: this module the input (`push*`, `merge`, `view`); `records` the set
+//! of records (interning, events to records and back, duplicates and conflicts);
+//! `derive` the stays derived per client and the retractions; `accounting` where every
+//! record read went.
+
+mod accounting;
+mod derive;
+mod records;
+
+pub use accounting::{Accounting, Counts, JsonlSummary, Rejected};
+pub(crate) use derive::{Derived, Retracted};
+
+use std::collections::{BTreeMap, HashMap};
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::event::{Event, EventBody, EventError, ExtensionReason, Kind, ParseOptions, parse_line};
+use crate::intern::{NONE, StrTable, Sym};
+use crate::span::{day_number, from_day_number};
+use crate::stays::{Out, RejectReason, Stay, derive};
+pub(crate) use crate::store::Record;
+use crate::store::{Content, Fields, Slots, Status};
+
+/// How many events are pushed together (see `Engine::push_batch`).
+const BATCH: usize = 32;
+
+#[derive(Debug, Clone, Copy)]
+struct Variant {
+    slot: Sym,
+    rec: Record,
+}
+
+/// One client: its event slots as a list threaded through [`Engine::next`] (in canonical
+/// order after a refresh), and the ranges of its stays and bridging periods in the
+/// engine's arenas.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Client {
+    head: Sym,
+    /// How many distinct events the client has.
+    events: u32,
+    stays_from: u32,
+    stays_len: u32,
+    bridges_from: u32,
+    bridges_len: u32,
+    dirty: bool,
+}
+
+/// The most an engine takes in; past a limit an event is rejected with the reason.
+///
+/// - Events per client: [`Limits::events_per_client`], 2^24 (16,777,216) by default,
+///   since a client's events are derived into stays together.
+/// - Distinct event ids and strings: 2^32 − 2 each, and 4 GiB of their text
+///   ([`RejectReason::CapacityExceeded`]).
+/// - A line of JSON Lines: [`crate::MAX_LINE_BYTES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// The most distinct events one client may have.
+    pub events_per_client: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            events_per_client: 1 << 24,
+        }
+    }
+}
+
+impl Limits {
+    /// Sets [`Limits::events_per_client`].
+    #[must_use]
+    pub fn events_per_client(self, n: u32) -> Limits {
+        Limits {
+            events_per_client: n,
+        }
+    }
+}
+
+/// The set of events, and the stays derived from it.
+///
+/// Input: [`Engine::push`] one event, [`Engine::push_jsonl`] a JSON Lines buffer,
+/// [`Engine::merge`] another engine. Output: [`Engine::view`] refreshes what changed and
+/// returns a [`crate::View`] to query indicators and the [`Accounting`].
+///
+/// The engine keeps one compact record per distinct event id (about 32 bytes plus the id's
+/// text) and derives stays per client, again only for clients whose events changed since
+/// the last view. Results depend only on the set of events pushed, never on their order,
+/// on exact duplicates, or on how the events were split over engines that were merged.
+///
+/// # Example: push, query, account
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use indicators::{Engine, Indicator, ParseOptions, Span, Value};
+///
+/// let mut engine = Engine::new();
+/// engine.push_jsonl(br#"{"id":"1","kind":"admission","date":"2019-01-10","client":"c1","region":"r1"}
+/// {"id":"2","kind":"discharge","date":"2019-03-01","client":"c1"}
+/// {"id":"2","kind":"discharge","date":"2019-03-01","client":"c1"}
+/// {"id":"3","kind":"discharge","date":"2019-04-01","client":"c1"}
+/// "#, ParseOptions::default());
+/// let as_of = NaiveDate::from_ymd_opt(2019, 12, 31).unwrap();
+/// let view = engine.view();
+/// let year = Span::calendar_year(2019)?;
+/// assert_eq!(view.value(&Indicator::Outflow, year, None, as_of), Value::Count { value: 1 });
+/// let acc = view.accounting();
+/// assert_eq!((acc.read, acc.accepted, acc.duplicates, acc.rejected), (4, 2, 1, 1));
+/// assert_eq!(acc.rejections[0].reason.to_string(), "the client has no open stay");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Engine {
+    ids: StrTable,
+    strings: StrTable,
+    /// One record per distinct id, indexed by the id's symbol.
+    slots: Vec<Record>,
+    /// For client events: the next slot of the same client, or [`NONE`].
+    next: Vec<Sym>,
+    variants: Vec<Variant>,
+    limits: Limits,
+    /// The content of every version of a conflicting id, to recognise repeats at once.
+    versions: std::collections::HashSet<Content>,
+    decimals: Vec<Decimal>,
+    /// Client index per string symbol, [`NONE`] for strings that are not clients.
+    client_of: Vec<u32>,
+    clients: Vec<Client>,
+    /// Derived stays of every client; each client owns a range.
+    stays: Vec<Stay>,
+    /// Derived bridging periods of every client; each client owns a range.
+    bridges: Vec<(i32, i32)>,
+    /// Arena entries no client owns any more, freed by compaction.
+    garbage: usize,
+    /// Rejections from deriving stays, per client.
+    rejected: BTreeMap<u32, Vec<(Sym, RejectReason)>>,
+    /// The last client interned, to skip the hash for runs of one client's events.
+    last_client: Option<Sym>,
+    /// Admissions taken in, an upper bound on the stays, to size the arena once.
+    admissions: usize,
+    /// Slots of tariffs, deliverables and measurements.
+    pub(crate) others: Vec<Sym>,
+    retractions: Vec<Sym>,
+    dirty: Vec<u32>,
+    read: u64,
+    duplicates: u64,
+    ignored: u64,
+    malformed: Vec<Rejected>,
+    full: Vec<Rejected>,
+}
+
+impl Engine {
+    /// An empty engine.
+    pub fn new() -> Engine {
+        Engine::default()
+    }
+
+    /// An empty engine with `limits` instead of [`Limits::default`].
+    pub fn with_limits(limits: Limits) -> Engine {
+        Engine {
+            limits,
+            ..Engine::default()
+        }
+    }
+
+    /// An empty engine with room for about `events` events, to avoid regrowing.
+    pub fn with_capacity(events: usize) -> Engine {
+        let mut e = Engine::default();
+        e.reserve(events);
+        e
+    }
+
+    /// Makes room for about `events` more events.
+    pub fn reserve(&mut self, events: usize) {
+        self.slots.reserve(events);
+        self.next.reserve(events);
+        self.ids.reserve(events, events * 12);
+    }
+
+    /// The number of distinct event ids seen (placeholders named only by retractions
+    /// included).
+    pub fn distinct_ids(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Approximate heap bytes held, for capacity planning and benches.
+    pub fn heap_bytes(&self) -> usize {
+        self.ids.heap_bytes()
+            + self.strings.heap_bytes()
+            + self.slots.capacity() * std::mem::size_of::<Record>()
+            + self.next.capacity() * 4
+            + self.client_of.capacity() * 4
+            + self.clients.capacity() * std::mem::size_of::<Client>()
+            + self.stays.capacity() * std::mem::size_of::<Stay>()
+            + self.bridges.capacity() * 8
+            + self.decimals.capacity() * 16
+            + self.others.capacity() * 4
+            + self.retractions.capacity() * 4
+    }
+
+    /// Adds one event.
+    pub fn push<S: AsRef<str>>(&mut self, event: &Event<S>) {
+        self.read += 1;
+        self.push_copies(&event.as_borrowed(), 1, None);
+    }
+
+    /// Accounts for a record that a source could not turn into an event, such as a CSV
+    /// row with a cell that is not a date or an iJw element that is missing: it counts as
+    /// read and rejected, and the [`Accounting`] lists it with its line, id, field and
+    /// problem, as it lists a malformed JSON Lines line. Nothing a source reads is lost
+    /// without a trace.
+    ///
+    /// ```
+    /// use indicators::{Engine, EventError};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.push_unreadable(EventError {
+    ///     line: Some(7),
+    ///     id: Some("row-6".into()),
+    ///     field: Some("date".into()),
+    ///     message: "\"31-02-2019\" is not a date".into(),
+    /// });
+    /// let acc = engine.view().accounting();
+    /// assert_eq!((acc.read, acc.rejected), (1, 1));
+    /// assert_eq!(acc.rejections[0].line, Some(7));
+    /// ```
+    pub fn push_unreadable(&mut self, error: EventError) {
+        self.read += 1;
+        let line = error.line;
+        let mut rejected = malformed(error, 0);
+        rejected.line = line;
+        self.malformed.push(rejected);
+    }
+
+    /// Adds events.
+    pub fn extend<'a, S: AsRef<str> + 'a>(
+        &mut self,
+        events: impl IntoIterator<Item = &'a Event<S>>,
+    ) {
+        let events = events.into_iter();
+        self.reserve(events.size_hint().0);
+        let mut batch: Vec<&Event<S>> = Vec::with_capacity(BATCH);
+        for e in events {
+            batch.push(e);
+            if batch.len() == BATCH {
+                self.push_batch(&batch);
+                batch.clear();
+            }
+        }
+        self.push_batch(&batch);
+    }
+
+    /// Pushes a batch: first the buckets of every id and client are read, so that the
+    /// processor waits for all of them at once, then the events are added one by one.
+    fn push_batch<S: AsRef<str>, E: std::borrow::Borrow<Event<S>>>(&mut self, batch: &[E]) {
+        let mut ids = [0u64; BATCH];
+        let mut clients = [0u64; BATCH];
+        for ((h, c), e) in ids.iter_mut().zip(clients.iter_mut()).zip(batch) {
+            let e = e.borrow();
+            *h = self.ids.hash(e.id.as_ref());
+            *c = e.client().map_or(0, |c| self.strings.hash(c));
+        }
+        // A tight loop of independent reads: the misses overlap.
+        let mut sink = 0u64;
+        for (h, c) in ids.iter().zip(&clients).take(batch.len()) {
+            sink = sink
+                .wrapping_add(self.ids.touch(*h))
+                .wrapping_add(self.strings.touch(*c));
+        }
+        std::hint::black_box(sink);
+        for ((h, c), e) in ids.iter().zip(&clients).zip(batch) {
+            self.read += 1;
+            let e = e.borrow().as_borrowed();
+            let client = e.client().map(|_| *c);
+            self.push_copies(&e, 1, Some((*h, client)));
+        }
+    }
+
+    /// Parses JSON Lines and adds every event. Blank lines are skipped; a line that is not
+    /// a valid event is rejected with its line number (counted from 1 in `bytes`), the
+    /// field and the problem, and appears in the [`Accounting`].
+    pub fn push_jsonl(&mut self, bytes: &[u8], options: ParseOptions) -> JsonlSummary {
+        let mut summary = JsonlSummary::default();
+        // A byte order mark before the first line is not part of it.
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        // Room for one event a line, but never more than the bytes can hold: an event
+        // takes far more than 40 bytes, so a file of blank lines reserves next to nothing.
+        let lines = bytes.iter().filter(|b| **b == b'\n').count() + 1;
+        self.reserve(lines.min(bytes.len() / 40));
+        self.push_lines(bytes, 0, options, &mut summary);
+        summary
+    }
+
+    /// Reads JSON Lines from `reader` in chunks and adds every event, as
+    /// [`Engine::push_jsonl`] does for one buffer: memory beyond the engine's own state is
+    /// a chunk and one line, whatever the size of the input. A line longer than
+    /// [`crate::MAX_LINE_BYTES`] is rejected with its number and skipped unread.
+    ///
+    /// # Errors
+    ///
+    /// The reader's I/O error; the events read before it stay pushed.
+    ///
+    /// # Example: from anything that reads
+    ///
+    /// ```
+    /// use indicators::{Engine, ParseOptions};
+    ///
+    /// let input = "{\"id\":\"1\",\"kind\":\"admission\",\"date\":\"2019-01-10\",\"client\":\"c\",\"region\":\"r\"}\nnot json\n";
+    /// let mut engine = Engine::new();
+    /// // A `File` wrapped in a `BufReader` works the same way.
+    /// let summary = engine.push_reader(std::io::Cursor::new(input), ParseOptions::default())?;
+    /// assert_eq!((summary.lines, summary.events, summary.malformed), (2, 1, 1));
+    /// assert_eq!(engine.view().accounting().rejections[0].line, Some(2));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn push_reader<R: std::io::BufRead>(
+        &mut self,
+        mut reader: R,
+        options: ParseOptions,
+    ) -> std::io::Result<JsonlSummary> {
+        let mut summary = JsonlSummary::default();
+        // Lines finished so far; the start of the line not finished yet; whether that
+        // line is too long to keep (then it is skipped to its end and reported).
+        let (mut lines, mut carry, mut skipping) = (0usize, Vec::<u8>::new(), false);
+        // The first line always ends in `carry`; a byte order mark before it, which a small
+        // buffer may split over reads, is taken off there.
+        let first_line = |carry: &[u8], lines: usize| -> usize {
+            if lines == 0 && carry.starts_with(b"\xEF\xBB\xBF") {
+                3
+            } else {
+                0
+            }
+        };
+        loop {
+            let buf = reader.fill_buf()?;
+            let taken = buf.len();
+            if taken == 0 {
+                break;
+            }
+            let data = buf;
+            let Some(first_nl) = data.iter().position(|b| *b == b'\n') else {
+                if !skipping {
+                    carry.extend_from_slice(data);
+                    if carry.len() > crate::MAX_LINE_BYTES {
+                        (skipping, carry) = (true, Vec::new());
+                    }
+                }
+                reader.consume(taken);
+                continue;
+            };
+            // The line carried over ends here.
+            if skipping {
+                self.too_long(lines + 1, &mut summary);
+                skipping = false;
+            } else {
+                carry.extend_from_slice(&data[..first_nl]);
+                let bom = first_line(&carry, lines);
+                self.push_lines(&carry[bom..], lines, options, &mut summary);
+            }
+            carry.clear();
+            lines += 1;
+            // Whole lines, then the start of the next one.
+            let last_nl = data.iter().rposition(|b| *b == b'\n').unwrap_or(first_nl);
+            if last_nl > first_nl {
+                let whole = &data[first_nl + 1..last_nl];
+                self.push_lines(whole, lines, options, &mut summary);
+                lines += whole.iter().filter(|b| **b == b'\n').count() + 1;
+            }
+            carry.extend_from_slice(&data[last_nl + 1..]);
+            if carry.len() > crate::MAX_LINE_BYTES {
+                (skipping, carry) = (true, Vec::new());
+            }
+            reader.consume(taken);
+        }
+        if skipping {
+            self.too_long(lines + 1, &mut summary);
+        } else if !carry.is_empty() {
+            let bom = first_line(&carry, lines);
+            self.push_lines(&carry[bom..], lines, options, &mut summary);
+        }
+        Ok(summary)
+    }
+
+    fn too_long(&mut self, line: usize, summary: &mut JsonlSummary) {
+        summary.lines += 1;
+        summary.malformed += 1;
+        self.read += 1;
+        self.malformed.push(Rejected {
+            id: None,
+            line: Some(line),
+            event: None,
+            reason: RejectReason::Malformed {
+                message: format!("the line is longer than {} bytes", crate::MAX_LINE_BYTES),
+                field: None,
+            },
+        });
+    }
+
+    /// Parses and adds the lines of `bytes`, numbering them after the `before` lines
+    /// already read.
+    fn push_lines(
+        &mut self,
+        bytes: &[u8],
+        before: usize,
+        options: ParseOptions,
+        summary: &mut JsonlSummary,
+    ) {
+        let mut parsed: Vec<Event<std::borrow::Cow<'_, str>>> = Vec::with_capacity(BATCH);
+        let mut lines = bytes.split(|b| *b == b'\n').enumerate().peekable();
+        while lines.peek().is_some() {
+            parsed.clear();
+            for (n, line) in lines.by_ref() {
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                summary.lines += 1;
+                match parse_line(line, options) {
+                    Ok(Some(e)) => {
+                        summary.events += 1;
+                        parsed.push(e);
+                    }
+                    Ok(None) => {
+                        summary.ignored += 1;
+                        self.ignored += 1;
+                        self.read += 1;
+                    }
+                    Err(err) => {
+                        summary.malformed += 1;
+                        self.read += 1;
+                        self.malformed.push(malformed(err, before + n + 1));
+                    }
+                }
+                if parsed.len() == BATCH {
+                    break;
+                }
+            }
+            self.push_batch(&parsed);
+        }
+    }
+
+    /// Adds everything `other` holds, as if its events had been pushed here: the result
+    /// equals one engine fed the union of both inputs (duplicates across the two are
+    /// recognised as duplicates).
+    pub fn merge(&mut self, other: &Engine) {
+        self.read += other.read;
+        self.duplicates += other.duplicates;
+        self.ignored += other.ignored;
+        self.malformed.extend(other.malformed.iter().cloned());
+        self.full.extend(other.full.iter().cloned());
+        self.reserve(other.slots.len());
+        for (slot, rec) in other.slots.iter().enumerate() {
+            if rec.status == Status::Placeholder {
+                continue;
+            }
+            // `other`'s reads and duplicates are counted above; one copy of each version is
+            // pushed here, and is either new or a duplicate across the two engines.
+            let e = other.event_of(slot as Sym, *rec);
+            self.push_copies(&e, 1, None);
+        }
+        for v in &other.variants {
+            let e = other.event_of(v.slot, v.rec);
+            self.push_copies(&e, 1, None);
+        }
+    }
+
+    /// Refreshes the stays of clients whose events changed and returns a view to query.
+    pub fn view(&mut self) -> crate::View<'_> {
+        let retracted = self.retracted_map();
+        self.refresh(&retracted);
+        crate::View::new(self, retracted)
+    }
+}
+
+fn malformed(err: EventError, line: usize) -> Rejected {
+    Rejected {
+        id: err.id.clone(),
+        line: Some(line),
+        event: None,
+        reason: RejectReason::Malformed {
+            message: err.message,
+            field: err.field,
+        },
+    }
+}
