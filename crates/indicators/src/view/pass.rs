@@ -1,0 +1,422 @@
+//! The evaluator: one planning step for the definitions and periods asked, and one pass
+//! over the stays and events that fills every accumulator (per definition, period and
+//! region) at once.
+
+use super::*;
+
+impl<'a> View<'a> {
+    pub(super) fn grid_for_unknown_region(
+        &self,
+        indicator: &Indicator,
+        period: Span,
+        known: &Known<'_>,
+    ) -> Value {
+        // An unseen region has no stays: evaluate with a filter that matches nothing,
+        // except for region-agnostic facts (tariffs, deliveries, measurements without a
+        // region), which hold for every region.
+        match indicator {
+            Indicator::MaxTariff { .. }
+            | Indicator::DeliveredOn { .. }
+            | Indicator::Measured { .. } => self
+                .special(indicator, &[period], known, Some(UNKNOWN))
+                .into_iter()
+                .next()
+                .and_then(|r| r.into_iter().next())
+                .unwrap_or(Value::None {
+                    reason: NoValue::NoData,
+                }),
+            Indicator::BridgingDays => Value::Days { value: 0 },
+            Indicator::StayLengthBands => Value::Bands {
+                under_6_weeks: 0,
+                weeks_6_to_30: 0,
+                over_30_weeks: 0,
+            },
+            _ => match indicator.definition() {
+                Some(def) => {
+                    eval::combine(&def, &mut |leaf: &CustomIndicator| {
+                        (value_of(leaf, &Acc::default()), None)
+                    })
+                    .0
+                }
+                None => Value::None {
+                    reason: NoValue::NoData,
+                },
+            },
+        }
+    }
+
+    pub(super) fn grid(&self, indicator: &Indicator, periods: &[Span], known: &Known<'_>) -> Grid {
+        match indicator {
+            Indicator::BridgingDays => settled(self.bridging(periods, known)),
+            Indicator::StayLengthBands => {
+                let band = |min, max| {
+                    CustomIndicator::stays_count(
+                        Anchor::Discharge,
+                        Some(Filter::NetStayDays { min, max }),
+                    )
+                };
+                let defs = [
+                    band(None, Some(41)),
+                    band(Some(42), Some(210)),
+                    band(Some(211), None),
+                ];
+                let accs = self.leaves(&defs.iter().collect::<Vec<_>>(), periods, known);
+                (0..periods.len())
+                    .map(|p| {
+                        (0..=self.regions.len())
+                            .map(|r| {
+                                let v = Value::Bands {
+                                    under_6_weeks: accs[0][p][r].n,
+                                    weeks_6_to_30: accs[1][p][r].n,
+                                    over_30_weeks: accs[2][p][r].n,
+                                };
+                                (v, None)
+                            })
+                            .collect()
+                    })
+                    .collect()
+            }
+            Indicator::MaxTariff { .. }
+            | Indicator::DeliveredOn { .. }
+            | Indicator::Measured { .. } => settled(self.special(indicator, periods, known, None)),
+            _ => match indicator.definition() {
+                Some(def) => self
+                    .customs(&[&def], periods, known)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default(),
+                None => settled(vec![
+                    vec![
+                        Value::None {
+                            reason: NoValue::NoData
+                        };
+                        self.regions.len() + 1
+                    ];
+                    periods.len()
+                ]),
+            },
+        }
+    }
+
+    /// The grids of several indicators defined as data, from one pass over their leaves.
+    pub(super) fn customs(
+        &self,
+        defs: &[&CustomIndicator],
+        periods: &[Span],
+        known: &Known<'_>,
+    ) -> Vec<Grid> {
+        let mut leaves: Vec<&CustomIndicator> = Vec::new();
+        for def in defs {
+            eval::collect_leaves(def, &mut leaves);
+        }
+        let accs = self.leaves(&leaves, periods, known);
+        defs.iter()
+            .map(|def| {
+                (0..periods.len())
+                    .map(|p| {
+                        (0..=self.regions.len())
+                            .map(|r| {
+                                eval::combine(def, &mut |leaf: &CustomIndicator| {
+                                    let i = leaves.iter().position(|l| *l == leaf).unwrap_or(0);
+                                    let acc = &accs[i][p][r];
+                                    let range = acc.unsettled().then(|| {
+                                        let (low, high) = eval::range_of(leaf, acc);
+                                        (acc.open, low, high)
+                                    });
+                                    (value_of(leaf, acc), range)
+                                })
+                            })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    pub(super) fn plan<'d>(
+        &self,
+        defs: &[&'d CustomIndicator],
+        periods: &[Span],
+        asof: i32,
+    ) -> Plan<'d> {
+        let e = self.engine;
+        let bounds: Vec<(i32, i32)> = periods.iter().map(Span::days).collect();
+        // A period is complete when it ended by the end of the as-of day; only then is
+        // the range of a maturing cohort worth giving.
+        let complete = bounds
+            .iter()
+            .map(|&(_, b)| i64::from(b) <= i64::from(asof) + 1)
+            .collect();
+        let leaves: Vec<Leaf<'d>> = defs.iter().map(|d| Leaf::new(d, e)).collect();
+        let over = |o: Over| {
+            (0..leaves.len())
+                .filter(|&i| leaves[i].def.over == o)
+                .collect::<Vec<_>>()
+        };
+        Plan {
+            cohort: defs.iter().map(|d| d.maturity().cohort).collect(),
+            stay_leaves: over(Over::Stays),
+            event_leaves: over(Over::Events),
+            leaves,
+            bounds,
+            complete,
+            asof,
+            width: self.regions.len() + 1,
+        }
+    }
+
+    pub(super) fn zeros(plan: &Plan<'_>) -> Accs {
+        vec![vec![vec![Acc::default(); plan.width]; plan.bounds.len()]; plan.leaves.len()]
+    }
+
+    /// Every leaf over every period and region: one pass over stays and one over
+    /// events. The pass with every retraction applied is computed once per as-of day;
+    /// a query that does not know some retraction yet starts from it and redoes only the
+    /// clients that retraction touches, and the events it withdrew.
+    pub(super) fn leaves(
+        &self,
+        defs: &[&CustomIndicator],
+        periods: &[Span],
+        known: &Known<'_>,
+    ) -> Accs {
+        let plan = self.plan(defs, periods, known.asof);
+        let key: BaseKey = (
+            defs.iter().map(|d| (*d).clone()).collect(),
+            periods.to_vec(),
+            known.asof,
+        );
+        let cached = self.base.lock().ok().and_then(|m| m.get(&key).cloned());
+        let base = match cached {
+            Some(b) => b,
+            None => {
+                let full = self.full_knowledge(known.asof);
+                let mut accs = Self::zeros(&plan);
+                if !plan.stay_leaves.is_empty() {
+                    for (stays, bridges) in self.engine.stays_by_client() {
+                        self.add_stays(&plan, &mut accs, stays, bridges);
+                    }
+                }
+                if !plan.event_leaves.is_empty() {
+                    self.for_each_event(&full, &mut |rec, ev| {
+                        self.add_event(&plan, &mut accs, rec, ev)
+                    });
+                }
+                let accs = Arc::new(accs);
+                if let Ok(mut m) = self.base.lock() {
+                    m.insert(key, accs.clone());
+                }
+                accs
+            }
+        };
+        let mut accs = (*base).clone();
+        if known.late.is_empty() {
+            return accs;
+        }
+        let e = self.engine;
+        let (mut plus, mut minus) = (Self::zeros(&plan), Self::zeros(&plan));
+        let full = self.full_knowledge(known.asof);
+        for (&c, d) in known.overlay.clients.iter() {
+            if !plan.stay_leaves.is_empty() {
+                let (stays, bridges) = e.client_stays(c);
+                self.add_stays(&plan, &mut minus, stays, bridges);
+                self.add_stays(&plan, &mut plus, &d.stays, &d.bridges);
+            }
+            if !plan.event_leaves.is_empty() {
+                self.client_events(&full, c, None, &mut |rec, ev| {
+                    self.add_event(&plan, &mut minus, rec, ev)
+                });
+                self.client_events(known, c, Some(d), &mut |rec, ev| {
+                    self.add_event(&plan, &mut plus, rec, ev)
+                });
+            }
+        }
+        if !plan.event_leaves.is_empty() {
+            // Deliveries, tariffs and measurements withdrawn later count here.
+            let slots = e.slots();
+            for &(_, slot) in known.late {
+                let rec = slots.record(slot);
+                if !rec.kind.is_client_event() && e.is_live(slot) && rec.date <= known.asof {
+                    self.add_event(&plan, &mut plus, &rec, &self.other_facts(&rec));
+                }
+            }
+        }
+        for ((a, p), m) in accs.iter_mut().zip(&plus).zip(&minus) {
+            for ((a, p), m) in a.iter_mut().zip(p).zip(m) {
+                for ((a, p), m) in a.iter_mut().zip(p).zip(m) {
+                    a.merge(p, m);
+                }
+            }
+        }
+        accs
+    }
+
+    pub(super) fn add_stays(
+        &self,
+        plan: &Plan<'_>,
+        accs: &mut Accs,
+        stays: &[Stay],
+        bridges: &[(i32, i32)],
+    ) {
+        for s in stays {
+            if s.admitted > plan.asof {
+                continue;
+            }
+            let f = facts(s, bridges, plan.asof);
+            let slot = self.slot(s.region);
+            for &li in &plan.stay_leaves {
+                let leaf = &plan.leaves[li];
+                let day = match leaf.def.date {
+                    Some(Anchor::Discharge) => f.discharged,
+                    _ => f.admitted,
+                };
+                if day == NEVER {
+                    continue;
+                }
+                for (p, &(a, b)) in plan.bounds.iter().enumerate() {
+                    if a <= day && day < b {
+                        let settle = plan.cohort[li] && plan.complete[p];
+                        let row = &mut accs[li][p];
+                        row[0].add_stay(leaf, &f, settle);
+                        if slot > 0 {
+                            row[slot].add_stay(leaf, &f, settle);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn add_event(
+        &self,
+        plan: &Plan<'_>,
+        accs: &mut Accs,
+        rec: &Record,
+        ev: &EventFacts,
+    ) {
+        let slot = self.slot(ev.region);
+        for &li in &plan.event_leaves {
+            let leaf = &plan.leaves[li];
+            if leaf.filter.as_ref().is_some_and(|c| !c.event(ev)) {
+                continue;
+            }
+            for (p, &(a, b)) in plan.bounds.iter().enumerate() {
+                if a <= rec.date && rec.date < b {
+                    let row = &mut accs[li][p];
+                    row[0].add_event(leaf, ev);
+                    if slot > 0 {
+                        row[slot].add_event(leaf, ev);
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn slot(&self, region: Sym) -> usize {
+        self.slot_of.get(region as usize).map_or(0, |s| *s as usize)
+    }
+
+    /// Every accepted, applied event dated on or before the as-of day and not withdrawn
+    /// by a known retraction.
+    pub(super) fn for_each_event(
+        &self,
+        known: &Known<'_>,
+        f: &mut dyn FnMut(&Record, &EventFacts),
+    ) {
+        let e = self.engine;
+        for c in 0..e.client_count() as u32 {
+            self.client_events(known, c, known.overlay.clients.get(&c), f);
+        }
+        let slots = e.slots();
+        for &slot in &e.others {
+            if !e.is_live(slot) || known.withdrawn(slot) {
+                continue;
+            }
+            let rec = slots.record(slot);
+            if rec.date <= known.asof {
+                f(&rec, &self.other_facts(&rec));
+            }
+        }
+    }
+
+    /// One client's applied events dated on or before the as-of day and not withdrawn by
+    /// a known retraction, from `derived` when given.
+    pub(super) fn client_events(
+        &self,
+        known: &Known<'_>,
+        client: u32,
+        derived: Option<&Derived>,
+        f: &mut dyn FnMut(&Record, &EventFacts),
+    ) {
+        let asof = known.asof;
+        let skip = |slot: Sym| known.withdrawn(slot);
+        self.engine
+            .applied_events_of(client, &skip, derived, &mut |rec, stay| {
+                if rec.date > asof {
+                    return;
+                }
+                let mut facts = EventFacts::of_kind(rec.kind);
+                facts.region = stay.map_or(NONE, |s| s.region);
+                facts.provider = stay.map_or(NONE, |s| s.provider);
+                facts.reason = match (rec.kind, stay) {
+                    (Kind::Admission, Some(s)) => s.reason,
+                    _ => NONE,
+                };
+                match rec.fields() {
+                    Fields::Extension {
+                        goals_not_achieved, ..
+                    } => {
+                        facts.ext_reason = Some(if goals_not_achieved {
+                            "goals_not_achieved"
+                        } else {
+                            "other"
+                        });
+                    }
+                    Fields::Discharge { destination, .. } => facts.destination = destination,
+                    Fields::Admission { segment, .. } | Fields::Approval { segment, .. } => {
+                        facts.segment = segment;
+                    }
+                    _ => {}
+                }
+                f(rec, &facts);
+            });
+    }
+
+    /// The facts of a tariff, delivery or measurement.
+    pub(super) fn other_facts(&self, rec: &Record) -> EventFacts {
+        let e = self.engine;
+        let mut facts = EventFacts::of_kind(rec.kind);
+        match rec.fields() {
+            Fields::Tariff {
+                provider,
+                unit,
+                amount,
+            } => {
+                facts.provider = provider;
+                facts.unit = unit;
+                facts.value = Some(e.decimal(amount));
+            }
+            Fields::Deliverable {
+                provider,
+                name,
+                region,
+            } => {
+                facts.provider = provider;
+                facts.name = name;
+                facts.region = region;
+            }
+            Fields::Measurement {
+                metric,
+                region,
+                provider,
+                value,
+            } => {
+                facts.metric = metric;
+                facts.region = region;
+                facts.provider = provider;
+                facts.value = Some(e.decimal(value));
+            }
+            _ => {}
+        }
+        facts
+    }
+}
