@@ -33,7 +33,7 @@ fn ingest_and_catalogue(c: &mut Criterion) {
         group.bench_function(format!("jsonl/{}M", n / 1_000_000), |b| {
             b.iter(|| {
                 let mut e = Engine::new();
-                e.push_jsonl(&bytes, ParseOptions::default());
+                let _ = e.push_jsonl(&bytes, ParseOptions::default());
                 catalogue(&mut e)
             })
         });

@@ -48,7 +48,7 @@ fn main() {
     let t0 = Instant::now();
     let mut engine = Engine::new();
     if mode == "jsonl" {
-        engine.push_jsonl(&bytes, ParseOptions::default());
+        let _ = engine.push_jsonl(&bytes, ParseOptions::default());
     } else {
         engine.extend(&events);
     }

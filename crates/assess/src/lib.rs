@@ -155,7 +155,7 @@ pub fn assess(contract: &Contract, view: &View<'_>, as_of: NaiveDate) -> Result<
 ///
 /// let contract = targets::Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN)?;
 /// let mut engine = Engine::new();
-/// engine.push_jsonl(samples::streams::JEUGDZORGPLUS_SAMPLE.as_bytes(), ParseOptions::default());
+/// let _ = engine.push_jsonl(samples::streams::JEUGDZORGPLUS_SAMPLE.as_bytes(), ParseOptions::default());
 /// let view = engine.view();
 /// let assessor = assess::Assessor::new(&view);
 /// let as_of = NaiveDate::from_ymd_opt(2020, 12, 31).unwrap();

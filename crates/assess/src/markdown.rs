@@ -78,7 +78,7 @@ fn cell(s: &str) -> String {
 ///
 /// let contract = targets::Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN)?;
 /// let mut engine = Engine::new();
-/// engine.push_jsonl(samples::streams::JEUGDZORGPLUS_SAMPLE.as_bytes(), ParseOptions::default());
+/// let _ = engine.push_jsonl(samples::streams::JEUGDZORGPLUS_SAMPLE.as_bytes(), ParseOptions::default());
 /// let report = assess::assess(&contract, &engine.view(), NaiveDate::from_ymd_opt(2019, 12, 31).unwrap())?;
 /// let text = assess::markdown::render(&report, assess::Lang::Nl);
 /// assert!(text.starts_with("# Beoordeling: Jeugdzorgplus Noord-Holland Noord"));

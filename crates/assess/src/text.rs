@@ -445,7 +445,7 @@ pub fn outcome_word(s: ConsequenceStatus, lang: Lang) -> &'static str {
 /// use assess::{Engine, Lang, ParseOptions};
 ///
 /// let mut engine = Engine::new();
-/// engine.push_jsonl(b"{\"id\":\"d1\",\"kind\":\"discharge\",\"date\":\"2019-03-01\",\"client\":\"c\"}\n", ParseOptions::default());
+/// let _ = engine.push_jsonl(b"{\"id\":\"d1\",\"kind\":\"discharge\",\"date\":\"2019-03-01\",\"client\":\"c\"}\n", ParseOptions::default());
 /// let r = &engine.view().accounting().rejections[0];
 /// assert_eq!(assess::text::rejection(r, Lang::En), "event \"d1\": the client has no open stay");
 /// assert_eq!(assess::text::rejection(r, Lang::Nl), "gebeurtenis \"d1\": de cliënt heeft geen open verblijf");

@@ -25,7 +25,7 @@ use crate::event::Kind;
 /// use indicators::{AsOf, Engine, Indicator, ParseOptions, Span, Value};
 ///
 /// let mut engine = Engine::new();
-/// engine.push_jsonl(br#"{"id":"a","kind":"admission","date":"2019-03-01","client":"c","region":"r"}
+/// let _ = engine.push_jsonl(br#"{"id":"a","kind":"admission","date":"2019-03-01","client":"c","region":"r"}
 /// {"id":"x","kind":"retraction","date":"2019-09-01","target":"a"}
 /// "#, ParseOptions::default());
 /// let view = engine.view();

@@ -21,7 +21,7 @@
 //! {"id":"d2","kind":"discharge","date":"2019-05-02","client":"c2"}
 //! "#;
 //! let mut engine = Engine::new();
-//! engine.push_jsonl(stream, ParseOptions::default());
+//! let _ = engine.push_jsonl(stream, ParseOptions::default());
 //! let view = engine.view();
 //! let (y2019, as_of) = (Span::calendar_year(2019)?, NaiveDate::from_ymd_opt(2019, 12, 31).unwrap());
 //!

@@ -51,7 +51,7 @@ pub fn stream(data: &[u8]) {
     let batch = |parts: &[Vec<u8>]| {
         let mut e = Engine::new();
         for p in parts {
-            e.push_jsonl(p, options);
+            let _ = e.push_jsonl(p, options);
             // Querying in between must not change the end result.
             let _ = e.view().counts();
         }

@@ -8,7 +8,7 @@ use crate::fixtures::d;
 fn report() -> assess::Report {
     let c = targets::Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN).expect("valid");
     let mut e = Engine::new();
-    e.push_jsonl(
+    let _ = e.push_jsonl(
         samples::streams::JEUGDZORGPLUS_SAMPLE.as_bytes(),
         ParseOptions::default(),
     );

@@ -20,7 +20,7 @@ fn report(name: &str) -> Report {
         .find(|s| s.name == name)
         .expect("bundled");
     let mut e = Engine::new();
-    e.push_jsonl(sample.jsonl.as_bytes(), ParseOptions::default());
+    let _ = e.push_jsonl(sample.jsonl.as_bytes(), ParseOptions::default());
     assess::assess(&c, &e.view(), c.term().last_day()).expect("assessable")
 }
 

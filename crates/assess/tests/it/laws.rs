@@ -40,7 +40,7 @@ proptest! {
 
 fn bundled_engine() -> Engine {
     let mut e = Engine::new();
-    e.push_jsonl(
+    let _ = e.push_jsonl(
         samples::streams::JEUGDZORGPLUS_SAMPLE.as_bytes(),
         ParseOptions::default(),
     );
@@ -82,7 +82,7 @@ proptest! {
         }
         let shuffled = lines.join("\n");
         let mut e2 = Engine::new();
-        e2.push_jsonl(shuffled.as_bytes(), ParseOptions::default());
+        let _ = e2.push_jsonl(shuffled.as_bytes(), ParseOptions::default());
         let as_of = NaiveDate::from_ymd_opt(2018, 9, 1).unwrap_or_default().checked_add_days(Days::new(day)).unwrap_or_default();
         let mut e1 = bundled_engine();
         let a = assess::assess(&c, &e1.view(), as_of).expect("assessable");
@@ -152,7 +152,7 @@ fn late_retractions(known: &[String], d: NaiveDate, seed: u64, every: u64) -> Ve
 fn assess_lines(lines: &[String], as_of: NaiveDate) -> assess::Report {
     let c = targets::Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN).expect("valid");
     let mut e = Engine::new();
-    e.push_jsonl(lines.join("\n").as_bytes(), ParseOptions::default());
+    let _ = e.push_jsonl(lines.join("\n").as_bytes(), ParseOptions::default());
     assess::assess(&c, &e.view(), as_of).expect("assessable")
 }
 

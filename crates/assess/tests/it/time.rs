@@ -30,7 +30,7 @@ fn retract(id: &str, date: &str, target: &str) -> String {
 
 fn run_with(c: &targets::Contract, events: &str, as_of: &str, options: Options) -> assess::Report {
     let mut e = Engine::new();
-    e.push_jsonl(events.as_bytes(), ParseOptions::default());
+    let _ = e.push_jsonl(events.as_bytes(), ParseOptions::default());
     let view = e.view();
     assess::Assessor::with_options(&view, options)
         .assess(c, d(as_of))

@@ -418,7 +418,7 @@ fn tranches_and_escalations() {
 fn a_contract_label_names_the_deliverable_in_each_language() {
     let c = targets::Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN).expect("valid");
     let mut e = indicators::Engine::new();
-    e.push_jsonl(
+    let _ = e.push_jsonl(
         samples::streams::JEUGDZORGPLUS_SAMPLE.as_bytes(),
         indicators::ParseOptions::default(),
     );

@@ -98,7 +98,7 @@ impl Limits {
 /// use indicators::{Engine, Indicator, ParseOptions, Span, Value};
 ///
 /// let mut engine = Engine::new();
-/// engine.push_jsonl(br#"{"id":"1","kind":"admission","date":"2019-01-10","client":"c1","region":"r1"}
+/// let _ = engine.push_jsonl(br#"{"id":"1","kind":"admission","date":"2019-01-10","client":"c1","region":"r1"}
 /// {"id":"2","kind":"discharge","date":"2019-03-01","client":"c1"}
 /// {"id":"2","kind":"discharge","date":"2019-03-01","client":"c1"}
 /// {"id":"3","kind":"discharge","date":"2019-04-01","client":"c1"}
@@ -181,11 +181,13 @@ impl Engine {
 
     /// The number of distinct event ids seen (placeholders named only by retractions
     /// included).
+    #[must_use]
     pub fn distinct_ids(&self) -> usize {
         self.slots.len()
     }
 
     /// Approximate heap bytes held, for capacity planning and benches.
+    #[must_use]
     pub fn heap_bytes(&self) -> usize {
         self.ids.heap_bytes()
             + self.strings.heap_bytes()
@@ -281,6 +283,7 @@ impl Engine {
     /// Parses JSON Lines and adds every event. Blank lines are skipped; a line that is not
     /// a valid event is rejected with its line number (counted from 1 in `bytes`), the
     /// field and the problem, and appears in the [`Accounting`].
+    #[must_use = "the summary counts the lines that were not events; `let _ =` when the view's accounting is read instead"]
     pub fn push_jsonl(&mut self, bytes: &[u8], options: ParseOptions) -> JsonlSummary {
         let mut summary = JsonlSummary::default();
         // A byte order mark before the first line is not part of it.

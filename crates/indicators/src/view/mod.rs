@@ -157,6 +157,7 @@ impl<'a> View<'a> {
 
     /// The regions seen in stays, deliverables and measurements, sorted by id, with
     /// every retraction applied, whatever their dates.
+    #[must_use]
     pub fn regions(&self) -> Vec<&str> {
         self.regions
             .iter()
@@ -169,6 +170,7 @@ impl<'a> View<'a> {
     /// The regions seen as of a date: in stays that started, and deliveries and
     /// measurements dated, on or before it. A region whose only stay was retracted later
     /// is still seen before the retraction's date.
+    #[must_use]
     pub fn regions_as_of(&self, as_of: impl Into<AsOf>) -> Vec<&str> {
         let known = self.known(as_of.into());
         let visible = self.visible(&known);
@@ -183,6 +185,7 @@ impl<'a> View<'a> {
     /// Where every record read went, with every rejection and retraction listed.
     /// Whether an event is rejected is a property of the whole set of events, so the
     /// accounting has no as-of date.
+    #[must_use]
     pub fn accounting(&self) -> Accounting {
         self.engine.accounting(&self.retracted)
     }
@@ -196,6 +199,7 @@ impl<'a> View<'a> {
     /// The valid retractions dated after `after` and on or before `through`, oldest
     /// first: the corrections that an assessment as of `through` knows and one as of
     /// `after` did not.
+    #[must_use]
     pub fn corrections(&self, after: NaiveDate, through: NaiveDate) -> &[Correction] {
         let all = self.corrections.get_or_init(|| self.engine.corrections());
         let from = all.partition_point(|c| c.date <= after);
@@ -205,6 +209,7 @@ impl<'a> View<'a> {
 
     /// The value of one indicator over one period, for one region or (`None`) overall.
     /// A region never seen gives the values of an empty region.
+    #[must_use]
     pub fn value(
         &self,
         indicator: &Indicator,
@@ -217,6 +222,7 @@ impl<'a> View<'a> {
 
     /// The row of one indicator over one period, for one region or (`None`) overall:
     /// its value and, while its cohort matures, the range it can still take.
+    #[must_use]
     pub fn row(
         &self,
         indicator: &Indicator,
@@ -260,6 +266,7 @@ impl<'a> View<'a> {
 
     /// Every indicator over every period, overall and per region (the regions seen as
     /// of the date).
+    #[must_use]
     pub fn table(
         &self,
         indicators: &[Indicator],
@@ -311,6 +318,7 @@ impl<'a> View<'a> {
     }
 
     /// Admissions per month of `period` by admission reason.
+    #[must_use]
     pub fn inflow_by_reason(
         &self,
         period: Span,
@@ -321,6 +329,7 @@ impl<'a> View<'a> {
     }
 
     /// Discharges per month of `period` by destination.
+    #[must_use]
     pub fn outflow_by_destination(
         &self,
         period: Span,

@@ -154,7 +154,7 @@ proptest! {
             text.push('\n');
         }
         let mut from_lines = Engine::new();
-        from_lines.push_jsonl(text.as_bytes(), indicators::ParseOptions::default());
+        let _ = from_lines.push_jsonl(text.as_bytes(), indicators::ParseOptions::default());
         prop_assert_eq!(outcome(&mut from_lines), (t1, t2, acc));
     }
 
@@ -168,7 +168,7 @@ proptest! {
     #[test]
     fn arbitrary_lines_never_panic(line in ".{0,120}") {
         let mut e = Engine::new();
-        e.push_jsonl(line.as_bytes(), indicators::ParseOptions::default());
+        let _ = e.push_jsonl(line.as_bytes(), indicators::ParseOptions::default());
         let acc = e.view().accounting();
         prop_assert_eq!(acc.read, acc.accepted + acc.duplicates + acc.rejected + acc.ignored);
     }

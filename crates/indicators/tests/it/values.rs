@@ -687,7 +687,7 @@ fn custom_indicators_as_data() {
 fn indicator_table_of_the_fixture_stream() {
     let bytes = include_bytes!("../data/small.jsonl");
     let mut e = Engine::new();
-    e.push_jsonl(bytes, ParseOptions::default());
+    let _ = e.push_jsonl(bytes, ParseOptions::default());
     let view = e.view();
     let mut inds = Indicator::catalogue();
     inds.push(Indicator::MaxTariff {
@@ -772,7 +772,7 @@ fn approvals_cover_the_next_admission_in_their_segment() {
 fn amounts_compare_by_value_and_a_conflicting_retraction_retracts_nothing() {
     // "423.00" and "423.0" are the same amount: a duplicate, not a conflict.
     let mut e = Engine::new();
-    e.push_jsonl(
+    let _ = e.push_jsonl(
         br#"{"id":"t","kind":"tariff","date":"2019-01-01","provider":"p","amount":"423.00","unit":"day"}
 {"id":"t","kind":"tariff","date":"2019-01-01","provider":"p","amount":"423.0","unit":"day"}
 "#,
@@ -821,7 +821,7 @@ fn a_discharge_keeps_its_reason_for_ending() {
     );
     // Kept in the engine: the event read back from a view is the same event.
     let mut engine = Engine::new();
-    engine.push_jsonl(
+    let _ = engine.push_jsonl(
         b"{\"id\":\"a1\",\"kind\":\"admission\",\"date\":\"2019-01-01\",\"client\":\"c\",\"region\":\"r\"}\n",
         ParseOptions::default(),
     );
