@@ -105,13 +105,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
         let _ = writeln!(out, "\n{}", text(src));
     }
     let d = &report.data;
-    let events = w
-        .events
-        .replace("{read}", &d.read.to_string())
-        .replace("{accepted}", &d.accepted.to_string())
-        .replace("{duplicates}", &d.duplicates.to_string())
-        .replace("{rejected}", &d.rejected.to_string())
-        .replace("{ignored}", &d.ignored.to_string());
+    let events = crate::text::data_line(d, lang);
     let _ = writeln!(out, "\n{events}\n");
 
     let _ = writeln!(out, "## {}\n", w.summary);
@@ -270,23 +264,14 @@ pub fn render(report: &Report, lang: Lang) -> String {
         let _ = writeln!(out, "{}", w.no_findings);
     }
     for f in &report.contract_findings {
-        let severity = match f.severity {
-            targets::Severity::Error => w.severity[0],
-            targets::Severity::Warning => w.severity[1],
-        };
-        let place = match (&f.goal, &f.result) {
-            (Some(g), Some(r)) => format!(
-                "{} (`{}`)",
-                text(&w.finding_in.replace("{goal}", g).replace("{result}", r)),
-                f.path.replace('`', "'")
-            ),
-            _ => format!("`{}`", f.path.replace('`', "'")),
-        };
+        let path = format!("`{}`", f.path.replace('`', "'"));
+        let (severity, place, message) = crate::text::finding_parts(f, lang);
+        let place = place.map_or_else(|| path.clone(), |p| format!("{} ({path})", text(&p)));
         let _ = writeln!(
             out,
             "- **{severity}** `{}`, {place}: {}",
             f.code,
-            markup_free(f.message_in(lang == Lang::Nl))
+            markup_free(message)
         );
     }
     out

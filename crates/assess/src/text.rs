@@ -439,6 +439,33 @@ pub fn outcome_word(s: ConsequenceStatus, lang: Lang) -> &'static str {
     }
 }
 
+/// The line that says how the events were read: "Events: 2586 read, 2402 accepted, …".
+pub fn data_line(d: &crate::DataSummary, lang: Lang) -> String {
+    words(lang)
+        .events
+        .replace("{read}", &d.read.to_string())
+        .replace("{accepted}", &d.accepted.to_string())
+        .replace("{duplicates}", &d.duplicates.to_string())
+        .replace("{rejected}", &d.rejected.to_string())
+        .replace("{ignored}", &d.ignored.to_string())
+}
+
+/// A lint finding in words: its severity, where it is by goal and result ("goal 2,
+/// result 2a-mean-stay", when it is inside one; its JSON path says the rest) and its
+/// message, in `lang`.
+pub fn finding_parts(f: &targets::Finding, lang: Lang) -> (&'static str, Option<String>, &str) {
+    let w = words(lang);
+    let severity = match f.severity {
+        targets::Severity::Error => w.severity[0],
+        targets::Severity::Warning => w.severity[1],
+    };
+    let place = match (&f.goal, &f.result) {
+        (Some(g), Some(r)) => Some(w.finding_in.replace("{goal}", g).replace("{result}", r)),
+        _ => None,
+    };
+    (severity, place, f.message_in(lang == Lang::Nl))
+}
+
 /// A rejected record in words: where it was (line, id) and why.
 ///
 /// ```

@@ -319,23 +319,9 @@ fn lint(a: args::LintArgs) -> Result<ExitCode, Failure> {
                 s.push('\n');
             }
             for f in &findings {
-                let severity = match f.severity {
-                    targets::Severity::Error => w.severity[0],
-                    targets::Severity::Warning => w.severity[1],
-                };
-                let place = match (&f.goal, &f.result) {
-                    (Some(g), Some(r)) => format!(
-                        "{} ({})",
-                        w.finding_in.replace("{goal}", g).replace("{result}", r),
-                        f.path
-                    ),
-                    _ => f.path.clone(),
-                };
-                s.push_str(&format!(
-                    "- {severity} [{}] {place}: {}\n",
-                    f.code,
-                    f.message_in(lang == Lang::Nl)
-                ));
+                let (severity, place, message) = assess::text::finding_parts(f, lang);
+                let place = place.map_or_else(|| f.path.clone(), |p| format!("{p} ({})", f.path));
+                s.push_str(&format!("- {severity} [{}] {place}: {message}\n", f.code));
             }
             s
         }

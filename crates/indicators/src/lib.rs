@@ -83,7 +83,8 @@ mod view;
 pub use engine::{Accounting, Counts, Engine, JsonlSummary, Limits, Rejected};
 pub use error::Error;
 pub use event::{
-    Event, EventBody, EventError, ExtensionReason, Kind, MAX_LINE_BYTES, ParseOptions, parse_line,
+    Event, EventBody, EventError, ExtensionReason, FIELDS, Kind, MAX_LINE_BYTES, ParseOptions,
+    parse_line,
 };
 pub use indicator::{BreakdownRow, Indicator, Maturing, NoValue, Row, Table, Value};
 pub use knowledge::{AsOf, Correction};

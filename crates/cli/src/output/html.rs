@@ -30,7 +30,6 @@ struct Html {
     legend: &'static str,
     rejected: &'static str,
     rejected_more: &'static str,
-    at: &'static str,
     generated: &'static str,
 }
 
@@ -41,7 +40,6 @@ const EN: Html = Html {
     legend: "● met  ✕ not met  ○ pending  ▪ insufficient data",
     rejected: "Rejected records",
     rejected_more: "{shown} of {total} shown; write all with --rejects FILE.",
-    at: "at",
     generated: "Written by outcome-targets",
 };
 
@@ -52,7 +50,6 @@ const NL: Html = Html {
     legend: "● gehaald  ✕ niet gehaald  ○ nog niet bepaald  ▪ onvoldoende gegevens",
     rejected: "Afgewezen records",
     rejected_more: "{shown} van {total} getoond; schrijf ze allemaal met --rejects BESTAND.",
-    at: "bij",
     generated: "Geschreven door outcome-targets",
 };
 
@@ -296,13 +293,7 @@ td.n{{text-align:right;white-space:nowrap}}th{{background:#f3f3f3}}
         let _ = writeln!(o, "<p class=\"note\">{}</p>", esc(src));
     }
     let d = &report.data;
-    let events = w
-        .events
-        .replace("{read}", &d.read.to_string())
-        .replace("{accepted}", &d.accepted.to_string())
-        .replace("{duplicates}", &d.duplicates.to_string())
-        .replace("{rejected}", &d.rejected.to_string())
-        .replace("{ignored}", &d.ignored.to_string());
+    let events = assess::text::data_line(d, lang);
     let _ = writeln!(o, "<p>{}</p>", esc(&events));
 
     // Summary per goal.
@@ -487,18 +478,15 @@ td.n{{text-align:right;white-space:nowrap}}th{{background:#f3f3f3}}
     } else {
         let _ = writeln!(o, "<ul>");
         for f in &report.contract_findings {
-            let severity = match f.severity {
-                targets::Severity::Error => w.severity[0],
-                targets::Severity::Warning => w.severity[1],
-            };
+            let (severity, place, message) = assess::text::finding_parts(f, lang);
+            let place = place.map_or_else(String::new, |p| format!("{}, ", esc(&p)));
             let _ = writeln!(
                 o,
-                "<li><b>{}</b> <code>{}</code> {} <code>{}</code>: {}</li>",
+                "<li><b>{}</b> <code>{}</code>, {place}<code>{}</code>: {}</li>",
                 esc(severity),
                 esc(&f.code),
-                esc(h.at),
                 esc(&f.path),
-                esc(f.message_in(lang == Lang::Nl))
+                esc(message)
             );
         }
         let _ = writeln!(o, "</ul>");

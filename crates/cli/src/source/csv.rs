@@ -25,25 +25,14 @@ use super::{Source, SourceSummary};
 use crate::failure::Failure;
 use crate::input::Opened;
 
-/// The fields of the event format, as columns.
-pub(crate) const FIELDS: [&str; 16] = [
-    "id",
-    "kind",
-    "date",
-    "client",
-    "region",
-    "provider",
-    "reason",
-    "destination",
-    "amount",
-    "unit",
-    "name",
-    "metric",
-    "value",
-    "target",
-    "segment",
-    "format_version",
-];
+/// The columns a table may have: the fields of an event line, and the format version.
+fn field_of(header: &str) -> Option<&'static str> {
+    indicators::FIELDS
+        .iter()
+        .copied()
+        .chain(["format_version"])
+        .find(|f| *f == header)
+}
 
 /// A CSV table of events.
 pub(crate) struct Csv {
@@ -64,7 +53,7 @@ impl Source for Csv {
         let mut seen = BTreeSet::new();
         for (i, h) in header.iter().enumerate() {
             let h = h.trim().trim_start_matches('\u{feff}');
-            let field = FIELDS.iter().copied().find(|f| *f == h);
+            let field = field_of(h);
             match field {
                 Some(f) if !seen.insert(f) => {
                     return Err(Failure::Data(format!(
@@ -79,7 +68,7 @@ impl Source for Csv {
                         "{}: column {} of the header, {h:?}, is not an event field; the fields are {}",
                         input.name,
                         i + 1,
-                        FIELDS.join(", ")
+                        indicators::FIELDS.join(", ")
                     )));
                 }
             }

@@ -14,7 +14,7 @@
 
 mod parse;
 
-pub use parse::{EventError, MAX_LINE_BYTES, ParseOptions, parse_line};
+pub use parse::{EventError, FIELDS, MAX_LINE_BYTES, ParseOptions, parse_line};
 
 use std::borrow::Cow;
 use std::fmt;

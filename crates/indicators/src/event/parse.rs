@@ -87,7 +87,8 @@ impl<'de> Deserialize<'de> for CowStr<'de> {
     }
 }
 
-const FIELDS: [&str; N_FIELDS] = [
+/// The fields of an event line, in the format's order: every key a line may have.
+pub const FIELDS: [&str; N_FIELDS] = [
     "id",
     "kind",
     "date",
