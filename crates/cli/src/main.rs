@@ -249,7 +249,7 @@ fn rejects_markdown(rejected: &[Rejected], total: u64, lang: Lang) -> String {
 
 fn report(a: args::ReportArgs) -> Result<ExitCode, Failure> {
     let (contract, bundle) = contract_of(a.contract.contract.as_deref())?;
-    let mut engine = load_events(&a.events, bundle, &a.input)?;
+    let engine = load_events(&a.events, bundle, &a.input)?;
     let as_of = a.as_of.unwrap_or_else(|| contract.term().last_day());
     let lang = Lang::from(a.lang);
     let view = engine.view();
@@ -338,7 +338,7 @@ fn lint(a: args::LintArgs) -> Result<ExitCode, Failure> {
 }
 
 fn indicators_table(a: args::IndicatorsArgs) -> Result<ExitCode, Failure> {
-    let mut engine = load_events(&a.events, None, &a.input)?;
+    let engine = load_events(&a.events, None, &a.input)?;
     let view = engine.view();
     let (from, to) = a.years;
     let periods = (from..=to)

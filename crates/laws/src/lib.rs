@@ -58,7 +58,7 @@ pub fn stream(data: &[u8]) {
         e
     };
     let join = |ls: &[&[u8]]| ls.join(&b'\n');
-    let mut one = batch(&[data.to_vec()]);
+    let one = batch(&[data.to_vec()]);
     let mut reversed: Vec<&[u8]> = lines.clone();
     reversed.reverse();
     let mut other = batch(&[join(&reversed)]);

@@ -94,7 +94,7 @@ fn tranche_totals_beyond_a_decimal_are_an_error_not_a_clamp() {
                  "rule": { "kind": "bound", "op": "<=", "bound": "10", "periods": { "each": "calendar_year" } } }]),
         json!({ "consequences": [ tranche("a"), tranche("b") ] }),
     );
-    let mut e = indicators::Engine::new();
+    let e = indicators::Engine::new();
     let view = e.view();
     let err = assess::assess(&c, &view, crate::fixtures::d("2019-12-31")).expect_err("overflow");
     assert!(err.to_string().contains("does not fit"), "{err}");

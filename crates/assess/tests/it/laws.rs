@@ -54,7 +54,7 @@ proptest! {
     #[test]
     fn decided_verdicts_stay_decided(a in 0u64..1200, gap in 1u64..400) {
         let c = targets::Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN).expect("valid");
-        let mut e = bundled_engine();
+        let e = bundled_engine();
         let view = e.view();
         let start = NaiveDate::from_ymd_opt(2018, 6, 1).unwrap_or_default();
         let d1 = start.checked_add_days(Days::new(a)).unwrap_or(start);
@@ -84,7 +84,7 @@ proptest! {
         let mut e2 = Engine::new();
         let _ = e2.push_jsonl(shuffled.as_bytes(), ParseOptions::default());
         let as_of = NaiveDate::from_ymd_opt(2018, 9, 1).unwrap_or_default().checked_add_days(Days::new(day)).unwrap_or_default();
-        let mut e1 = bundled_engine();
+        let e1 = bundled_engine();
         let a = assess::assess(&c, &e1.view(), as_of).expect("assessable");
         let b = assess::assess(&c, &e2.view(), as_of).expect("assessable");
         let again = assess::assess(&c, &e1.view(), as_of).expect("assessable");

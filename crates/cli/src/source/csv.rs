@@ -83,6 +83,9 @@ impl Source for Csv {
         }
         let mut summary = SourceSummary::default();
         let mut record = csv::StringRecord::new();
+        // Events go to the engine in batches: it derives the clients a call touches once
+        // per call.
+        let mut batch: Vec<indicators::Event> = Vec::with_capacity(BATCH);
         loop {
             match reader.read_record(&mut record) {
                 Ok(false) => break,
@@ -113,8 +116,12 @@ impl Source for Csv {
             match row_event(&columns, &record) {
                 Ok(json) => match indicators::parse_line(json.as_bytes(), self.options) {
                     Ok(Some(e)) => {
-                        engine.push(&e);
+                        batch.push(e.to_owned_event());
                         summary.events += 1;
+                        if batch.len() == BATCH {
+                            engine.extend(&batch);
+                            batch.clear();
+                        }
                     }
                     Ok(None) => summary.skipped += 1,
                     Err(mut err) => {
@@ -130,9 +137,13 @@ impl Source for Csv {
                 }
             }
         }
+        engine.extend(&batch);
         Ok(summary)
     }
 }
+
+/// Events handed to the engine at once.
+const BATCH: usize = 8192;
 
 /// The row as one JSON event line, cells normalised.
 fn row_event(

@@ -82,13 +82,15 @@ impl Limits {
 
 /// The set of events, and the stays derived from it.
 ///
-/// Input: [`Engine::push`] one event, [`Engine::push_jsonl`] a JSON Lines buffer,
-/// [`Engine::merge`] another engine. Output: [`Engine::view`] refreshes what changed and
-/// returns a [`crate::View`] to query indicators and the [`Accounting`].
+/// Input: [`Engine::push`] one event, [`Engine::extend`] many, [`Engine::push_reader`]
+/// JSON Lines from anything that reads, [`Engine::merge`] another engine. Output:
+/// [`Engine::view`] (`&self`) gives a [`crate::View`] to query indicators and the
+/// [`Accounting`].
 ///
 /// The engine keeps one compact record per distinct event id (about 32 bytes plus the id's
-/// text) and derives stays per client, again only for clients whose events changed since
-/// the last view. Results depend only on the set of events pushed, never on their order,
+/// text) and derives stays per client at the end of every call that adds events, only for
+/// the clients those events touch; adding many events in one call ([`Engine::extend`],
+/// [`Engine::push_reader`]) derives each touched client once. Results depend only on the set of events pushed, never on their order,
 /// on exact duplicates, or on how the events were split over engines that were merged.
 ///
 /// # Example: push, query, account
@@ -143,6 +145,14 @@ pub struct Engine {
     /// Slots of tariffs, deliverables and measurements.
     pub(crate) others: Vec<Sym>,
     retractions: Vec<Sym>,
+    /// Slots a retraction names: when one of them arrives or conflicts, the valid
+    /// retractions may change.
+    targeted: std::collections::HashSet<Sym>,
+    /// Each withdrawn slot with the date of its earliest valid retraction, kept current by
+    /// every call that adds events (see `settle`).
+    retracted: Retracted,
+    /// Whether `retracted` must be recomputed at the next settle.
+    retractions_changed: bool,
     dirty: Vec<u32>,
     read: u64,
     duplicates: u64,
@@ -206,6 +216,7 @@ impl Engine {
     pub fn push<S: AsRef<str>>(&mut self, event: &Event<S>) {
         self.read += 1;
         self.push_copies(&event.as_borrowed(), 1, None);
+        self.settle();
     }
 
     /// Accounts for a record that a source could not turn into an event, such as a CSV
@@ -252,6 +263,7 @@ impl Engine {
             }
         }
         self.push_batch(&batch);
+        self.settle();
     }
 
     /// Pushes a batch: first the buckets of every id and client are read, so that the
@@ -293,6 +305,7 @@ impl Engine {
         let lines = bytes.iter().filter(|b| **b == b'\n').count() + 1;
         self.reserve(lines.min(bytes.len() / 40));
         self.push_lines(bytes, 0, options, &mut summary);
+        self.settle();
         summary
     }
 
@@ -383,6 +396,7 @@ impl Engine {
             let bom = first_line(&carry, lines);
             self.push_lines(&carry[bom..], lines, options, &mut summary);
         }
+        self.settle();
         Ok(summary)
     }
 
@@ -466,13 +480,27 @@ impl Engine {
             let e = other.event_of(v.slot, v.rec);
             self.push_copies(&e, 1, None);
         }
+        self.settle();
     }
 
-    /// Refreshes the stays of clients whose events changed and returns a view to query.
-    pub fn view(&mut self) -> crate::View<'_> {
-        let retracted = self.retracted_map();
+    /// A view to query. The engine is always current: every call that adds events
+    /// derives the stays of the clients they touch before it returns, so a view takes
+    /// `&self` and several may be read at once, from several threads.
+    #[must_use]
+    pub fn view(&self) -> crate::View<'_> {
+        crate::View::new(self, &self.retracted)
+    }
+
+    /// Brings the derived state up to date: the valid retractions, when anything that
+    /// can change them arrived, and the stays of the clients whose events changed.
+    fn settle(&mut self) {
+        if self.retractions_changed {
+            self.retracted = self.retracted_map();
+            self.retractions_changed = false;
+        }
+        let retracted = std::mem::take(&mut self.retracted);
         self.refresh(&retracted);
-        crate::View::new(self, retracted)
+        self.retracted = retracted;
     }
 }
 

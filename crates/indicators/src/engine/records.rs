@@ -306,8 +306,16 @@ impl Engine {
                 self.clients[c].head = slot;
                 self.clients[c].events += 1;
             }
-            Kind::Retraction => self.retractions.push(slot),
+            Kind::Retraction => {
+                self.retractions.push(slot);
+                self.targeted.insert(rec.target().unwrap_or(NONE));
+                self.retractions_changed = true;
+            }
             _ => self.others.push(slot),
+        }
+        if self.targeted.contains(&slot) {
+            // A slot a retraction names has arrived.
+            self.retractions_changed = true;
         }
         self.mark(rec);
     }
@@ -366,6 +374,9 @@ impl Engine {
             }
             Status::Live => {
                 self.slots[slot as usize].status = Status::Conflict;
+                if s.kind == Kind::Retraction || self.targeted.contains(&slot) {
+                    self.retractions_changed = true;
+                }
                 let (first, second) = (self.content(slot, &s), self.content(slot, &rec));
                 self.versions.insert(first);
                 self.versions.insert(second);

@@ -67,7 +67,7 @@ impl<'a> View<'a> {
         let mut known = Known {
             asof: day_number(at.date()),
             corrections,
-            retracted: &self.retracted,
+            retracted: self.retracted,
             overlay: Arc::default(),
             late,
         };
@@ -140,7 +140,7 @@ impl<'a> View<'a> {
         Known {
             asof,
             corrections: i32::MAX,
-            retracted: &self.retracted,
+            retracted: self.retracted,
             overlay: Arc::default(),
             late: &[],
         }

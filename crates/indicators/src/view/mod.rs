@@ -39,7 +39,7 @@ use crate::store::{Fields, Record};
 #[derive(Debug)]
 pub struct View<'a> {
     engine: &'a Engine,
-    retracted: Retracted,
+    retracted: &'a Retracted,
     /// The valid retractions as (retraction date, withdrawn slot), sorted.
     by_date: Vec<(i32, Sym)>,
     /// Every region any state of knowledge can see, by id, sorted.
@@ -96,7 +96,7 @@ fn settled(values: Vec<Vec<Value>>) -> Grid {
 }
 
 impl<'a> View<'a> {
-    pub(crate) fn new(engine: &'a Engine, retracted: Retracted) -> View<'a> {
+    pub(crate) fn new(engine: &'a Engine, retracted: &'a Retracted) -> View<'a> {
         let mut found: BTreeMap<String, Sym> = BTreeMap::new();
         let mut add = |sym: Sym| {
             if let Some(r) = engine.string(sym) {
@@ -187,13 +187,13 @@ impl<'a> View<'a> {
     /// accounting has no as-of date.
     #[must_use]
     pub fn accounting(&self) -> Accounting {
-        self.engine.accounting(&self.retracted)
+        self.engine.accounting(self.retracted)
     }
 
     /// The counts of [`View::accounting`], without building its lists.
     #[must_use]
     pub fn counts(&self) -> crate::engine::Counts {
-        self.engine.counts(&self.retracted)
+        self.engine.counts(self.retracted)
     }
 
     /// The valid retractions dated after `after` and on or before `through`, oldest

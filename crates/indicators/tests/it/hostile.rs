@@ -39,7 +39,7 @@ fn a_retraction_cycle_in_a_real_stream_does_not_hang() {
         Duration::from_secs(30),
         "a stream with retraction cycles",
         || {
-            let mut e = engine(&events);
+            let e = engine(&events);
             let view = e.view();
             view.table(&Indicator::catalogue(), &[year(2019)], d("2020-12-31"))
         },
@@ -161,7 +161,7 @@ fn conflicting_versions_are_listed_in_one_order_whatever_their_arrival() {
         .iter()
         .map(|o| {
             let evs: Vec<Event> = o.iter().map(|e| (*e).clone()).collect();
-            let mut e = engine(&evs);
+            let e = engine(&evs);
             serde_json::to_string(&e.view().accounting()).expect("json")
         })
         .collect();
@@ -201,7 +201,7 @@ fn regions_beyond_sixty_five_thousand_keep_their_values() {
             )
         })
         .collect();
-    let mut e = engine(&events);
+    let e = engine(&events);
     let view = e.view();
     let last = format!("r{:05}", n - 1);
     assert_eq!(
@@ -261,7 +261,7 @@ fn one_client_with_a_hundred_thousand_stays_is_linear() {
         Duration::from_secs(20),
         "50,000 stays of one client",
         || {
-            let mut e = engine(&events);
+            let e = engine(&events);
             let view = e.view();
             view.value(&Indicator::RecidivismRate, all, None, d("2299-12-31"))
         },
@@ -288,7 +288,7 @@ fn a_hundred_thousand_events_of_one_client_on_one_day_are_linear() {
         events.push(bend(&format!("b{i}"), "2019-02-01", "c"));
     }
     let acc = within(Duration::from_secs(20), "200,000 same-day events", || {
-        let mut e = engine(&events);
+        let e = engine(&events);
         e.view().accounting()
     });
     assert_eq!(acc.rejected, n as u64);
@@ -304,7 +304,7 @@ fn forty_thousand_versions_of_one_id_are_linear() {
     // Each version again: duplicates of a conflict.
     events.extend(events.clone());
     let acc = within(Duration::from_secs(20), "40,000 versions of one id", || {
-        let mut e = engine(&events);
+        let e = engine(&events);
         e.view().counts()
     });
     assert_eq!((acc.rejected, acc.duplicates), (n as u64, n as u64));

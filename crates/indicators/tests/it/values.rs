@@ -217,7 +217,7 @@ fn a_retracted_extension_no_longer_counts() {
         value(&retracted, Indicator::ExtensionRate, 2019, None, END_2019),
         share(0, 2)
     );
-    let mut e = engine(&retracted);
+    let e = engine(&retracted);
     let acc = e.view().accounting();
     assert_eq!(acc.retracted, ["x"]);
     assert_eq!((acc.read, acc.accepted, acc.rejected), (4, 4, 0));
@@ -245,7 +245,7 @@ fn a_conflicting_duplicate_rejects_every_version() {
         dis("d", "2019-03-02", "c"),
         dis("d", "2019-03-01", "c"),
     ];
-    let mut e = engine(&ev);
+    let e = engine(&ev);
     let view = e.view();
     assert_eq!(
         view.value(&Indicator::Outflow, year(2019), None, d(END_2019)),
@@ -290,7 +290,7 @@ fn a_same_day_stay_and_a_same_day_discharge_and_readmission() {
         readmit.reverse();
         readmit.clone()
     }] {
-        let mut e = engine(&order);
+        let e = engine(&order);
         let view = e.view();
         let y = year(2019);
         let at = d(END_2019);
@@ -329,7 +329,7 @@ fn events_that_cannot_apply_are_rejected_with_their_reason() {
         retract("r2", "2019-01-08", "r1"),
         goals("g0", "2019-01-09", "ghost"),
     ];
-    let mut e = engine(&ev);
+    let e = engine(&ev);
     let acc = e.view().accounting();
     let got: Vec<(String, String)> = acc
         .rejections
@@ -602,7 +602,7 @@ fn monthly_breakdowns() {
         out("d1", "2019-02-10", "c1", "home"),
         adm("a4", "2019-02-11", "c4", "r"),
     ];
-    let mut e = engine(&events);
+    let e = engine(&events);
     let view = e.view();
     let q1 = Span::quarter(2019, 1).expect("quarter");
     let rows: Vec<(String, Option<String>, u64)> = view
@@ -758,7 +758,7 @@ fn approvals_cover_the_next_admission_in_their_segment() {
     // Covered: a1, a2, a5. Not: a3, a4, a6.
     assert_eq!(value(&events, ind, 2022, None, "2022-12-31"), share(3, 6));
     // Approvals are client events that never need an open stay: nothing is rejected.
-    let mut e = engine(&events);
+    let e = engine(&events);
     assert_eq!(e.view().accounting().rejected, 0);
     // They round-trip through JSON with their segment.
     let line = events[0].to_json();
@@ -792,7 +792,7 @@ fn amounts_compare_by_value_and_a_conflicting_retraction_retracts_nothing() {
         value(&ev, Indicator::ExtensionRate, 2019, None, END_2019),
         share(1, 1)
     );
-    let mut e = engine(&ev);
+    let e = engine(&ev);
     let acc = e.view().accounting();
     assert!(acc.retracted.is_empty());
     assert_eq!((acc.accepted, acc.rejected), (2, 2));
