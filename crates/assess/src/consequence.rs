@@ -15,6 +15,7 @@ use crate::report::{
     ConsequenceOutcome, ConsequenceStatus, CorrectionOut, Evidence, Status, Texts,
     TrancheRestatement, Verdict,
 };
+use crate::sentences::{fill, sentences};
 use crate::text::{Lang, fmt_date};
 
 /// The last day a verdict's check is about: the period's last day, or the due date.
@@ -213,22 +214,22 @@ fn judge_condition(
 }
 
 fn need(condition: &VerdictCondition, lang: Lang) -> String {
-    match (condition, lang) {
-        (VerdictCondition::AllMet { .. }, Lang::En) => "all".to_owned(),
-        (VerdictCondition::AllMet { .. }, Lang::Nl) => "alle".to_owned(),
-        (VerdictCondition::AnyNotMet { .. }, Lang::En) => "any not met".to_owned(),
-        (VerdictCondition::AnyNotMet { .. }, Lang::Nl) => "een niet gehaald".to_owned(),
-        (VerdictCondition::AtLeast { met, .. }, Lang::En) => format!("at least {met}"),
-        (VerdictCondition::AtLeast { met, .. }, Lang::Nl) => format!("ten minste {met}"),
-        (VerdictCondition::ShareMet { percent, .. }, Lang::En) => format!("at least {percent}"),
-        (VerdictCondition::ShareMet { percent, .. }, Lang::Nl) => {
-            format!("ten minste {}", percent.to_string().replace('.', ","))
+    let w = sentences(lang);
+    match condition {
+        VerdictCondition::AllMet { .. } => w.need_all.to_owned(),
+        VerdictCondition::AnyNotMet { .. } => w.need_any_not_met.to_owned(),
+        VerdictCondition::AtLeast { met, .. } => fill(w.need_at_least, &[("n", &met.to_string())]),
+        VerdictCondition::ShareMet { percent, .. } => {
+            let p = percent.to_string();
+            let p = if lang == Lang::Nl {
+                p.replace('.', ",")
+            } else {
+                p
+            };
+            fill(w.need_at_least, &[("n", &p)])
         }
-        (VerdictCondition::PersistentNotMet { months, .. }, Lang::En) => {
-            format!("a failure that lasts {months} months")
-        }
-        (VerdictCondition::PersistentNotMet { months, .. }, Lang::Nl) => {
-            format!("een tekortkoming die {months} maanden aanhoudt")
+        VerdictCondition::PersistentNotMet { months, .. } => {
+            fill(w.need_persistent, &[("months", &months.to_string())])
         }
     }
 }
@@ -265,34 +266,38 @@ fn explain(
         need(condition, lang),
     );
     let (met, not_met, considered, not_due) = (j.met, j.not_met, j.considered, j.not_due);
+    let s = sentences(lang);
+    let (met, not_met, considered) = (met.to_string(), not_met.to_string(), considered.to_string());
     if let VerdictCondition::PersistentNotMet { months, .. } = condition {
-        return match lang {
-            Lang::En => format!(
-                "{w}: {not_met} of {considered} results have a failure that lasted at least {months} months as of {date} (required: {need})."
-            ),
-            Lang::Nl => format!(
-                "{w}: bij {not_met} van {considered} resultaten hield een tekortkoming ten minste {months} maanden aan per {date} (vereist: {need})."
-            ),
-        };
+        return fill(
+            s.persistent,
+            &[
+                ("outcome", &w),
+                ("not_met", &not_met),
+                ("considered", &considered),
+                ("months", &months.to_string()),
+                ("date", &date),
+                ("need", &need),
+            ],
+        );
     }
-    match lang {
-        Lang::En => format!(
-            "{w}: {met} of {considered} results met and {not_met} not met as of {date} (required: {need}){}.",
-            if not_due > 0 {
-                format!("; {not_due} result(s) had nothing due yet")
-            } else {
-                String::new()
-            }
-        ),
-        Lang::Nl => format!(
-            "{w}: {met} van {considered} resultaten gehaald en {not_met} niet gehaald per {date} (vereist: {need}){}.",
-            if not_due > 0 {
-                format!("; bij {not_due} resulta(a)t(en) was nog niets verschuldigd")
-            } else {
-                String::new()
-            }
-        ),
-    }
+    let nothing_due = if not_due > 0 {
+        fill(s.nothing_due, &[("n", &not_due.to_string())])
+    } else {
+        String::new()
+    };
+    fill(
+        s.consequence,
+        &[
+            ("outcome", &w),
+            ("met", &met),
+            ("not_met", &not_met),
+            ("considered", &considered),
+            ("date", &date),
+            ("need", &need),
+            ("nothing_due", &nothing_due),
+        ],
+    )
 }
 
 /// The first [`crate::report::CORRECTIONS_LISTED`] corrections of `list`, as a report shows them.
@@ -352,17 +357,18 @@ pub(crate) fn consequence(
         },
     };
     if as_of < date {
-        let (en, nl) = (fmt_date(date, Lang::En), fmt_date(date, Lang::Nl));
-        outcome.explanation = if tranche {
-            Texts {
-                en: format!("Pending: decided on the verdicts as of {en}."),
-                nl: format!("Nog niet bepaald: besloten op de uitkomsten per {nl}."),
-            }
-        } else {
-            Texts {
-                en: format!("Pending: can apply from {en}."),
-                nl: format!("Nog niet bepaald: kan gelden vanaf {nl}."),
-            }
+        let pending = |lang: Lang| {
+            let w = sentences(lang);
+            let template = if tranche {
+                w.pending_tranche
+            } else {
+                w.pending_escalation
+            };
+            fill(template, &[("date", &fmt_date(date, lang))])
+        };
+        outcome.explanation = Texts {
+            en: pending(Lang::En),
+            nl: pending(Lang::Nl),
         };
         return outcome;
     }
@@ -406,29 +412,25 @@ pub(crate) fn consequence(
                 _ => Money::ZERO,
             };
             let changed = status != outcome.status;
-            let (d_en, d_nl) = (fmt_date(as_of, Lang::En), fmt_date(as_of, Lang::Nl));
-            let n = corrections.len();
-            let (en, nl) = if changed {
-                (
-                    format!(
-                        " With the {n} correction(s) known on {d_en} it would have been {}: a difference of {}.",
-                        word(status, Lang::En).to_lowercase(),
-                        crate::text::fmt_money(difference, Lang::En)
-                    ),
-                    format!(
-                        " Met de {n} correctie(s) die op {d_nl} bekend zijn, was het {} geweest: een verschil van {}.",
-                        word(status, Lang::Nl).to_lowercase(),
-                        crate::text::fmt_money(difference, Lang::Nl)
-                    ),
-                )
-            } else {
-                (
-                    format!(" The {n} correction(s) known on {d_en} would not have changed it."),
-                    format!(
-                        " De {n} correctie(s) die op {d_nl} bekend zijn, hadden dit niet veranderd."
-                    ),
-                )
+            let n = corrections.len().to_string();
+            let restate = |lang: Lang| {
+                let w = sentences(lang);
+                let date = fmt_date(as_of, lang);
+                if changed {
+                    fill(
+                        w.tranche_would_change,
+                        &[
+                            ("n", &n),
+                            ("date", &date),
+                            ("outcome", &word(status, lang).to_lowercase()),
+                            ("difference", &crate::text::fmt_money(difference, lang)),
+                        ],
+                    )
+                } else {
+                    fill(w.tranche_would_stay, &[("n", &n), ("date", &date)])
+                }
             };
+            let (en, nl) = (restate(Lang::En), restate(Lang::Nl));
             outcome.explanation.en.push_str(&en);
             outcome.explanation.nl.push_str(&nl);
             outcome.restatement = Some(TrancheRestatement {

@@ -65,6 +65,7 @@ mod judge;
 pub mod markdown;
 mod options;
 mod report;
+mod sentences;
 pub mod text;
 
 use std::collections::BTreeMap;
@@ -407,29 +408,25 @@ fn restate(
             let v = &mut verdicts[i];
             let ids: Vec<&str> = restated.corrections.iter().map(|c| c.id.as_str()).collect();
             let more = restated.corrections_count - ids.len();
-            let more_en = format!("{more} more");
-            let more_nl = format!("{more} andere");
             let unit = v.unit;
             let was = |lang: Lang| {
+                let w = sentences::sentences(lang);
                 let value = restated
                     .measured
                     .as_ref()
                     .and_then(|m| targets::num::Ratio::new(m.numerator, m.denominator).ok())
                     .map(|r| format!(" ({})", text::fmt_value(&r, unit, lang)))
                     .unwrap_or_default();
-                let date = text::fmt_date(due, lang);
-                match lang {
-                    Lang::En => format!(
-                        " Restated: decided on {date} as {}{value}; changed by the corrections {} dated after it.",
-                        restated.status,
-                        list(&ids, (more > 0).then_some(more_en.as_str()), "and")
-                    ),
-                    Lang::Nl => format!(
-                        " Herzien: op {date} beoordeeld als {}{value}; gewijzigd door de correcties {} van daarna.",
-                        text::status_word(restated.status, Lang::Nl),
-                        list(&ids, (more > 0).then_some(more_nl.as_str()), "en")
-                    ),
-                }
+                let more = (more > 0).then(|| sentences::fill(w.more, &[("n", &more.to_string())]));
+                sentences::fill(
+                    w.restated,
+                    &[
+                        ("date", &text::fmt_date(due, lang)),
+                        ("status", text::status_word(restated.status, lang)),
+                        ("value", &value),
+                        ("ids", &list(&ids, more.as_deref(), w.and)),
+                    ],
+                )
             };
             v.explanation.en.push_str(&was(Lang::En));
             v.explanation.nl.push_str(&was(Lang::Nl));

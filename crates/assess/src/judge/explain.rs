@@ -7,6 +7,7 @@ use targets::num::Ratio;
 
 use super::{Ctx, Judged, Missing, period_out, unit_of};
 use crate::report::{Check, Status, Unit};
+use crate::sentences::{fill, sentences};
 use crate::text::{
     Lang, days, dimension_phrase, fmt_amount, fmt_date, fmt_period, fmt_steps, fmt_value,
     indicator_name, status_word,
@@ -23,15 +24,14 @@ impl Ctx<'_, '_> {
             .map(|p| format!(", {}", fmt_period(&p, lang)))
             .unwrap_or_default();
         let threshold = self.options.disclosure.map_or(0, |d| d.threshold);
-        let status = status_word(j.status, lang);
-        match lang {
-            Lang::En => format!(
-                "{name}{place}{period}: {status}; the numbers are not shown because they concern fewer than {threshold} youths."
-            ),
-            Lang::Nl => format!(
-                "{name}{place}{period}: {status}; de cijfers worden niet getoond omdat ze over minder dan {threshold} jeugdigen gaan."
-            ),
-        }
+        fill(
+            sentences(lang).suppressed,
+            &[
+                ("head", &format!("{name}{place}{period}")),
+                ("status", status_word(j.status, lang)),
+                ("threshold", &threshold.to_string()),
+            ],
+        )
     }
 
     pub(super) fn region_name(&self, t: &Target, dim: &str) -> String {
@@ -51,75 +51,55 @@ impl Ctx<'_, '_> {
         let unit = unit_of(&t.indicator);
         let name = indicator_name(&t.indicator, &self.contract.doc().labels, lang);
         let place = dimension_phrase(t.dimension, &self.region_name(t, dim), lang);
-        let en = lang == Lang::En;
         if let Check::Deadline = j.check {
             let due = j.due.map(|d| fmt_date(d, lang)).unwrap_or_default();
             let head = format!("{name}{place}");
             let status = status_word(j.status, lang);
+            let w = sentences(lang);
+            let on = |d| fmt_date(d, lang);
             return match (j.basis.delivered_on, j.status) {
                 (_, Status::NotApplicable) => format!("{head}: {}", not_applicable(t, lang)),
                 (_, Status::InsufficientData) => {
                     format!("{head}: {}", missing_text(j.missing.as_ref(), lang))
                 }
-                (Some(d), Status::Met) if j.due == Some(d) => {
-                    if en {
-                        format!(
-                            "{head}: delivered on {}, the last day in time; {status}.",
-                            fmt_date(d, lang)
-                        )
-                    } else {
-                        format!(
-                            "{head}: opgeleverd op {}, de laatste dag op tijd; {status}.",
-                            fmt_date(d, lang)
-                        )
-                    }
-                }
+                (Some(d), Status::Met) if j.due == Some(d) => fill(
+                    w.delivered_last_day,
+                    &[("head", &head), ("date", &on(d)), ("status", status)],
+                ),
                 (Some(d), Status::Met) => {
                     let early = (j.due.unwrap_or(d) - d).num_days();
-                    if en {
-                        format!(
-                            "{head}: delivered on {}; due on or before {due}; {status}, {} before the deadline.",
-                            fmt_date(d, lang),
-                            days(&early.to_string(), lang)
-                        )
-                    } else {
-                        format!(
-                            "{head}: opgeleverd op {}; uiterlijk {due}; {status}, {} voor de deadline.",
-                            fmt_date(d, lang),
-                            days(&early.to_string(), lang)
-                        )
-                    }
+                    fill(
+                        w.delivered_early,
+                        &[
+                            ("head", &head),
+                            ("date", &on(d)),
+                            ("due", &due),
+                            ("status", status),
+                            ("days", &days(&early.to_string(), lang)),
+                        ],
+                    )
                 }
                 (Some(d), _) => {
                     let late = (d - j.due.unwrap_or(d)).num_days();
-                    if en {
-                        format!(
-                            "{head}: delivered on {}, {} after the deadline of {due}; {status}.",
-                            fmt_date(d, lang),
-                            days(&late.to_string(), lang)
-                        )
-                    } else {
-                        format!(
-                            "{head}: opgeleverd op {}, {} na de deadline van {due}; {status}.",
-                            fmt_date(d, lang),
-                            days(&late.to_string(), lang)
-                        )
-                    }
+                    fill(
+                        w.delivered_late,
+                        &[
+                            ("head", &head),
+                            ("date", &on(d)),
+                            ("due", &due),
+                            ("status", status),
+                            ("days", &days(&late.to_string(), lang)),
+                        ],
+                    )
                 }
-                (None, Status::NotMet) => {
-                    if en {
-                        format!("{head}: not delivered on or before {due}; {status}.")
-                    } else {
-                        format!("{head}: niet opgeleverd uiterlijk {due}; {status}.")
-                    }
-                }
-                (None, _) => {
-                    if en {
-                        format!("{head}: not delivered yet; due on or before {due}; {status}.")
-                    } else {
-                        format!("{head}: nog niet opgeleverd; uiterlijk {due}; {status}.")
-                    }
-                }
+                (None, Status::NotMet) => fill(
+                    w.not_delivered,
+                    &[("head", &head), ("due", &due), ("status", status)],
+                ),
+                (None, _) => fill(
+                    w.not_delivered_yet,
+                    &[("head", &head), ("due", &due), ("status", status)],
+                ),
             };
         }
         let period = j
@@ -132,62 +112,41 @@ impl Ctx<'_, '_> {
             return format!("{head}: {}", not_applicable(t, lang));
         }
         let measured = j.measured.as_ref().map(|m| fmt_value(m, unit, lang));
-        let measured_text = measured.clone().unwrap_or_else(|| {
-            if en {
-                "no value".to_owned()
-            } else {
-                "geen waarde".to_owned()
-            }
-        });
+        let w = sentences(lang);
+        let measured_text = measured.clone().unwrap_or_else(|| w.no_value.to_owned());
         let measured_text = if unit == Unit::Days && measured.is_some() {
             days(&measured_text, lang)
         } else {
             measured_text
         };
         let required = j.required.as_ref().map(|(op, r)| {
-            let word = match (op, en) {
-                (BoundOp::AtMost, true) => "at most",
-                (BoundOp::AtMost, false) => "ten hoogste",
-                (BoundOp::Below, true) => "below",
-                (BoundOp::Below, false) => "lager dan",
-                (BoundOp::AtLeast, true) => "at least",
-                (BoundOp::AtLeast, false) => "ten minste",
-                (BoundOp::Above, true) => "above",
-                (BoundOp::Above, false) => "hoger dan",
+            let word = match op {
+                BoundOp::AtMost => w.ops[0],
+                BoundOp::Below => w.ops[1],
+                BoundOp::AtLeast => w.ops[2],
+                BoundOp::Above => w.ops[3],
             };
             format!("{word} {}", fmt_value(r, unit, lang))
         });
         let basis = self.basis_text(j, unit, lang);
-        let req_text = match (&required, en) {
-            (Some(r), true) => format!("; required {r}{basis}"),
-            (Some(r), false) => format!("; vereist {r}{basis}"),
-            (None, _) => basis.clone(),
+        let req_text = match &required {
+            Some(r) => fill(w.required, &[("required", r), ("basis", &basis)]),
+            None => basis.clone(),
         };
         let tail = match j.status {
             Status::Met | Status::NotMet => {
                 let word = status_word(j.status, lang);
-                let early = if j.early {
-                    if en { " already" } else { " nu al" }
-                } else {
-                    ""
-                };
+                let early = if j.early { w.already } else { "" };
                 let gap = match (&j.measured, &j.required) {
                     (Some(m), Some((op, r))) => m.sub(r).ok().map(|d| {
                         let amount = fmt_amount(&d, unit, lang);
-                        let phrase = match (j.status, op.is_upper(), en) {
-                            (Status::NotMet, true, true) => "too high",
-                            (Status::NotMet, true, false) => "te hoog",
-                            (Status::NotMet, false, true) => "too low",
-                            (Status::NotMet, false, false) => "te laag",
-                            (_, _, true) => "to spare",
-                            (_, _, false) => "marge",
+                        let phrase = match (j.status, op.is_upper()) {
+                            (Status::NotMet, true) => w.too_high,
+                            (Status::NotMet, false) => w.too_low,
+                            _ => w.to_spare,
                         };
                         if d.numerator().is_zero() {
-                            if en {
-                                "exactly at the limit".to_owned()
-                            } else {
-                                "precies op de grens".to_owned()
-                            }
+                            w.at_the_limit.to_owned()
                         } else {
                             format!("{amount} {phrase}")
                         }
@@ -197,14 +156,10 @@ impl Ctx<'_, '_> {
                 // Rounded for publication, the gap would not match the verdict.
                 let gap = gap.filter(|_| self.options.disclosure.is_none());
                 let settled = match &j.maturing {
-                    Some((open, _, _)) => {
-                        let open = self.open_stays(*open, lang);
-                        if en {
-                            format!(", whatever the outcome of the cohort's {open}")
-                        } else {
-                            format!(", wat er ook gebeurt met de {open} van het cohort")
-                        }
-                    }
+                    Some((open, _, _)) => fill(
+                        w.whatever_the_cohort,
+                        &[("open", &self.open_stays(*open, lang))],
+                    ),
                     None => String::new(),
                 };
                 match gap {
@@ -217,22 +172,12 @@ impl Ctx<'_, '_> {
                 let open = self.open_stays(open, lang);
                 let show = |r: Option<Ratio>| match r {
                     Some(r) => fmt_value(&r, unit, lang),
-                    None if en => "no bound".to_owned(),
-                    None => "geen grens".to_owned(),
+                    None => w.no_bound.to_owned(),
                 };
-                if en {
-                    format!(
-                        "pending: with {open} in the cohort the final value lies between {} and {}",
-                        show(low),
-                        show(high)
-                    )
-                } else {
-                    format!(
-                        "nog niet bepaald: met {open} in het cohort ligt de uiteindelijke waarde tussen {} en {}",
-                        show(low),
-                        show(high)
-                    )
-                }
+                fill(
+                    w.pending_range,
+                    &[("open", &open), ("low", &show(low)), ("high", &show(high))],
+                )
             }
             Status::Pending if matches!(j.missing, Some(Missing::Maturing(_))) => {
                 missing_text(j.missing.as_ref(), lang)
@@ -242,17 +187,13 @@ impl Ctx<'_, '_> {
                     .period
                     .map(|p| fmt_date(p.last_day(), lang))
                     .unwrap_or_default();
-                if en {
-                    format!("pending: the period runs to {end}")
-                } else {
-                    format!("nog niet bepaald: de periode loopt tot en met {end}")
-                }
+                fill(w.pending_period, &[("end", &end)])
             }
             Status::InsufficientData => missing_text(j.missing.as_ref(), lang),
             Status::NotApplicable => String::new(),
         };
         let so_far = if j.status == Status::Pending {
-            if en { " so far" } else { " tot nu toe" }
+            w.so_far
         } else {
             ""
         };
@@ -261,18 +202,15 @@ impl Ctx<'_, '_> {
 
     /// "2 open stays", or "open stays" when disclosure control hides the number.
     pub(super) fn open_stays(&self, open: u64, lang: Lang) -> String {
-        match (open, lang) {
-            (0, Lang::En) => "open stays".to_owned(),
-            (0, Lang::Nl) => "open verblijven".to_owned(),
-            (1, Lang::En) => "1 open stay".to_owned(),
-            (1, Lang::Nl) => "1 open verblijf".to_owned(),
-            (n, Lang::En) => format!("{n} open stays"),
-            (n, Lang::Nl) => format!("{n} open verblijven"),
+        let w = &sentences(lang).open_stays;
+        match open {
+            0 => w[0].to_owned(),
+            1 => w[1].to_owned(),
+            n => fill(w[2], &[("n", &n.to_string())]),
         }
     }
 
     pub(super) fn basis_text(&self, j: &Judged, unit: Unit, lang: Lang) -> String {
-        let en = lang == Lang::En;
         let Some(base) = &j.baseline else {
             return String::new();
         };
@@ -285,11 +223,11 @@ impl Ctx<'_, '_> {
         let base_val = fmt_value(base, unit, lang);
         let points = matches!(j.step_unit, Some((StepUnit::PercentagePoints, _)));
         let steps = fmt_steps(&j.steps, points, lang);
-        let against = if en {
-            format!("against baseline {base_period}: {base_val}")
-        } else {
-            format!("t.o.v. peiljaar {base_period}: {base_val}")
-        };
+        let w = sentences(lang);
+        let against = fill(
+            w.against_baseline,
+            &[("period", &base_period), ("value", &base_val)],
+        );
         match (&j.check, j.convention) {
             (Check::Step { .. }, Some(Convention::YearOverYear)) => {
                 let prev = j
@@ -298,23 +236,23 @@ impl Ctx<'_, '_> {
                     .as_ref()
                     .map(|p| fmt_period(p, lang));
                 match prev {
-                    Some(p) if en => format!(
-                        " ({} against the realised value of {p})",
-                        fmt_steps(&j.steps[j.steps.len() - 1..], points, lang)
-                    ),
-                    Some(p) => format!(
-                        " ({} t.o.v. de gerealiseerde waarde van {p})",
-                        fmt_steps(&j.steps[j.steps.len() - 1..], points, lang)
+                    Some(p) => fill(
+                        w.against_previous,
+                        &[
+                            (
+                                "steps",
+                                &fmt_steps(&j.steps[j.steps.len() - 1..], points, lang),
+                            ),
+                            ("previous", &p),
+                        ],
                     ),
                     None => format!(" ({steps} {against})"),
                 }
             }
             (Check::Step { .. }, Some(c)) => {
-                let conv = match (c, en) {
-                    (Convention::Compound, true) => "compound",
-                    (Convention::Compound, false) => "samengesteld",
-                    (_, true) => "added",
-                    (_, false) => "opgeteld",
+                let conv = match c {
+                    Convention::Compound => w.compound,
+                    _ => w.added,
                 };
                 if j.steps.len() > 1 {
                     format!(" ({steps} {conv} {against})")
@@ -323,11 +261,7 @@ impl Ctx<'_, '_> {
                 }
             }
             (Check::StatedTotal, _) => {
-                if en {
-                    format!(" (the stated total of {steps} {against})")
-                } else {
-                    format!(" (het genoemde totaal van {steps} {against})")
-                }
+                fill(w.stated_total, &[("steps", &steps), ("against", &against)])
             }
             _ => format!(" ({steps} {against})"),
         }
@@ -340,12 +274,7 @@ pub(super) fn not_applicable(t: &Target, lang: Lang) -> String {
         .as_ref()
         .map(condition_text)
         .unwrap_or_default();
-    match lang {
-        Lang::En => format!("not applicable: the provider does not meet the condition {cond}."),
-        Lang::Nl => {
-            format!("niet van toepassing: de aanbieder voldoet niet aan de voorwaarde {cond}.")
-        }
-    }
+    fill(sentences(lang).not_applicable, &[("condition", &cond)])
 }
 
 fn condition_text(c: &targets::model::Condition) -> String {
@@ -381,96 +310,26 @@ fn condition_text(c: &targets::model::Condition) -> String {
 }
 
 pub(super) fn missing_text(m: Option<&Missing>, lang: Lang) -> String {
-    let en = lang == Lang::En;
+    let w = sentences(lang);
+    let period = |p: &targets::period::Period| fmt_period(&period_out(*p), lang);
     match m {
         Some(Missing::NoValue(indicators::NoValue::ZeroDenominator)) => {
-            if en {
-                "insufficient data: the indicator has no value (nothing to divide by)".to_owned()
-            } else {
-                "onvoldoende gegevens: de indicator heeft geen waarde (noemer is nul)".to_owned()
-            }
+            w.zero_denominator.to_owned()
         }
-        Some(Missing::NoValue(_)) | None => {
-            if en {
-                "insufficient data: no events give the indicator a value".to_owned()
-            } else {
-                "onvoldoende gegevens: geen gebeurtenissen geven de indicator een waarde".to_owned()
-            }
-        }
-        Some(Missing::NoBaseline) => {
-            if en {
-                "insufficient data: no baseline value".to_owned()
-            } else {
-                "onvoldoende gegevens: geen waarde voor het peiljaar".to_owned()
-            }
-        }
-        Some(Missing::BaselineNoValue) => {
-            if en {
-                "insufficient data: the baseline period gives the indicator no value".to_owned()
-            } else {
-                "onvoldoende gegevens: het peiljaar geeft de indicator geen waarde".to_owned()
-            }
-        }
-        Some(Missing::BaselinePending(p)) => {
-            let p = fmt_period(&period_out(*p), lang);
-            if en {
-                format!("pending: the baseline period {p} has not ended")
-            } else {
-                format!("nog niet bepaald: het peiljaar {p} is nog niet voorbij")
-            }
-        }
-        Some(Missing::NoPrevious(p)) => {
-            let p = fmt_period(&period_out(*p), lang);
-            if en {
-                format!(
-                    "insufficient data: no realised value for {p} to apply the year-over-year step to"
-                )
-            } else {
-                format!(
-                    "onvoldoende gegevens: geen gerealiseerde waarde over {p} voor de stap ten opzichte van het vorige jaar"
-                )
-            }
-        }
-        Some(Missing::Fact(p)) => {
-            if en {
-                format!(
-                    "insufficient data: a fact the applicability condition needs is missing for {p}"
-                )
-            } else {
-                format!(
-                    "onvoldoende gegevens: een gegeven dat de voorwaarde nodig heeft ontbreekt voor {p}"
-                )
-            }
-        }
-        Some(Missing::Maturing(p)) => {
-            let p = fmt_period(&period_out(*p), lang);
-            if en {
-                format!(
-                    "pending: the value of {p} is still maturing (stays of its cohort are open)"
-                )
-            } else {
-                format!(
-                    "nog niet bepaald: de waarde over {p} staat nog niet vast (verblijven van dat cohort lopen nog)"
-                )
-            }
-        }
-        Some(Missing::SmallGroup { count, minimum }) => {
-            if en {
-                format!(
-                    "insufficient data: a group of {count} is too small to judge (the contract asks at least {minimum})"
-                )
-            } else {
-                format!(
-                    "onvoldoende gegevens: een groep van {count} is te klein om te beoordelen (het contract vraagt ten minste {minimum})"
-                )
-            }
-        }
-        Some(Missing::Arithmetic(e)) => {
-            if en {
-                format!("insufficient data: {e}")
-            } else {
-                format!("onvoldoende gegevens: {e}")
-            }
-        }
+        Some(Missing::NoValue(_)) | None => w.no_events.to_owned(),
+        Some(Missing::NoBaseline) => w.no_baseline.to_owned(),
+        Some(Missing::BaselineNoValue) => w.baseline_no_value.to_owned(),
+        Some(Missing::BaselinePending(p)) => fill(w.baseline_pending, &[("period", &period(p))]),
+        Some(Missing::NoPrevious(p)) => fill(w.no_previous, &[("period", &period(p))]),
+        Some(Missing::Fact(p)) => fill(w.missing_fact, &[("provider", p)]),
+        Some(Missing::Maturing(p)) => fill(w.maturing, &[("period", &period(p))]),
+        Some(Missing::SmallGroup { count, minimum }) => fill(
+            w.small_group,
+            &[
+                ("count", &count.to_string()),
+                ("minimum", &minimum.to_string()),
+            ],
+        ),
+        Some(Missing::Arithmetic(e)) => fill(w.arithmetic, &[("error", &e.to_string())]),
     }
 }

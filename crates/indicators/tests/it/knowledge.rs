@@ -335,7 +335,10 @@ fn single_pushes_keep_the_engine_current_and_views_are_shared() {
     let catalogue = Indicator::catalogue();
     let (a, b) = (batch.view(), single.view());
     assert_eq!(a.accounting(), b.accounting());
-    assert!(a.accounting().retracted.len() > 5, "the stream has retractions");
+    assert!(
+        a.accounting().retracted.len() > 5,
+        "the stream has retractions"
+    );
     let (ta, tb) = std::thread::scope(|s| {
         let ta = s.spawn(|| a.table(&catalogue, &periods, as_of));
         let tb = s.spawn(|| b.table(&catalogue, &periods, as_of));
