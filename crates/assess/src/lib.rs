@@ -81,9 +81,9 @@ pub use error::Error;
 pub use options::{Disclosure, Options};
 pub use report::{
     Basis, CORRECTIONS_LISTED, Check, ConsequenceOutcome, ConsequenceStatus, ContractInfo,
-    CorrectionOut, Counts, DataSummary, DimensionSummary, Evidence, GoalSummary, Margin,
-    MaturingOut, Number, PeriodOut, REPORT_VERSION, Reason, RegionName, Report, Requirement,
-    Restatement, Status, Summary, Texts, Totals, TrancheRestatement, Unit, Verdict,
+    CorrectionOut, Counts, DataSummary, DimensionSummary, Evidence, ExactValue, GoalSummary,
+    Margin, MaturingOut, Number, PeriodOut, REPORT_VERSION, Reason, RegionName, Report,
+    Requirement, Restatement, Status, Summary, Texts, Totals, TrancheRestatement, Unit, Verdict,
 };
 pub use text::Lang;
 

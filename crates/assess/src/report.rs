@@ -129,15 +129,126 @@ pub struct PeriodOut {
     pub label: String,
 }
 
+/// An indicator's value exactly as the events give it, as the report states it: the
+/// report's own type, so that the report format stays what it is whatever the engine's
+/// types become (`From<indicators::Value>` converts).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ExactValue {
+    /// A count.
+    Count {
+        /// The count.
+        value: u64,
+    },
+    /// A number of days.
+    Days {
+        /// The days.
+        value: i64,
+    },
+    /// A mean: `sum / count`.
+    Mean {
+        /// The sum.
+        sum: Decimal,
+        /// How many.
+        count: u64,
+    },
+    /// A share of counts, as a fraction (not percent).
+    Share {
+        /// The numerator.
+        numerator: u64,
+        /// The denominator.
+        denominator: u64,
+    },
+    /// A ratio of decimals.
+    Ratio {
+        /// The numerator.
+        numerator: Decimal,
+        /// The denominator.
+        denominator: Decimal,
+    },
+    /// Stays in three bands of net stay days.
+    Bands {
+        /// Fewer than 42 days.
+        under_6_weeks: u64,
+        /// 42 to 210 days.
+        weeks_6_to_30: u64,
+        /// More than 210 days.
+        over_30_weeks: u64,
+    },
+    /// An amount.
+    Amount {
+        /// The amount.
+        value: Decimal,
+    },
+    /// A date.
+    Date {
+        /// The date.
+        value: NaiveDate,
+    },
+    /// No value.
+    None {
+        /// Why: `zero_denominator`, `no_data` or `overflow`.
+        reason: String,
+    },
+}
+
+impl From<&indicators::Value> for ExactValue {
+    fn from(v: &indicators::Value) -> ExactValue {
+        use indicators::Value as V;
+        match v {
+            V::Count { value } => ExactValue::Count { value: *value },
+            V::Days { value } => ExactValue::Days { value: *value },
+            V::Mean { sum, count } => ExactValue::Mean {
+                sum: *sum,
+                count: *count,
+            },
+            V::Share {
+                numerator,
+                denominator,
+            } => ExactValue::Share {
+                numerator: *numerator,
+                denominator: *denominator,
+            },
+            V::Ratio {
+                numerator,
+                denominator,
+            } => ExactValue::Ratio {
+                numerator: *numerator,
+                denominator: *denominator,
+            },
+            V::Bands {
+                under_6_weeks,
+                weeks_6_to_30,
+                over_30_weeks,
+            } => ExactValue::Bands {
+                under_6_weeks: *under_6_weeks,
+                weeks_6_to_30: *weeks_6_to_30,
+                over_30_weeks: *over_30_weeks,
+            },
+            V::Amount { value } => ExactValue::Amount { value: *value },
+            V::Date { value } => ExactValue::Date { value: *value },
+            V::None { reason } => ExactValue::None {
+                reason: match reason {
+                    indicators::NoValue::ZeroDenominator => "zero_denominator",
+                    indicators::NoValue::NoData => "no_data",
+                    indicators::NoValue::Overflow => "overflow",
+                }
+                .to_owned(),
+            },
+        }
+    }
+}
+
 /// What a verdict rests on: counts and periods.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 pub struct Basis {
     /// The measured value exactly as the indicator gives it (count, mean, share, …).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub measured_value: Option<indicators::Value>,
+    pub measured_value: Option<ExactValue>,
     /// The baseline as the indicator gives it, when computed from events.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub baseline_value: Option<indicators::Value>,
+    pub baseline_value: Option<ExactValue>,
     /// The baseline period, for stepped changes and milestones.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_period: Option<PeriodOut>,

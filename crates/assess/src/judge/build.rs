@@ -2,6 +2,7 @@
 //! what it rests on, and (for the full form) its explanation in both languages.
 
 use super::*;
+use crate::report::ExactValue;
 
 impl Ctx<'_, '_> {
     pub(super) fn verdict(
@@ -17,9 +18,9 @@ impl Ctx<'_, '_> {
             return self.bare(goal, scope, t, dim, j, unit);
         }
         let (cases, count_value) = match j.basis.measured_value {
-            Some(Value::Count { value }) => (Some(value), true),
-            Some(Value::Share { denominator, .. }) => (Some(denominator), false),
-            Some(Value::Mean { count, .. }) => (Some(count), false),
+            Some(ExactValue::Count { value }) => (Some(value), true),
+            Some(ExactValue::Share { denominator, .. }) => (Some(denominator), false),
+            Some(ExactValue::Mean { count, .. }) => (Some(count), false),
             _ => (None, false),
         };
         let reason = match j.missing {

@@ -326,7 +326,7 @@ impl Ctx<'_, '_> {
     pub(super) fn apply_baseline(&self, j: &mut Judged, b: &BaselineOf) {
         j.basis.baseline_period = b.period.map(period_out);
         j.basis.baseline_source = Some(b.source.to_owned());
-        j.basis.baseline_value = b.raw.clone();
+        j.basis.baseline_value = b.raw.as_ref().map(crate::report::ExactValue::from);
         match &b.value {
             Ok(r) => j.baseline = Some(*r),
             Err(m) => j.missing = Some(m.clone()),

@@ -216,7 +216,7 @@ impl Ctx<'_, '_> {
     /// cohort matures, and whether the group is large enough to judge.
     fn measure(&self, j: &mut Judged, subject: &Subject<'_>, period: Period) -> Value {
         let (measured, maturing) = self.row(subject.ind, period, subject.region);
-        j.basis.measured_value = Some(measured.clone());
+        j.basis.measured_value = Some(crate::report::ExactValue::from(&measured));
         j.measured = to_ratio(&measured, subject.rate);
         j.maturing = maturing.map(|m| {
             let conv = |v: Option<Value>| v.and_then(|v| to_ratio(&v, subject.rate));

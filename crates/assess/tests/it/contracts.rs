@@ -137,7 +137,7 @@ fn zaanstreek_waterland() {
         .expect("present");
     assert_eq!(
         y2023.basis.measured_value,
-        Some(indicators::Value::Share {
+        Some(assess::ExactValue::Share {
             numerator: 27,
             denominator: 30
         })
