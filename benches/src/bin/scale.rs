@@ -5,7 +5,7 @@
 //! cargo run --release -p benches --bin scale -- <events> <memory|jsonl>
 //! ```
 //!
-//! Run each mode in its own process so that the peak resident memory (VmHWM) it reports
+//! `THREADS=2` parses JSON Lines on two threads. Run each mode in its own process so that the peak resident memory (VmHWM) it reports
 //! belongs to that mode. The input itself (events in memory, or the JSON Lines buffer) is
 //! measured before ingest and reported separately.
 
@@ -46,7 +46,12 @@ fn main() {
     let before = peak_rss().unwrap_or(0);
     let as_of = NaiveDate::from_ymd_opt(2020, 12, 31).unwrap_or_default();
     let t0 = Instant::now();
-    let mut engine = Engine::new();
+    // THREADS=n parses JSON Lines on n threads (default 1).
+    let threads = std::env::var("THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(1);
+    let mut engine = Engine::new().with_threads(threads);
     if mode == "jsonl" {
         let _ = engine.push_jsonl(&bytes, ParseOptions::default());
     } else {

@@ -85,9 +85,20 @@ pub(crate) struct InputArgs {
     /// Never draw a progress bar (it is drawn only when standard error is a terminal).
     #[arg(long)]
     pub(crate) quiet: bool,
+    /// Threads for reading JSON Lines and evaluating indicators; by default every core.
+    /// The result does not depend on it.
+    #[arg(long, value_name = "N")]
+    pub(crate) threads: Option<usize>,
 }
 
 impl InputArgs {
+    /// The threads to use: the flag, or every core the system offers.
+    pub(crate) fn threads(&self) -> usize {
+        self.threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+            .max(1)
+    }
+
     /// The parser's options these flags ask for.
     pub(crate) fn parse_options(&self) -> indicators::ParseOptions {
         indicators::ParseOptions {

@@ -117,7 +117,7 @@ fn load_events(
     bundle: Option<samples::Bundle>,
     input: &args::InputArgs,
 ) -> Result<Engine, Failure> {
-    let mut engine = Engine::new();
+    let mut engine = Engine::new().with_threads(input.threads());
     if names.is_empty() {
         let Some(b) = bundle else {
             return Err(Failure::Usage(

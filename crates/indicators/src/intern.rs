@@ -39,6 +39,11 @@ impl StrTable {
         self.ends.len()
     }
 
+    /// The table's hasher, for computing its hashes on another thread.
+    pub(crate) fn hasher(&self) -> RandomState {
+        self.hasher.clone()
+    }
+
     /// The hash `intern_hashed` and `touch` take.
     pub(crate) fn hash(&self, s: &str) -> u64 {
         self.hasher.hash_one(s)

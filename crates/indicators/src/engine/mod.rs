@@ -7,6 +7,7 @@
 
 mod accounting;
 mod derive;
+mod parallel;
 mod records;
 
 pub use accounting::{Accounting, Counts, JsonlSummary, Rejected};
@@ -154,6 +155,10 @@ pub struct Engine {
     /// Whether `retracted` must be recomputed at the next settle.
     retractions_changed: bool,
     dirty: Vec<u32>,
+    /// Parsing threads for JSON Lines; 0 or 1 parses on the calling thread.
+    threads: usize,
+    /// The size of the pieces JSON Lines are cut into for the threads; 0 for the default.
+    chunk_bytes: usize,
     read: u64,
     duplicates: u64,
     ignored: u64,
@@ -165,6 +170,46 @@ impl Engine {
     /// An empty engine.
     pub fn new() -> Engine {
         Engine::default()
+    }
+
+    /// Parses JSON Lines ([`Engine::push_reader`], [`Engine::push_jsonl`]) on `threads`
+    /// threads while the calling thread adds the events in input order, and evaluates
+    /// indicators over the stays of `threads` shares of the clients at once; 0 or 1 does
+    /// everything on the calling thread. What the engine holds, and every value a view
+    /// gives, do not depend on the setting. The library reads no configuration: a program that wants every core
+    /// passes `std::thread::available_parallelism()`.
+    ///
+    /// ```
+    /// use indicators::{Engine, ParseOptions};
+    ///
+    /// let input = "{\"id\":\"1\",\"kind\":\"admission\",\"date\":\"2019-01-10\",\"client\":\"c\",\"region\":\"r\"}\nnot json\n";
+    /// let mut one = Engine::new();
+    /// let mut two = Engine::new().with_threads(2);
+    /// let a = one.push_reader(std::io::Cursor::new(input), ParseOptions::default())?;
+    /// let b = two.push_reader(std::io::Cursor::new(input), ParseOptions::default())?;
+    /// assert_eq!(a, b);
+    /// assert_eq!(one.view().accounting(), two.view().accounting());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_threads(mut self, threads: usize) -> Engine {
+        self.threads = threads;
+        self
+    }
+
+    /// The threads this engine may use (see [`Engine::with_threads`]); at least 1.
+    #[must_use]
+    pub fn threads(&self) -> usize {
+        self.threads.max(1)
+    }
+
+    /// The size of the pieces JSON Lines are cut into for the parsing threads (default
+    /// 4 MiB): larger pieces mean fewer hand-overs, smaller ones less memory in flight
+    /// (about three pieces per thread).
+    #[must_use]
+    pub fn with_chunk_bytes(mut self, bytes: usize) -> Engine {
+        self.chunk_bytes = bytes;
+        self
     }
 
     /// An empty engine with `limits` instead of [`Limits::default`].
@@ -269,26 +314,37 @@ impl Engine {
     /// Pushes a batch: first the buckets of every id and client are read, so that the
     /// processor waits for all of them at once, then the events are added one by one.
     fn push_batch<S: AsRef<str>, E: std::borrow::Borrow<Event<S>>>(&mut self, batch: &[E]) {
-        let mut ids = [0u64; BATCH];
-        let mut clients = [0u64; BATCH];
-        for ((h, c), e) in ids.iter_mut().zip(clients.iter_mut()).zip(batch) {
+        let mut hashes = [(0u64, None); BATCH];
+        for (h, e) in hashes.iter_mut().zip(batch) {
             let e = e.borrow();
-            *h = self.ids.hash(e.id.as_ref());
-            *c = e.client().map_or(0, |c| self.strings.hash(c));
+            *h = (
+                self.ids.hash(e.id.as_ref()),
+                e.client().map(|c| self.strings.hash(c)),
+            );
         }
+        self.push_prehashed(batch, &hashes[..batch.len()]);
+    }
+
+    /// Pushes a batch whose ids and clients are hashed already: the buckets of every id
+    /// and client are read first, so that the processor waits for all of them at once,
+    /// then the events are added one by one.
+    fn push_prehashed<S: AsRef<str>, E: std::borrow::Borrow<Event<S>>>(
+        &mut self,
+        batch: &[E],
+        hashes: &[(u64, Option<u64>)],
+    ) {
         // A tight loop of independent reads: the misses overlap.
         let mut sink = 0u64;
-        for (h, c) in ids.iter().zip(&clients).take(batch.len()) {
+        for (h, c) in hashes {
             sink = sink
                 .wrapping_add(self.ids.touch(*h))
-                .wrapping_add(self.strings.touch(*c));
+                .wrapping_add(self.strings.touch(c.unwrap_or(0)));
         }
         std::hint::black_box(sink);
-        for ((h, c), e) in ids.iter().zip(&clients).zip(batch) {
+        for (h, e) in hashes.iter().zip(batch) {
             self.read += 1;
             let e = e.borrow().as_borrowed();
-            let client = e.client().map(|_| *c);
-            self.push_copies(&e, 1, Some((*h, client)));
+            self.push_copies(&e, 1, Some(*h));
         }
     }
 
@@ -297,6 +353,15 @@ impl Engine {
     /// field and the problem, and appears in the [`Accounting`].
     #[must_use = "the summary counts the lines that were not events; `let _ =` when the view's accounting is read instead"]
     pub fn push_jsonl(&mut self, bytes: &[u8], options: ParseOptions) -> JsonlSummary {
+        if self.threads > 1 {
+            // About one event per hundred bytes; counting the lines would take this
+            // thread as long as a worker takes to parse them.
+            self.reserve(bytes.len() / 100);
+            // Reading from memory cannot fail.
+            return self
+                .push_reader_threaded(bytes, options, self.threads)
+                .unwrap_or_default();
+        }
         let mut summary = JsonlSummary::default();
         // A byte order mark before the first line is not part of it.
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -336,6 +401,9 @@ impl Engine {
         mut reader: R,
         options: ParseOptions,
     ) -> std::io::Result<JsonlSummary> {
+        if self.threads > 1 {
+            return self.push_reader_threaded(reader, options, self.threads);
+        }
         let mut summary = JsonlSummary::default();
         // Lines finished so far; the start of the line not finished yet; whether that
         // line is too long to keep (then it is skipped to its end and reported).

@@ -255,52 +255,11 @@ pub struct Event<S = String> {
     pub body: EventBody<S>,
 }
 
-impl<S: AsRef<str>> Event<S> {
-    /// The kind.
-    pub fn kind(&self) -> Kind {
-        match &self.body {
-            EventBody::Admission { .. } => Kind::Admission,
-            EventBody::Discharge { .. } => Kind::Discharge,
-            EventBody::GoalsAchieved { .. } => Kind::GoalsAchieved,
-            EventBody::AuthorizationExtension { .. } => Kind::AuthorizationExtension,
-            EventBody::BridgingStart { .. } => Kind::BridgingStart,
-            EventBody::BridgingEnd { .. } => Kind::BridgingEnd,
-            EventBody::Tariff { .. } => Kind::Tariff,
-            EventBody::Deliverable { .. } => Kind::Deliverable,
-            EventBody::Measurement { .. } => Kind::Measurement,
-            EventBody::Retraction { .. } => Kind::Retraction,
-            EventBody::Approval { .. } => Kind::Approval,
-        }
-    }
-
-    /// The client of a client event.
-    pub fn client(&self) -> Option<&str> {
-        match &self.body {
-            EventBody::Admission { client, .. }
-            | EventBody::Discharge { client, .. }
-            | EventBody::GoalsAchieved { client }
-            | EventBody::AuthorizationExtension { client, .. }
-            | EventBody::BridgingStart { client }
-            | EventBody::BridgingEnd { client }
-            | EventBody::Approval { client, .. } => Some(client.as_ref()),
-            _ => None,
-        }
-    }
-
-    /// A borrowed view of the event.
-    pub fn as_borrowed(&self) -> Event<&str> {
-        self.map(|s| s)
-    }
-
-    /// An owned copy of the event.
-    pub fn to_owned_event(&self) -> Event {
-        self.map(str::to_owned)
-    }
-
-    /// The event with every string field passed through `f`.
-    pub fn map<'s, T>(&'s self, f: impl Fn(&'s str) -> T) -> Event<T> {
-        let s = |x: &'s S| f(x.as_ref());
-        let o = |x: &'s Option<S>| x.as_ref().map(|x| f(x.as_ref()));
+impl<S> Event<S> {
+    /// The event with every string field, as stored, passed through `f`.
+    pub(crate) fn map_ref<'s, T>(&'s self, f: impl Fn(&'s S) -> T) -> Event<T> {
+        let s = |x: &'s S| f(x);
+        let o = |x: &'s Option<S>| x.as_ref().map(&f);
         let body = match &self.body {
             EventBody::Admission {
                 client,
@@ -369,10 +328,58 @@ impl<S: AsRef<str>> Event<S> {
             },
         };
         Event {
-            id: f(self.id.as_ref()),
+            id: f(&self.id),
             date: self.date,
             body,
         }
+    }
+}
+
+impl<S: AsRef<str>> Event<S> {
+    /// The kind.
+    pub fn kind(&self) -> Kind {
+        match &self.body {
+            EventBody::Admission { .. } => Kind::Admission,
+            EventBody::Discharge { .. } => Kind::Discharge,
+            EventBody::GoalsAchieved { .. } => Kind::GoalsAchieved,
+            EventBody::AuthorizationExtension { .. } => Kind::AuthorizationExtension,
+            EventBody::BridgingStart { .. } => Kind::BridgingStart,
+            EventBody::BridgingEnd { .. } => Kind::BridgingEnd,
+            EventBody::Tariff { .. } => Kind::Tariff,
+            EventBody::Deliverable { .. } => Kind::Deliverable,
+            EventBody::Measurement { .. } => Kind::Measurement,
+            EventBody::Retraction { .. } => Kind::Retraction,
+            EventBody::Approval { .. } => Kind::Approval,
+        }
+    }
+
+    /// The client of a client event.
+    pub fn client(&self) -> Option<&str> {
+        match &self.body {
+            EventBody::Admission { client, .. }
+            | EventBody::Discharge { client, .. }
+            | EventBody::GoalsAchieved { client }
+            | EventBody::AuthorizationExtension { client, .. }
+            | EventBody::BridgingStart { client }
+            | EventBody::BridgingEnd { client }
+            | EventBody::Approval { client, .. } => Some(client.as_ref()),
+            _ => None,
+        }
+    }
+
+    /// A borrowed view of the event.
+    pub fn as_borrowed(&self) -> Event<&str> {
+        self.map(|s| s)
+    }
+
+    /// An owned copy of the event.
+    pub fn to_owned_event(&self) -> Event {
+        self.map(str::to_owned)
+    }
+
+    /// The event with every string field passed through `f`.
+    pub fn map<'s, T>(&'s self, f: impl Fn(&'s str) -> T) -> Event<T> {
+        self.map_ref(|x| f(x.as_ref()))
     }
 
     /// The event as one line of JSON (no trailing newline), fields in a fixed order.

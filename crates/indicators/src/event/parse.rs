@@ -329,10 +329,9 @@ pub fn parse_line(
             line: None,
             id: None,
             field: None,
-            message: format!(
-                "the line has {} bytes; a line has at most {MAX_LINE_BYTES}",
-                line.len()
-            ),
+            // The same words whether the line was read whole or skipped unread, so that
+            // the accounting does not depend on how the input was cut.
+            message: format!("the line is longer than {MAX_LINE_BYTES} bytes"),
         });
     }
     match scan(line, options) {

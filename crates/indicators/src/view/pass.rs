@@ -4,6 +4,9 @@
 
 use super::*;
 
+/// One client's stays and bridging periods.
+type ClientStays<'e> = (&'e [Stay], &'e [(i32, i32)]);
+
 impl<'a> View<'a> {
     pub(super) fn grid_for_unknown_region(
         &self,
@@ -165,6 +168,47 @@ impl<'a> View<'a> {
         }
     }
 
+    /// Adds every client's stays; on the engine's threads when it has several, each
+    /// adding a share of the clients into accumulators of its own, then merged: the sums
+    /// are exact, so the result is the one-thread result.
+    fn add_all_stays(&self, plan: &Plan<'_>, accs: &mut Accs) {
+        let threads = self.engine.threads();
+        let clients = self.engine.client_count();
+        if threads < 2 || clients < 1024 {
+            for (stays, bridges) in self.engine.stays_by_client() {
+                self.add_stays(plan, accs, stays, bridges);
+            }
+            return;
+        }
+        let all: Vec<ClientStays<'_>> = self.engine.stays_by_client().collect();
+        let share = all.len().div_ceil(threads);
+        let partials: Vec<Accs> = std::thread::scope(|scope| {
+            let handles: Vec<_> = all
+                .chunks(share)
+                .map(|part| {
+                    scope.spawn(move || {
+                        let mut mine = Self::zeros(plan);
+                        for (stays, bridges) in part {
+                            self.add_stays(plan, &mut mine, stays, bridges);
+                        }
+                        mine
+                    })
+                })
+                .collect();
+            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        });
+        let none = Acc::default();
+        for part in &partials {
+            for (a, p) in accs.iter_mut().zip(part) {
+                for (a, p) in a.iter_mut().zip(p) {
+                    for (a, p) in a.iter_mut().zip(p) {
+                        a.merge(p, &none);
+                    }
+                }
+            }
+        }
+    }
+
     pub(super) fn zeros(plan: &Plan<'_>) -> Accs {
         vec![vec![vec![Acc::default(); plan.width]; plan.bounds.len()]; plan.leaves.len()]
     }
@@ -192,9 +236,7 @@ impl<'a> View<'a> {
                 let full = self.full_knowledge(known.asof);
                 let mut accs = Self::zeros(&plan);
                 if !plan.stay_leaves.is_empty() {
-                    for (stays, bridges) in self.engine.stays_by_client() {
-                        self.add_stays(&plan, &mut accs, stays, bridges);
-                    }
+                    self.add_all_stays(&plan, &mut accs);
                 }
                 if !plan.event_leaves.is_empty() {
                     self.for_each_event(&full, &mut |rec, ev| {

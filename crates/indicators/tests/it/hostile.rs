@@ -357,7 +357,7 @@ fn a_line_longer_than_the_limit_is_rejected_unread() {
         acc.rejections[0]
             .reason
             .to_string()
-            .contains("a line has at most 1048576"),
+            .contains("the line is longer than 1048576 bytes"),
         "{}",
         acc.rejections[0].reason
     );

@@ -1,6 +1,7 @@
 //! Laws: the outcome depends only on the set of events.
 
-use indicators::{Accounting, Engine, Event, EventBody, Indicator, Kind, Table};
+use chrono::NaiveDate;
+use indicators::{Accounting, Engine, Event, EventBody, Indicator, Kind, Span, Table};
 use proptest::prelude::*;
 use samples::synth::{SynthConfig, generate};
 
@@ -280,5 +281,85 @@ proptest! {
         let b = chunks.push_reader(reader, indicators::ParseOptions::default()).expect("in memory");
         prop_assert_eq!(a, b);
         prop_assert_eq!(outcome(&mut one), outcome(&mut chunks));
+    }
+}
+
+/// Parsing on several threads is parsing on one: the same summary, accounting and table,
+/// whatever the size of the pieces the input is cut into, with a byte order mark, blank
+/// lines, lines that are not events, duplicates, retractions, conflicts and a line longer
+/// than a line may be.
+#[test]
+fn parsing_on_threads_is_parsing_on_one_thread() {
+    // Enough clients that a view on several threads evaluates them in shares.
+    let events = generate(&SynthConfig {
+        clients: 1500,
+        dirty: true,
+        ..SynthConfig::default()
+    });
+    let mut text = String::from("\u{feff}");
+    for (i, e) in events.iter().enumerate() {
+        text.push_str(&e.to_json());
+        text.push('\n');
+        match i % 97 {
+            0 => text.push_str("\n   \n"),
+            1 => text.push_str("{\"id\":\"bad\",\"kind\":\"walk\"}\n"),
+            2 => text.push_str("not json at all\n"),
+            _ => {}
+        }
+        if i == 700 {
+            text.push_str(&"x".repeat(indicators::MAX_LINE_BYTES + 10));
+            text.push('\n');
+        }
+    }
+    text.push_str(
+        "{\"id\":\"last\",\"kind\":\"discharge\",\"date\":\"2020-01-01\",\"client\":\"c0000001\"}",
+    );
+    let periods: Vec<Span> = (2017..=2020)
+        .map(|y| Span::calendar_year(y).expect("year"))
+        .collect();
+    let as_of = NaiveDate::from_ymd_opt(2020, 12, 31).expect("date");
+    let catalogue = Indicator::catalogue();
+    let mut one = Engine::new();
+    let s1 = one
+        .push_reader(
+            std::io::Cursor::new(text.as_bytes()),
+            indicators::ParseOptions::default(),
+        )
+        .expect("reads");
+    let (acc1, table1) = (
+        one.view().accounting(),
+        one.view().table(&catalogue, &periods, as_of),
+    );
+    assert!(acc1.rejected > 10 && acc1.duplicates > 0 && !acc1.retracted.is_empty());
+    for (threads, chunk) in [(2, 1), (2, 7), (3, 1000), (2, 64 << 10), (4, 4 << 20)] {
+        let mut many = Engine::new().with_threads(threads).with_chunk_bytes(chunk);
+        // Reads as small as the pieces, so that lines, and the byte order mark, are cut
+        // at every place.
+        let reader = std::io::BufReader::with_capacity(chunk.min(1 << 16), text.as_bytes());
+        let s2 = many
+            .push_reader(reader, indicators::ParseOptions::default())
+            .expect("reads");
+        assert_eq!(
+            s1, s2,
+            "summary, {threads} threads, pieces of {chunk} bytes"
+        );
+        let view = many.view();
+        assert_eq!(
+            acc1,
+            view.accounting(),
+            "accounting, {threads} threads, {chunk} bytes"
+        );
+        assert_eq!(table1, view.table(&catalogue, &periods, as_of));
+        // And as of a date before some retractions: the base pass and the overlay.
+        let early = indicators::AsOf::new(NaiveDate::from_ymd_opt(2019, 3, 31).expect("date"));
+        assert_eq!(
+            one.view().table(&catalogue, &periods, early),
+            view.table(&catalogue, &periods, early)
+        );
+        // A whole buffer too.
+        let mut buffered = Engine::new().with_threads(threads).with_chunk_bytes(chunk);
+        let s3 = buffered.push_jsonl(text.as_bytes(), indicators::ParseOptions::default());
+        assert_eq!(s1, s3);
+        assert_eq!(acc1, buffered.view().accounting());
     }
 }

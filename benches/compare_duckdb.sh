@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The project against the peer a user would pick instead, in one run on one machine:
+# DuckDB SQL (../shared/bench/duckdb_indicators.py, or $DUCKDB_SCRIPT) and
+# `outcome-targets indicators` computing the indicator catalogue per year and region
+# from the same clean JSON Lines stream.
+#
+#   benches/compare_duckdb.sh [EVENTS] [RUNS] [THREADS]
+#
+# EVENTS (default 2,000,000) sizes the generated stream, RUNS (default 5) the number of
+# alternating runs of each side, THREADS (default 2) DuckDB's threads. Needs
+# `pip install duckdb`. Prints each run, then the median, minimum and maximum of each
+# side and the ratio of the medians. Both sides are timed the same way: the wall clock
+# of the whole process (reading the file, computing, writing the result to /dev/null);
+# DuckDB's own count of load plus compute is printed beside it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+events=${1:-2000000}
+runs=${2:-5}
+threads=${3:-2}
+script=${DUCKDB_SCRIPT:-../shared/bench/duckdb_indicators.py}
+python3 -c 'import duckdb' 2>/dev/null || { echo "needs: pip install duckdb" >&2; exit 2; }
+test -f "$script" || { echo "no DuckDB script at $script (set DUCKDB_SCRIPT)" >&2; exit 2; }
+
+cargo build --release -q -p outcome-targets
+bin=target/release/outcome-targets
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+# About 3.6 events per client.
+clients=$(( events * 10 / 36 ))
+"$bin" synth --clients "$clients" --seed 7 -o "$dir/events.jsonl"
+echo "stream: $(wc -l < "$dir/events.jsonl") events, $(du -m "$dir/events.jsonl" | cut -f1) MB"
+
+now() { date +%s.%N; }
+ours=()
+peer=()
+for i in $(seq 1 "$runs"); do
+  t0=$(now)
+  "$bin" indicators "$dir/events.jsonl" --as-of 2021-12-31 --years 2017-2021 --quiet \
+    --format json -o /dev/null
+  t1=$(now)
+  duck=$(python3 "$script" "$dir/events.jsonl" --as-of 2021-12-31 --years 2017-2021 \
+    --threads "$threads" 2>&1 >/dev/null | sed -n 's/^duckdb seconds //p')
+  t2=$(now)
+  a=$(echo "$t1 - $t0" | bc -l)
+  b=$(echo "$t2 - $t1" | bc -l)
+  ours+=("$a")
+  peer+=("$b")
+  printf 'run %d: outcome-targets %.3f s, duckdb (%s threads) %.3f s (its own count of load+compute: %s s)\n' \
+    "$i" "$a" "$threads" "$b" "$duck"
+done
+
+stats() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {printf "median %.3f s, min %.3f s, max %.3f s", v[int((NR+1)/2)], v[1], v[NR]}'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+echo "outcome-targets: $(stats "${ours[@]}")"
+echo "duckdb:          $(stats "${peer[@]}")"
+printf 'ratio (duckdb / outcome-targets, medians): %.2f\n' \
+  "$(echo "$(median "${peer[@]}") / $(median "${ours[@]}")" | bc -l)"

@@ -1,0 +1,371 @@
+//! Reading JSON Lines on several threads: this thread cuts the input into chunks of whole
+//! lines and adds the events in input order, while worker threads parse the chunks, check
+//! their text and hash their ids and clients. What is added, and in what order, is what
+//! the one-thread reader adds; a test compares the two on dirty streams cut at every size.
+//!
+//! A worker gives each chunk back with its events as pieces of the chunk (offsets, so
+//! that the chunk and its events travel together without borrowing), an owned string for
+//! the rare field the parser had to unescape. Line numbers are counted by the workers,
+//! relative to their chunk, and made absolute here as the chunks come back in order; the
+//! chunks' buffers come back too and are used again, so that memory is not handed back
+//! and forth with the system.
+
+use std::collections::VecDeque;
+use std::io::BufRead;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use super::*;
+
+/// Where a field's text is: a range of the chunk, or its own (unescaped) text.
+enum Piece {
+    At(u32, u32),
+    Own(Box<str>),
+}
+
+/// A chunk parsed: its text, its events with the hashes of their ids and clients, its
+/// malformed lines (numbered within the chunk) and its counts.
+struct Parsed {
+    /// The chunk, as text when all of it is UTF-8 (then a piece needs no second check).
+    text: Result<String, Vec<u8>>,
+    events: Events,
+    malformed: Vec<Rejected>,
+    /// Lines in the chunk, blank ones included.
+    lines_in_chunk: usize,
+    lines: u64,
+    ignored: u64,
+}
+
+/// The hashers of the engine's tables, cloned into each worker: the same hash as the
+/// engine computes, so that it can be computed off this thread.
+#[derive(Clone)]
+struct Hashers {
+    ids: foldhash::fast::RandomState,
+    strings: foldhash::fast::RandomState,
+}
+
+/// A list of parsed events, sent back empty to be filled again.
+type Events = Vec<(Event<Piece>, u64, Option<u64>)>;
+
+fn parse_chunk(bytes: Vec<u8>, mut events: Events, options: ParseOptions, h: &Hashers) -> Parsed {
+    use std::hash::BuildHasher;
+    events.reserve(bytes.len() / 96);
+    let mut out = Parsed {
+        text: Err(Vec::new()),
+        events,
+        malformed: Vec::new(),
+        lines_in_chunk: 0,
+        lines: 0,
+        ignored: 0,
+    };
+    let base = bytes.as_ptr() as usize;
+    let end = base + bytes.len();
+    let piece = |s: &str| -> Piece {
+        let at = s.as_ptr() as usize;
+        if at >= base && at + s.len() <= end {
+            Piece::At((at - base) as u32, s.len() as u32)
+        } else {
+            Piece::Own(s.into())
+        }
+    };
+    for (n, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        out.lines_in_chunk = n + 1;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        out.lines += 1;
+        match parse_line(line, options) {
+            Ok(Some(e)) => {
+                let id = h.ids.hash_one(e.id.as_ref());
+                let client = e.client().map(|c| h.strings.hash_one(c));
+                out.events.push((e.map(piece), id, client));
+            }
+            Ok(None) => out.ignored += 1,
+            // Numbered within the chunk for now.
+            Err(err) => out.malformed.push(malformed(err, n + 1)),
+        }
+    }
+    out.text = String::from_utf8(bytes).map_err(std::string::FromUtf8Error::into_bytes);
+    out
+}
+
+/// The text of a piece; the worker checked that it is UTF-8.
+fn piece_text<'a>(text: &'a Result<String, Vec<u8>>, piece: &'a Piece) -> &'a str {
+    match piece {
+        Piece::At(at, len) => {
+            let range = *at as usize..(*at + *len) as usize;
+            match text {
+                Ok(s) => s.get(range).unwrap_or_default(),
+                Err(bytes) => std::str::from_utf8(&bytes[range]).unwrap_or_default(),
+            }
+        }
+        Piece::Own(s) => s,
+    }
+}
+
+/// What the cutter hands on, in input order.
+enum Cut {
+    /// Whole lines (without the last newline).
+    Chunk(Vec<u8>),
+    /// A line longer than a line may be, skipped unread.
+    TooLong,
+}
+
+/// This thread's side: the lines added so far, the buffers to use again and the skipped
+/// lines waiting for their number.
+struct Adder {
+    lines: usize,
+    spare: Vec<Vec<u8>>,
+    /// For each line skipped as too long: how many chunks were sent before it.
+    too_long: VecDeque<usize>,
+    received: usize,
+}
+
+impl Engine {
+    /// [`Engine::push_reader`] on `threads` parsing threads (at least 1) besides this one.
+    pub(super) fn push_reader_threaded<R: BufRead>(
+        &mut self,
+        mut reader: R,
+        options: ParseOptions,
+        threads: usize,
+    ) -> std::io::Result<JsonlSummary> {
+        let hashers = Hashers {
+            ids: self.ids.hasher(),
+            strings: self.strings.hasher(),
+        };
+        let chunk_bytes = match self.chunk_bytes {
+            0 => 4 << 20,
+            n => n,
+        };
+        let mut summary = JsonlSummary::default();
+        std::thread::scope(|scope| {
+            let mut to: Vec<SyncSender<Vec<u8>>> = Vec::with_capacity(threads);
+            let mut from: Vec<Receiver<Parsed>> = Vec::with_capacity(threads);
+            let mut back: Vec<SyncSender<Events>> = Vec::with_capacity(threads);
+            for _ in 0..threads {
+                let (send_chunk, take_chunk) = sync_channel::<Vec<u8>>(1);
+                let (send_parsed, take_parsed) = sync_channel::<Parsed>(1);
+                // Emptied event lists come back, so that their memory is used again.
+                let (send_back, take_back) = sync_channel::<Events>(2);
+                let h = hashers.clone();
+                scope.spawn(move || {
+                    for chunk in take_chunk {
+                        let events = take_back.try_recv().unwrap_or_default();
+                        if send_parsed
+                            .send(parse_chunk(chunk, events, options, &h))
+                            .is_err()
+                        {
+                            break;
+                        }
+                    }
+                });
+                to.push(send_chunk);
+                from.push(take_parsed);
+                back.push(send_back);
+            }
+            // Chunks go to the workers in turn and come back in the same turn, so that
+            // events are added in input order. At most two chunks per worker are out.
+            let mut adder = Adder {
+                lines: 0,
+                spare: Vec::new(),
+                too_long: VecDeque::new(),
+                received: 0,
+            };
+            let mut sent = 0usize;
+            let mut result = Ok(());
+            let mut cutter = Cutter::default();
+            loop {
+                let spare = adder.spare.pop().unwrap_or_default();
+                let cut = match cutter.next(&mut reader, chunk_bytes, spare) {
+                    Ok(Some(c)) => c,
+                    Ok(None) => break,
+                    Err(e) => {
+                        result = Err(e);
+                        break;
+                    }
+                };
+                let chunk = match cut {
+                    Cut::TooLong => {
+                        adder.too_long.push_back(sent);
+                        continue;
+                    }
+                    Cut::Chunk(c) => c,
+                };
+                if sent - adder.received == 2 * threads {
+                    {
+                        let w = adder.received % threads;
+                        self.add_parsed(&from[w], &back[w], &mut adder, &mut summary);
+                    }
+                }
+                if to[sent % threads].send(chunk).is_err() {
+                    break;
+                }
+                sent += 1;
+            }
+            while adder.received < sent {
+                {
+                    let w = adder.received % threads;
+                    self.add_parsed(&from[w], &back[w], &mut adder, &mut summary);
+                }
+            }
+            self.number_too_long(&mut adder, &mut summary);
+            drop(to);
+            result
+        })?;
+        self.settle();
+        Ok(summary)
+    }
+
+    /// Rejects the lines skipped as too long whose place is known: after all the chunks
+    /// sent before them have come back.
+    fn number_too_long(&mut self, adder: &mut Adder, summary: &mut JsonlSummary) {
+        while adder.too_long.front() == Some(&adder.received) {
+            adder.too_long.pop_front();
+            self.too_long(adder.lines + 1, summary);
+            adder.lines += 1;
+        }
+    }
+
+    /// Adds the next parsed chunk from `worker`, in input order.
+    fn add_parsed(
+        &mut self,
+        worker: &Receiver<Parsed>,
+        back: &SyncSender<Events>,
+        adder: &mut Adder,
+        summary: &mut JsonlSummary,
+    ) {
+        self.number_too_long(adder, summary);
+        let Ok(mut p) = worker.recv() else { return };
+        adder.received += 1;
+        summary.lines += p.lines;
+        summary.events += p.events.len() as u64;
+        summary.ignored += p.ignored;
+        summary.malformed += p.malformed.len() as u64;
+        self.ignored += p.ignored;
+        self.read += p.ignored + p.malformed.len() as u64;
+        for mut r in p.malformed.drain(..) {
+            r.line = r.line.map(|l| l + adder.lines);
+            self.malformed.push(r);
+        }
+        adder.lines += p.lines_in_chunk;
+        let text = &p.text;
+        let mut batch: Vec<Event<&str>> = Vec::with_capacity(BATCH);
+        let mut hashes: Vec<(u64, Option<u64>)> = Vec::with_capacity(BATCH);
+        for group in p.events.chunks(BATCH) {
+            batch.clear();
+            hashes.clear();
+            for (e, id, client) in group {
+                batch.push(e.map_ref(|piece| piece_text(text, piece)));
+                hashes.push((*id, *client));
+            }
+            self.push_prehashed(&batch, &hashes);
+        }
+        drop(batch);
+        p.events.clear();
+        // Kept only if the worker has room for it.
+        let _ = back.try_send(p.events);
+        let mut buffer = match p.text {
+            Ok(s) => s.into_bytes(),
+            Err(b) => b,
+        };
+        buffer.clear();
+        adder.spare.push(buffer);
+    }
+}
+
+/// Cuts an input into chunks of whole lines, keeping the one-thread reader's rules: a byte
+/// order mark before the first line is dropped, and a line longer than
+/// [`crate::MAX_LINE_BYTES`] is rejected and skipped unread.
+#[derive(Default)]
+struct Cutter {
+    /// Whole lines not sent yet, then the start of the line not finished yet.
+    carry: Vec<u8>,
+    /// Where in `carry` the unfinished line starts (after its last newline).
+    start: usize,
+    /// Whether the unfinished line is too long and being skipped to its end.
+    skipping: bool,
+    /// Whether anything (a chunk or a skipped line) was handed on.
+    started: bool,
+}
+
+impl Cutter {
+    /// The next chunk or skipped line; `spare` is an empty buffer to use for what stays.
+    fn next<R: BufRead>(
+        &mut self,
+        reader: &mut R,
+        chunk_bytes: usize,
+        mut spare: Vec<u8>,
+    ) -> std::io::Result<Option<Cut>> {
+        loop {
+            if !self.skipping {
+                if self.carry.len() - self.start > crate::MAX_LINE_BYTES {
+                    // Hand on the whole lines before it, then skip it.
+                    self.skipping = true;
+                    self.carry.truncate(self.start);
+                    self.start = 0;
+                    if !self.carry.is_empty() {
+                        let whole = std::mem::replace(&mut self.carry, spare);
+                        return Ok(Some(self.chunk(whole)));
+                    }
+                    continue;
+                }
+                if self.carry.len() >= chunk_bytes && self.start > 0 {
+                    spare.extend_from_slice(&self.carry[self.start..]);
+                    let mut whole = std::mem::replace(&mut self.carry, spare);
+                    whole.truncate(self.start);
+                    self.start = 0;
+                    return Ok(Some(self.chunk(whole)));
+                }
+            }
+            let buf = reader.fill_buf()?;
+            if buf.is_empty() {
+                if self.skipping {
+                    self.skipping = false;
+                    self.started = true;
+                    return Ok(Some(Cut::TooLong));
+                }
+                if self.carry.is_empty() {
+                    return Ok(None);
+                }
+                let last = std::mem::take(&mut self.carry);
+                self.start = 0;
+                return Ok(Some(self.chunk(last)));
+            }
+            // A reader that hands over everything at once (a slice) is taken a chunk at a
+            // time, so that the threads share the work.
+            let taken = buf.len().min(chunk_bytes);
+            let buf = &buf[..taken];
+            if self.skipping {
+                if let Some(nl) = buf.iter().position(|b| *b == b'\n') {
+                    self.skipping = false;
+                    self.started = true;
+                    let rest = &buf[nl + 1..];
+                    if let Some(last) = rest.iter().rposition(|b| *b == b'\n') {
+                        self.start = last + 1;
+                    }
+                    self.carry.extend_from_slice(rest);
+                    reader.consume(taken);
+                    return Ok(Some(Cut::TooLong));
+                }
+            } else {
+                // Only the new bytes are searched for the unfinished line's start.
+                if let Some(nl) = buf.iter().rposition(|b| *b == b'\n') {
+                    self.start = self.carry.len() + nl + 1;
+                }
+                self.carry.extend_from_slice(buf);
+            }
+            reader.consume(taken);
+        }
+    }
+
+    /// `bytes` (whole lines, maybe ending in a newline) as the next chunk.
+    fn chunk(&mut self, mut bytes: Vec<u8>) -> Cut {
+        if bytes.last() == Some(&b'\n') {
+            bytes.pop();
+        }
+        if !self.started && bytes.starts_with(b"\xEF\xBB\xBF") {
+            bytes.drain(..3);
+        }
+        self.started = true;
+        Cut::Chunk(bytes)
+    }
+}
