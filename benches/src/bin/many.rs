@@ -12,6 +12,9 @@ use benches::{contracts, stream};
 use chrono::NaiveDate;
 use indicators::Engine;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<usize> = std::env::args()
         .skip(1)
@@ -22,21 +25,39 @@ fn main() {
         args.get(1).copied().unwrap_or(1_000_000),
     );
     let contracts = contracts(n);
-    let mut engine = Engine::new();
+    // THREADS=n assesses the contracts in n shares at once, one assessor each over the
+    // one view (default 1).
+    let threads: usize = std::env::var("THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    let mut engine = Engine::new().with_threads(threads);
     engine.extend(&stream(events));
     let view = engine.view();
     let as_of = NaiveDate::from_ymd_opt(2020, 12, 31).unwrap_or_default();
     let t = Instant::now();
-    let assessor = assess::Assessor::new(&view);
-    let verdicts: usize = contracts
-        .iter()
-        .map(|c| {
-            assessor
-                .assess(c, as_of)
-                .map(|r| r.verdicts.len())
-                .unwrap_or(0)
-        })
-        .sum();
+    let share = contracts.len().div_ceil(threads).max(1);
+    let verdicts: usize = std::thread::scope(|s| {
+        let handles: Vec<_> = contracts
+            .chunks(share)
+            .map(|part| {
+                let view = &view;
+                s.spawn(move || {
+                    let assessor = assess::Assessor::new(view);
+                    part.iter()
+                        .map(|c| {
+                            assessor
+                                .assess(c, as_of)
+                                .map(|r| r.verdicts.len())
+                                .unwrap_or(0)
+                        })
+                        .sum::<usize>()
+                })
+            })
+            .collect();
+        handles.into_iter().filter_map(|h| h.join().ok()).sum()
+    });
     let secs = t.elapsed().as_secs_f64();
     println!(
         "contracts={} verdicts={verdicts} time={secs:.3}s per_contract={:.3}ms",
