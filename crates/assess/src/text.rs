@@ -231,6 +231,10 @@ pub(crate) fn indicator_name(
             "Verlengingen machtiging wegens niet behaalde behandeldoelen",
         ),
         IndicatorRef::RecidivismRate => ("Recidivism", "Recidive"),
+        IndicatorRef::DropOutRate => (
+            "Drop-out (care ended early)",
+            "Uitval (voortijdig beëindigd)",
+        ),
         IndicatorRef::MaxTariff { .. } => ("Tariff", "Tarief"),
         IndicatorRef::DeliveredOn { deliverable } => {
             return match lang {

@@ -261,6 +261,10 @@ fn ijw_messages_go_through_to_verdicts_with_pseudonyms_only() {
     let stay = verdict(&report, "stay");
     assert_eq!(stay["measured"]["display"], "70");
     assert_eq!(stay["status"], "not_met");
+    // RedenBeeindiging: A ended to plan (31), B early by the client (32): drop-out 1/2.
+    let drop_out = verdict(&report, "drop-out");
+    assert_eq!(drop_out["measured"]["display"], "50.00 %");
+    assert_eq!(drop_out["status"], "not_met");
     // Read: 2 + 2 stops and starts of A and B, D's start and its deletion, E: 7.
     assert_eq!(report["data"]["read"], 7);
     assert_eq!(report["data"]["rejected"], 1);

@@ -140,6 +140,12 @@ pub enum Filter {
         /// Destinations.
         is: Vec<String>,
     },
+    /// Why care ended: the discharge's reason (stays once discharged, and discharge
+    /// events), such as the iJw codes of JZ588.
+    EndReason {
+        /// Reasons.
+        is: Vec<String>,
+    },
     /// The contract segment of an admission (stays and admission or approval events).
     Segment {
         /// Segments.
@@ -301,7 +307,7 @@ impl Filter {
             | Filter::ExtendedGoalsNotAchieved { is }
             | Filter::Discharged { is } => flag(*is),
             // An open stay has no destination yet; it may get one of the list.
-            Filter::Destination { .. } => Drift::Up,
+            Filter::Destination { .. } | Filter::EndReason { .. } => Drift::Up,
             // Net days never shrink as time passes: length grows a day a day, bridging
             // by at most as much.
             Filter::NetStayDays { min, max } | Filter::LengthDays { min, max } => range(min, max),

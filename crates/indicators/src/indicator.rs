@@ -35,6 +35,13 @@ pub enum Indicator {
     /// Admissions in the period within six months after goals reached in an earlier stay
     /// of the client, over the outflow of the period.
     RecidivismRate,
+    /// Drop-out (uitval): of the discharges in the period whose reason is a code of the
+    /// iJw list JZ588, the share that ended early: [`EARLY_END_REASONS`] (32 ended by the
+    /// client, 33 by the provider, 34 by agreement, 35 by outside circumstances, the
+    /// categories CBS counts as "voortijdig afgesloten"). Discharges without a reason, or
+    /// with another code, are in neither count. Not in [`Indicator::catalogue`]: it needs
+    /// discharge reasons, which not every stream has.
+    DropOutRate,
     /// The highest tariff in force on any day of the period.
     MaxTariff {
         /// Only this unit.
@@ -69,6 +76,14 @@ pub enum Indicator {
     },
 }
 
+/// The reasons for ending care of the iJw code list JZ588 (release 3.2).
+pub const END_REASONS: [&str; 11] = [
+    "02", "20", "31", "32", "33", "34", "35", "36", "37", "38", "39",
+];
+
+/// The JZ588 reasons that mean care ended early ("voortijdig afgesloten").
+pub const EARLY_END_REASONS: [&str; 4] = ["32", "33", "34", "35"];
+
 impl Indicator {
     /// The built-in indicators that need no parameters, in the documented order.
     pub fn catalogue() -> Vec<Indicator> {
@@ -97,6 +112,7 @@ impl Indicator {
             Indicator::BridgingDays => "bridging_days".to_owned(),
             Indicator::ExtensionRate => "extension_rate".to_owned(),
             Indicator::RecidivismRate => "recidivism_rate".to_owned(),
+            Indicator::DropOutRate => "drop_out_rate".to_owned(),
             Indicator::MaxTariff { unit, provider } => with_params("max_tariff", &[unit, provider]),
             Indicator::DeliveredOn {
                 deliverable,
@@ -195,6 +211,18 @@ impl Indicator {
                         Some(Filter::Readmission { is: true }),
                     )),
                     denominator: Box::new(count(Anchor::Discharge, None)),
+                },
+            },
+            Indicator::DropOutRate => CustomIndicator {
+                over: Over::Stays,
+                date: Some(Anchor::Discharge),
+                filter: Some(Filter::EndReason {
+                    is: END_REASONS.iter().map(|c| (*c).to_owned()).collect(),
+                }),
+                measure: Measure::Share {
+                    of: Filter::EndReason {
+                        is: EARLY_END_REASONS.iter().map(|c| (*c).to_owned()).collect(),
+                    },
                 },
             },
             Indicator::Custom { definition, .. } => definition.clone(),

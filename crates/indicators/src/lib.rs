@@ -86,7 +86,9 @@ pub use event::{
     Event, EventBody, EventError, ExtensionReason, FIELDS, Kind, MAX_LINE_BYTES, ParseOptions,
     parse_line,
 };
-pub use indicator::{BreakdownRow, Indicator, Maturing, NoValue, Row, Table, Value};
+pub use indicator::{
+    BreakdownRow, EARLY_END_REASONS, END_REASONS, Indicator, Maturing, NoValue, Row, Table, Value,
+};
 pub use knowledge::{AsOf, Correction};
 pub use span::Span;
 pub use stays::RejectReason;

@@ -34,6 +34,8 @@ pub(crate) struct Stay {
     pub(crate) provider: Sym,
     pub(crate) reason: Sym,
     pub(crate) destination: Sym,
+    /// Why care ended (the discharge's reason), or [`NONE`].
+    pub(crate) end_reason: Sym,
     /// The first day the treatment goals were reached, or [`NEVER`].
     pub(crate) goals: i32,
     /// The first extension because goals were not reached, or [`NEVER`].
@@ -368,6 +370,7 @@ impl Client<'_> {
                     provider,
                     reason,
                     destination: NONE,
+                    end_reason: NONE,
                     goals: NEVER,
                     first_extension_gna: NEVER,
                     bridges_from: (self.bridges.len() - self.bridges_base) as u32,
@@ -379,10 +382,15 @@ impl Client<'_> {
                 self.admissions.push(slot);
                 self.open = Some(self.stays.len() - 1);
             }
-            Fields::Discharge { destination, .. } => {
+            Fields::Discharge {
+                destination,
+                reason,
+                ..
+            } => {
                 if let Some(o) = self.open.take() {
                     self.stays[o].discharged = d;
                     self.stays[o].destination = destination;
+                    self.stays[o].end_reason = reason;
                     if self.stays[o].goals != NEVER {
                         self.goals.push(self.stays[o].goals);
                     }

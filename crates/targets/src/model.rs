@@ -226,6 +226,9 @@ pub enum IndicatorRef {
     ExtensionRate,
     /// Readmissions within six months after reaching the goals, per discharge (a rate).
     RecidivismRate,
+    /// Drop-out: of the discharges in the period with an iJw reason for ending (JZ588),
+    /// the share that ended early (a rate).
+    DropOutRate,
     /// The highest tariff in force on any day of the period.
     MaxTariff {
         /// Only tariffs in this unit (`day`, `hour`, `month`, …).
@@ -273,7 +276,8 @@ impl IndicatorRef {
         match self {
             IndicatorRef::ShareStaysOver30Weeks
             | IndicatorRef::ExtensionRate
-            | IndicatorRef::RecidivismRate => true,
+            | IndicatorRef::RecidivismRate
+            | IndicatorRef::DropOutRate => true,
             IndicatorRef::Measured { rate, .. } | IndicatorRef::Custom { rate, .. } => *rate,
             _ => false,
         }
@@ -290,6 +294,7 @@ impl IndicatorRef {
             IndicatorRef::BridgingDays => "bridging_days".to_owned(),
             IndicatorRef::ExtensionRate => "extension_rate".to_owned(),
             IndicatorRef::RecidivismRate => "recidivism_rate".to_owned(),
+            IndicatorRef::DropOutRate => "drop_out_rate".to_owned(),
             IndicatorRef::MaxTariff { unit: None } => "max_tariff".to_owned(),
             IndicatorRef::MaxTariff { unit: Some(u) } => format!("max_tariff({u})"),
             IndicatorRef::DeliveredOn { deliverable } => format!("delivered_on({deliverable})"),

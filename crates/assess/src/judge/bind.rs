@@ -65,6 +65,7 @@ pub(super) fn indicator(r: &IndicatorRef, provider: Option<&str>, customs: &Cust
         IndicatorRef::BridgingDays => Indicator::BridgingDays,
         IndicatorRef::ExtensionRate => built_in(Indicator::ExtensionRate),
         IndicatorRef::RecidivismRate => built_in(Indicator::RecidivismRate),
+        IndicatorRef::DropOutRate => built_in(Indicator::DropOutRate),
         IndicatorRef::MaxTariff { unit } => Indicator::MaxTariff {
             unit: unit.clone(),
             provider: p,

@@ -17,6 +17,8 @@ pub(crate) struct StayFacts {
     pub(crate) provider: Sym,
     pub(crate) reason: Sym,
     pub(crate) destination: Sym,
+    /// Why care ended, once discharged.
+    pub(crate) end_reason: Sym,
     pub(crate) segment: Sym,
     pub(crate) approved: bool,
 }
@@ -35,6 +37,7 @@ pub(crate) struct EventFacts {
     pub(crate) reason: Sym,
     pub(crate) ext_reason: Option<&'static str>,
     pub(crate) destination: Sym,
+    pub(crate) end_reason: Sym,
     pub(crate) segment: Sym,
     pub(crate) metric: Sym,
     pub(crate) name: Sym,
@@ -51,6 +54,7 @@ impl EventFacts {
             reason: NONE,
             ext_reason: None,
             destination: NONE,
+            end_reason: NONE,
             segment: NONE,
             metric: NONE,
             name: NONE,
@@ -97,6 +101,11 @@ pub(crate) fn facts(s: &Stay, bridges: &[(i32, i32)], asof: i32) -> StayFacts {
             NONE
         } else {
             s.destination
+        },
+        end_reason: if discharged == NEVER {
+            NONE
+        } else {
+            s.end_reason
         },
         segment: s.segment,
         approved: s.approved,

@@ -34,6 +34,7 @@ pub(crate) enum Compiled {
     Provider(Vec<Sym>),
     Reason(Vec<Sym>, Vec<String>),
     Destination(Vec<Sym>),
+    EndReason(Vec<Sym>),
     Segment(Vec<Sym>),
     Approved(bool),
     Metric(Vec<Sym>),
@@ -63,6 +64,7 @@ impl Compiled {
             Filter::Provider { is } => Compiled::Provider(syms(is)),
             Filter::Reason { is } => Compiled::Reason(syms(is), is.clone()),
             Filter::Destination { is } => Compiled::Destination(syms(is)),
+            Filter::EndReason { is } => Compiled::EndReason(syms(is)),
             Filter::Segment { is } => Compiled::Segment(syms(is)),
             Filter::Approved { is } => Compiled::Approved(*is),
             Filter::Metric { is } => Compiled::Metric(syms(is)),
@@ -121,7 +123,8 @@ impl Compiled {
             Compiled::Region(v) => Tri::of(v.contains(&s.region)),
             Compiled::Provider(v) => Tri::of(v.contains(&s.provider)),
             Compiled::Reason(v, _) => Tri::of(v.contains(&s.reason)),
-            Compiled::Destination(_) if open => Tri::Open,
+            Compiled::Destination(_) | Compiled::EndReason(_) if open => Tri::Open,
+            Compiled::EndReason(v) => Tri::of(v.contains(&s.end_reason)),
             Compiled::Destination(v) => Tri::of(v.contains(&s.destination)),
             Compiled::Segment(v) => Tri::of(v.contains(&s.segment)),
             Compiled::Approved(b) => Tri::of(s.approved == *b),
@@ -150,6 +153,7 @@ impl Compiled {
                 v.contains(&e.reason) || e.ext_reason.is_some_and(|r| names.iter().any(|n| n == r))
             }
             Compiled::Destination(v) => v.contains(&e.destination),
+            Compiled::EndReason(v) => v.contains(&e.end_reason),
             Compiled::Segment(v) => v.contains(&e.segment),
             Compiled::Metric(v) => v.contains(&e.metric),
             Compiled::Name(v) => v.contains(&e.name),

@@ -413,7 +413,14 @@ impl<'a> View<'a> {
                             "other"
                         });
                     }
-                    Fields::Discharge { destination, .. } => facts.destination = destination,
+                    Fields::Discharge {
+                        destination,
+                        reason,
+                        ..
+                    } => {
+                        facts.destination = destination;
+                        facts.end_reason = reason;
+                    }
                     Fields::Admission { segment, .. } | Fields::Approval { segment, .. } => {
                         facts.segment = segment;
                     }

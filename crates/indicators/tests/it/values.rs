@@ -837,3 +837,53 @@ fn a_discharge_keeps_its_reason_for_ending() {
     engine.push(&other);
     assert_eq!(engine.view().accounting().rejected, 2);
 }
+
+/// Drop-out by hand: of the 2019 discharges with a JZ588 reason (c1 to plan, c2 ended by
+/// the client, c3 by outside circumstances) two ended early: 2/3. c4 has no reason and c5
+/// an unknown code, so neither counts; c6 is still open.
+#[test]
+fn drop_out_is_the_share_of_reasoned_discharges_that_ended_early() {
+    let with_reason = |id: &str, date: &str, client: &str, reason: &str| {
+        let mut e = dis(id, date, client);
+        if let EventBody::Discharge { reason: r, .. } = &mut e.body {
+            *r = Some(reason.to_owned());
+        }
+        e
+    };
+    let events = vec![
+        adm("a1", "2019-01-01", "c1", "r"),
+        with_reason("d1", "2019-02-01", "c1", "31"),
+        adm("a2", "2019-01-05", "c2", "r"),
+        with_reason("d2", "2019-03-01", "c2", "32"),
+        adm("a3", "2019-01-10", "c3", "r"),
+        with_reason("d3", "2019-04-01", "c3", "35"),
+        adm("a4", "2019-02-01", "c4", "r"),
+        dis("d4", "2019-05-01", "c4"),
+        adm("a5", "2019-02-01", "c5", "r"),
+        with_reason("d5", "2019-06-01", "c5", "99"),
+        adm("a6", "2019-03-01", "c6", "r"),
+    ];
+    let mut e = Engine::new();
+    e.extend(&events);
+    let view = e.view();
+    assert_eq!(
+        view.value(&Indicator::DropOutRate, year(2019), None, d("2019-12-31")),
+        Value::Share {
+            numerator: 2,
+            denominator: 3
+        }
+    );
+    // As of 15 February only c1 was discharged, to plan.
+    assert_eq!(
+        view.value(
+            &Indicator::DropOutRate,
+            year(2019),
+            Some("r"),
+            d("2019-02-15")
+        ),
+        Value::Share {
+            numerator: 0,
+            denominator: 1
+        }
+    );
+}
