@@ -160,27 +160,13 @@ const MONTHS_EN: [&str; 12] = [
     "November",
     "December",
 ];
-const MONTHS_NL: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
 
 /// A date as text: "1 July 2019", "1 juli 2019".
 pub fn fmt_date(d: NaiveDate, lang: Lang) -> String {
     let m = d.month0() as usize;
     let name = match lang {
         Lang::En => MONTHS_EN[m],
-        Lang::Nl => MONTHS_NL[m],
+        Lang::Nl => return targets::period::date_nl(d),
     };
     format!("{} {} {}", d.day(), name, d.year())
 }

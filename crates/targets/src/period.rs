@@ -200,10 +200,45 @@ impl Period {
     }
 }
 
+const MONTHS_NL: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// A date as Dutch writes it: `1 juli 2019`.
+///
+/// ```
+/// let d = chrono::NaiveDate::from_ymd_opt(2019, 7, 1).unwrap();
+/// assert_eq!(targets::period::date_nl(d), "1 juli 2019");
+/// ```
+pub fn date_nl(d: NaiveDate) -> String {
+    format!(
+        "{} {} {}",
+        d.day(),
+        MONTHS_NL[d.month0() as usize],
+        d.year()
+    )
+}
+
 impl Period {
-    /// The period as Dutch writes it: `2019`, or `2019-07-01 t/m 2020-06-30`.
+    /// The period as Dutch writes it: `2019`, or `1 juli 2019 t/m 30 juni 2020`.
     pub fn to_string_nl(&self) -> String {
-        self.to_string().replace(" to ", " t/m ")
+        let (s, e) = (self.start, self.end);
+        if s.month() == 1 && s.day() == 1 && e == ymd(s.year() + 1, 1, 1).unwrap_or(e) {
+            s.year().to_string()
+        } else {
+            format!("{} t/m {}", date_nl(s), date_nl(self.last_day()))
+        }
     }
 }
 

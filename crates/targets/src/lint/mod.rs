@@ -287,7 +287,7 @@ impl Linter<'_> {
                             Severity::Warning,
                             format!("{rpath}.points[{k}].by"),
                             format!("milestone date {} lies outside the longest possible term {max_term}", p.by),
-                            format!("mijlpaaldatum {} valt buiten de langst mogelijke looptijd {}", p.by, max_term.to_string_nl()),
+                            format!("mijlpaaldatum {} valt buiten de langst mogelijke looptijd {}", crate::period::date_nl(p.by), max_term.to_string_nl()),
                         );
                     }
                 }
@@ -304,9 +304,9 @@ impl Linter<'_> {
                             ),
                             format!(
                                 "de mijlpaal van {} vraagt {} maar de eerdere van {} vroeg {}",
-                                b.by,
+                                crate::period::date_nl(b.by),
                                 nl(b.change),
-                                a.by,
+                                crate::period::date_nl(a.by),
                                 nl(a.change)
                             ),
                         );
@@ -320,7 +320,7 @@ impl Linter<'_> {
                         Severity::Warning,
                         format!("{rpath}.on_or_before"),
                         format!("deadline {on_or_before} lies outside the longest possible term {max_term}"),
-                        format!("termijn {on_or_before} valt buiten de langst mogelijke looptijd {}", max_term.to_string_nl()),
+                        format!("termijn {} valt buiten de langst mogelijke looptijd {}", crate::period::date_nl(*on_or_before), max_term.to_string_nl()),
                     );
                 }
             }
@@ -337,7 +337,7 @@ impl Linter<'_> {
                             Severity::Error,
                             format!("{rpath}.valid_until"),
                             format!("the bound holds until {until}, which is not after the contract start {start}; it never applies"),
-                            format!("de grens geldt tot {until}, niet na de start van het contract op {start}; hij geldt dus nooit"),
+                            format!("de grens geldt tot {}, niet na de start van het contract op {}; hij geldt dus nooit", crate::period::date_nl(*until), crate::period::date_nl(start)),
                         );
                     } else if valid_from.is_some_and(|f| f >= *until) {
                         self.push(
@@ -345,7 +345,7 @@ impl Linter<'_> {
                             Severity::Error,
                             format!("{rpath}.valid_until"),
                             format!("the bound holds until {until}, which is not after its own start; it never applies"),
-                            format!("de grens geldt tot {until}, niet na zijn eigen begin; hij geldt dus nooit"),
+                            format!("de grens geldt tot {}, niet na zijn eigen begin; hij geldt dus nooit", crate::period::date_nl(*until)),
                         );
                     }
                 }
@@ -582,8 +582,8 @@ impl Linter<'_> {
                     ),
                     format!(
                         "geen stap dekt {} t/m {} tussen {} en {}",
-                        a.end(),
-                        b.start().pred_opt().unwrap_or(b.start()),
+                        crate::period::date_nl(a.end()),
+                        crate::period::date_nl(b.start().pred_opt().unwrap_or(b.start())),
                         a.to_string_nl(),
                         b.to_string_nl()
                     ),
