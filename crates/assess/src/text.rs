@@ -470,6 +470,10 @@ pub fn finding_parts(f: &targets::Finding, lang: Lang) -> (&'static str, Option<
 pub fn rejection(r: &indicators::Rejected, lang: Lang) -> String {
     use indicators::RejectReason as R;
     let mut s = String::new();
+    if let Some(input) = &r.input {
+        s.push_str(input);
+        s.push_str(if r.line.is_some() { ", " } else { ": " });
+    }
     if let Some(l) = r.line {
         s.push_str(&match lang {
             Lang::En => format!("line {l}: "),

@@ -135,6 +135,7 @@ pub(crate) fn load(
     let mut loaded = Loaded::default();
     for name in names {
         let mut opened = open(name, args.input_format, args.quiet)?;
+        engine.set_input_name(Some(if name == "-" { "standard input" } else { name }));
         let summary = match opened.format {
             InputFormat::Jsonl => source::jsonl::Jsonl { options }.read(&mut opened, engine)?,
             InputFormat::Csv => source::csv::Csv { options }.read(&mut opened, engine)?,
@@ -155,6 +156,7 @@ pub(crate) fn load(
         }
         loaded.inputs.push((name.clone(), summary));
     }
+    engine.set_input_name(None);
     Ok(loaded)
 }
 

@@ -183,17 +183,6 @@ fn load_events(
             acc.rejected, acc.read
         );
     }
-    // Line numbers count per input: say which inputs had lines that could not be read.
-    if names.len() > 1 {
-        for (name, summary) in &loaded.inputs {
-            if summary.unreadable > 0 {
-                eprintln!(
-                    "note: {name}: {} of {} records could not be read (their line numbers are of this input)",
-                    summary.unreadable, summary.records
-                );
-            }
-        }
-    }
     if loaded.skipped() > 0 {
         eprintln!(
             "note: records skipped on purpose (unknown kinds, other iJw messages, other product categories): {}",

@@ -545,3 +545,46 @@ fn a_bad_custom_indicator_is_a_contract_error_with_its_path() {
             "$.custom_indicators.drop_out.measure.field",
         ));
 }
+
+#[test]
+fn rejected_lines_name_their_input() {
+    let dir = tempfile::tempdir().expect("temp");
+    let other = dir.path().join("other.jsonl");
+    std::fs::write(&other, "not json\n").expect("write");
+    let rejects = dir.path().join("rejects.jsonl");
+    let out = cmd()
+        .args([
+            "report",
+            "fixtures/ijw_contract.json",
+            "fixtures/pandas_events.csv",
+        ])
+        .arg(&other)
+        .args(["--as-of", "2019-12-31", "--rejects"])
+        .arg(&rejects)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<Value> = std::fs::read_to_string(&rejects)
+        .expect("rejects")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    let line_of = |input: &str| {
+        lines
+            .iter()
+            .find(|l| l["input"] == input)
+            .map(|l| l["line"].clone())
+    };
+    assert_eq!(line_of("fixtures/pandas_events.csv"), Some(Value::from(8)));
+    assert_eq!(line_of(&other.display().to_string()), Some(Value::from(1)));
+    let report = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(
+        report.contains("- fixtures/pandas\\_events.csv, line 8: event \"x1\""),
+        "{report}"
+    );
+}

@@ -9,7 +9,11 @@ pub struct Rejected {
     /// The event id, when it could be read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The line in the JSON Lines input, for malformed lines.
+    /// The input the record was read from, when the reader named it
+    /// ([`Engine::set_input_name`]), for records that were not events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
+    /// The line in the input, for records that were not events.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
     /// The event as read, when it could be read.
@@ -141,6 +145,7 @@ impl Engine {
         // id with the same date are listed in the same order whatever their arrival.
         rejections.sort_by_cached_key(|r| {
             (
+                r.input.clone(),
                 r.line,
                 r.id.clone(),
                 r.event.as_ref().map(|e| e.date),
@@ -171,6 +176,7 @@ impl Engine {
     pub(super) fn rejected(&self, slot: Sym, rec: Record, reason: RejectReason) -> Rejected {
         Rejected {
             id: Some(self.ids.resolve(slot).to_owned()),
+            input: None,
             line: None,
             event: Some(self.event_of(slot, rec).to_owned_event()),
             reason,

@@ -155,6 +155,8 @@ pub struct Engine {
     /// Whether `retracted` must be recomputed at the next settle.
     retractions_changed: bool,
     dirty: Vec<u32>,
+    /// The name of the input being read, given to the records rejected from it.
+    input: Option<String>,
     /// Parsing threads for JSON Lines; 0 or 1 parses on the calling thread.
     threads: usize,
     /// The size of the pieces JSON Lines are cut into for the threads; 0 for the default.
@@ -195,6 +197,24 @@ impl Engine {
     pub fn with_threads(mut self, threads: usize) -> Engine {
         self.threads = threads;
         self
+    }
+
+    /// Names the input about to be read (a file name, say): the records read from it that
+    /// are not events ([`Engine::push_unreadable`], malformed JSON Lines) carry the name
+    /// in the [`Accounting`], so that with several inputs a line number says where it
+    /// is. `None` clears it.
+    ///
+    /// ```
+    /// use indicators::{Engine, ParseOptions};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.set_input_name(Some("march.jsonl"));
+    /// let _ = engine.push_jsonl(b"not json\n", ParseOptions::default());
+    /// let r = &engine.view().accounting().rejections[0];
+    /// assert_eq!((r.input.as_deref(), r.line), (Some("march.jsonl"), Some(1)));
+    /// ```
+    pub fn set_input_name(&mut self, name: Option<&str>) {
+        self.input = name.map(str::to_owned);
     }
 
     /// The threads this engine may use (see [`Engine::with_threads`]); at least 1.
@@ -289,6 +309,7 @@ impl Engine {
         let line = error.line;
         let mut rejected = malformed(error, 0);
         rejected.line = line;
+        rejected.input.clone_from(&self.input);
         self.malformed.push(rejected);
     }
 
@@ -474,6 +495,7 @@ impl Engine {
         self.read += 1;
         self.malformed.push(Rejected {
             id: None,
+            input: self.input.clone(),
             line: Some(line),
             event: None,
             reason: RejectReason::Malformed {
@@ -514,7 +536,9 @@ impl Engine {
                     Err(err) => {
                         summary.malformed += 1;
                         self.read += 1;
-                        self.malformed.push(malformed(err, before + n + 1));
+                        let mut r = malformed(err, before + n + 1);
+                        r.input.clone_from(&self.input);
+                        self.malformed.push(r);
                     }
                 }
                 if parsed.len() == BATCH {
@@ -575,6 +599,7 @@ impl Engine {
 fn malformed(err: EventError, line: usize) -> Rejected {
     Rejected {
         id: err.id.clone(),
+        input: None,
         line: Some(line),
         event: None,
         reason: RejectReason::Malformed {

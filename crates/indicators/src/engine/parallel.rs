@@ -244,6 +244,7 @@ impl Engine {
         self.read += p.ignored + p.malformed.len() as u64;
         for mut r in p.malformed.drain(..) {
             r.line = r.line.map(|l| l + adder.lines);
+            r.input.clone_from(&self.input);
             self.malformed.push(r);
         }
         adder.lines += p.lines_in_chunk;

@@ -330,6 +330,7 @@ impl Engine {
         let full = |engine: &mut Engine| {
             engine.full.push(Rejected {
                 id: Some(e.id.to_owned()),
+                input: None,
                 line: None,
                 event: Some(e.to_owned_event()),
                 reason: RejectReason::CapacityExceeded,
@@ -350,6 +351,7 @@ impl Engine {
                 if client.is_some_and(|c| self.clients[c as usize].events >= limit) {
                     self.full.push(Rejected {
                         id: Some(e.id.to_owned()),
+                        input: None,
                         line: None,
                         event: Some(e.to_owned_event()),
                         reason: RejectReason::ClientLimit { limit },
