@@ -222,7 +222,7 @@ impl<'a> View<'a> {
         defs: &[&CustomIndicator],
         periods: &[Span],
         known: &Known<'_>,
-    ) -> Accs {
+    ) -> Arc<Accs> {
         let plan = self.plan(defs, periods, known.asof);
         let key: BaseKey = (
             defs.iter().map(|d| (*d).clone()).collect(),
@@ -250,10 +250,11 @@ impl<'a> View<'a> {
                 accs
             }
         };
-        let mut accs = (*base).clone();
         if known.late.is_empty() {
-            return accs;
+            // Shared, not copied: most queries know every correction.
+            return base;
         }
+        let mut accs = (*base).clone();
         let e = self.engine;
         let (mut plus, mut minus) = (Self::zeros(&plan), Self::zeros(&plan));
         let full = self.full_knowledge(known.asof);
@@ -289,7 +290,7 @@ impl<'a> View<'a> {
                 }
             }
         }
-        accs
+        Arc::new(accs)
     }
 
     pub(super) fn add_stays(
