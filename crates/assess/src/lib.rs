@@ -82,8 +82,9 @@ pub use options::{Disclosure, Options};
 pub use report::{
     Basis, CORRECTIONS_LISTED, Check, ConsequenceOutcome, ConsequenceStatus, ContractInfo,
     CorrectionOut, Counts, DataSummary, DimensionSummary, Evidence, ExactValue, GoalSummary,
-    Margin, MaturingOut, Number, PeriodOut, REPORT_VERSION, Reason, RegionName, Report,
-    Requirement, Restatement, Status, Summary, Texts, Totals, TrancheRestatement, Unit, Verdict,
+    Margin, MaturingOut, Number, PeriodOut, REJECTIONS_LISTED, REPORT_VERSION, Reason, RegionName,
+    RejectionOut, Report, Requirement, Restatement, Status, Summary, Texts, Totals,
+    TrancheRestatement, Unit, Verdict,
 };
 pub use text::Lang;
 
@@ -171,6 +172,8 @@ pub struct Assessor<'a> {
     view: &'a View<'a>,
     cache: judge::Cache,
     data: DataSummary,
+    /// The rejections a report lists, read from the accounting once.
+    rejections: std::cell::OnceCell<Vec<RejectionOut>>,
     options: Options,
 }
 
@@ -193,6 +196,7 @@ impl<'a> Assessor<'a> {
                 rejected: c.rejected,
                 ignored: c.ignored,
             },
+            rejections: std::cell::OnceCell::new(),
             options,
         }
     }
@@ -270,6 +274,29 @@ impl<'a> Assessor<'a> {
             as_of,
             disclosure: self.options.disclosure,
             data: self.data,
+            rejections: self
+                .rejections
+                .get_or_init(|| {
+                    let acc = if self.data.rejected == 0 {
+                        return Vec::new();
+                    } else {
+                        self.view.accounting()
+                    };
+                    acc.rejections
+                        .iter()
+                        .take(REJECTIONS_LISTED)
+                        .map(|r| RejectionOut {
+                            input: r.input.clone(),
+                            line: r.line,
+                            id: r.id.clone(),
+                            text: Texts {
+                                en: text::rejection(r, Lang::En),
+                                nl: text::rejection(r, Lang::Nl),
+                            },
+                        })
+                        .collect()
+                })
+                .clone(),
             summary: summary(contract, &verdicts),
             verdicts,
             consequences,

@@ -274,6 +274,24 @@ pub fn render(report: &Report, lang: Lang) -> String {
             markup_free(message)
         );
     }
+    if !report.rejections.is_empty() {
+        let _ = writeln!(out, "\n## {}\n", w.rejected);
+        for r in &report.rejections {
+            let t = if lang == Lang::En {
+                &r.text.en
+            } else {
+                &r.text.nl
+            };
+            let _ = writeln!(out, "- {}", text(t));
+        }
+        if (report.rejections.len() as u64) < report.data.rejected {
+            let more = w
+                .rejected_more
+                .replace("{shown}", &report.rejections.len().to_string())
+                .replace("{total}", &report.data.rejected.to_string());
+            let _ = writeln!(out, "\n{more}");
+        }
+    }
     out
 }
 

@@ -572,6 +572,26 @@ pub struct DataSummary {
     pub ignored: u64,
 }
 
+/// How many rejected records a report lists; the engine's accounting has them all.
+pub const REJECTIONS_LISTED: usize = 20;
+
+/// A rejected record as a report lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RejectionOut {
+    /// The input it was read from, when the reader named it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
+    /// Its line, for a record that was not an event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// The event id, when it could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Where and why, in words.
+    pub text: Texts,
+}
+
 /// The contract a report is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ContractInfo {
@@ -626,6 +646,10 @@ pub struct Report {
     pub disclosure: Option<crate::Disclosure>,
     /// How the events were read.
     pub data: DataSummary,
+    /// The first [`REJECTIONS_LISTED`] records that were rejected, in the accounting's
+    /// order, each with where it was and why, in both languages.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejections: Vec<RejectionOut>,
     /// Summary counts.
     pub summary: Summary,
     /// Every verdict, ordered by goal, result, dimension, period and check.

@@ -329,6 +329,10 @@ pub struct Words {
     pub overall: &'static str,
     /// The name of the `overall` dimension.
     pub overall_name: &'static str,
+    /// The heading of the rejected records.
+    pub rejected: &'static str,
+    /// The note under a cut list of rejected records, with `{shown}` and `{total}`.
+    pub rejected_more: &'static str,
 }
 
 /// English.
@@ -360,6 +364,8 @@ const EN: Words = Words {
     finding_in: "goal {goal}, result {result}",
     overall: "All regions together: the contract area judged as a whole, every stay of every region counted once.",
     overall_name: "all regions together",
+    rejected: "Rejected records",
+    rejected_more: "{shown} of {total} shown.",
 };
 
 /// Dutch.
@@ -391,6 +397,8 @@ const NL: Words = Words {
     finding_in: "doel {goal}, resultaat {result}",
     overall: "Alle regio's samen: het contractgebied als geheel beoordeeld, elk verblijf van elke regio één keer geteld.",
     overall_name: "alle regio's samen",
+    rejected: "Afgewezen records",
+    rejected_more: "{shown} van {total} getoond.",
 };
 
 /// The words of `lang`.

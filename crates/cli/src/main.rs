@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 use assess::{Engine, Lang, Options};
 use clap::Parser;
-use indicators::{Indicator, Rejected, Span};
+use indicators::{Indicator, Span};
 use targets::Contract;
 
 use args::{Cli, Command, ListFormat, ReportFormat};
@@ -31,8 +31,8 @@ use failure::Failure;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Rejected records listed in a report; all of them go to `--rejects FILE`.
-const REJECTS_LISTED: usize = 20;
+/// Rejected records a report lists; all of them go to `--rejects FILE`.
+const REJECTS_LISTED: usize = assess::REJECTIONS_LISTED;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -192,55 +192,6 @@ fn load_events(
     Ok(engine)
 }
 
-/// Text from the input, safe in Markdown: markup characters escaped, code quotes made
-/// plain quotes.
-fn markdown_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '`' => out.push('\''),
-            '*' | '_' | '|' | '<' | '>' | '[' | ']' | '#' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// The rejected records as a Markdown section.
-fn rejects_markdown(rejected: &[Rejected], total: u64, lang: Lang) -> String {
-    if total == 0 {
-        return String::new();
-    }
-    let (heading, more) = match lang {
-        Lang::En => (
-            "Rejected records",
-            "{shown} of {total} shown; --rejects FILE writes all.",
-        ),
-        Lang::Nl => (
-            "Afgewezen records",
-            "{shown} van {total} getoond; --rejects BESTAND schrijft ze allemaal.",
-        ),
-    };
-    let mut s = format!("\n## {heading}\n\n");
-    for r in rejected {
-        s.push_str(&format!(
-            "- {}\n",
-            markdown_text(&assess::text::rejection(r, lang))
-        ));
-    }
-    if (rejected.len() as u64) < total {
-        s.push_str(&format!(
-            "\n{}\n",
-            more.replace("{shown}", &rejected.len().to_string())
-                .replace("{total}", &total.to_string())
-        ));
-    }
-    s
-}
-
 fn report(a: args::ReportArgs) -> Result<ExitCode, Failure> {
     let (contract, bundle) = contract_of(a.contract.contract.as_deref())?;
     let engine = load_events(&a.events, bundle, &a.input)?;
@@ -254,14 +205,8 @@ fn report(a: args::ReportArgs) -> Result<ExitCode, Failure> {
     let report = assess::Assessor::with_options(&view, options)
         .assess(&contract, as_of)
         .map_err(|e| Failure::Data(format!("cannot assess: {e}")))?;
-    let acc = view.accounting();
-    let listed = &acc.rejections[..REJECTS_LISTED.min(acc.rejections.len())];
     let text = match a.format {
-        ReportFormat::Markdown => {
-            let mut s = assess::markdown::render(&report, lang);
-            s.push_str(&rejects_markdown(listed, acc.rejected, lang));
-            s
-        }
+        ReportFormat::Markdown => assess::markdown::render(&report, lang),
         ReportFormat::Json => {
             let mut s =
                 serde_json::to_string_pretty(&report).map_err(|e| Failure::Data(e.to_string()))?;
@@ -269,7 +214,7 @@ fn report(a: args::ReportArgs) -> Result<ExitCode, Failure> {
             s
         }
         ReportFormat::Csv => output::csv::render(&report, lang).map_err(Failure::Data)?,
-        ReportFormat::Html => output::html::render(&report, lang, listed, acc.rejected),
+        ReportFormat::Html => output::html::render(&report, lang),
     };
     emit(a.output.as_deref(), &text)?;
     Ok(ExitCode::SUCCESS)

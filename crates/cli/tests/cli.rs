@@ -328,7 +328,9 @@ fn a_csv_written_by_pandas_gives_the_same_verdicts_as_the_messages() {
         "2019-12-31",
     ]));
     assert!(
-        md.contains("line 8: event \"x1\": field 'date': \"2019-02-30 00:00:00\" is not a date"),
+        md.contains(
+            "line 8: event \"x1\": field \\`date\\`: \"2019-02-30 00:00:00\" is not a date"
+        ),
         "{md}"
     );
 }

@@ -50,6 +50,13 @@ fn the_report_is_stable_and_complete() {
         r.verdicts.len() as u32 - 2
     );
     assert_eq!(r.summary.all.pending, 2);
+    // The report lists the first 20 of the 64 rejected records, in both languages.
+    assert_eq!((r.rejections.len(), r.data.rejected), (20, 64));
+    assert_eq!(r.rejections[0].id.as_deref(), Some("e000000061"));
+    assert_eq!(
+        r.rejections[0].text.nl,
+        "gebeurtenis \"e000000061\": de cliënt heeft geen open verblijf"
+    );
     let again = serde_json::to_string(&r).expect("json");
     let back: assess::Report = serde_json::from_str(&again).expect("round trip");
     assert_eq!(back, r);

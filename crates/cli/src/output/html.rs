@@ -28,7 +28,6 @@ struct Html {
     measured: &'static str,
     required: &'static str,
     legend: &'static str,
-    rejected: &'static str,
     rejected_more: &'static str,
     generated: &'static str,
 }
@@ -38,7 +37,6 @@ const EN: Html = Html {
     measured: "measured",
     required: "required (dashed)",
     legend: "● met  ✕ not met  ○ pending  ▪ insufficient data",
-    rejected: "Rejected records",
     rejected_more: "{shown} of {total} shown; write all with --rejects FILE.",
     generated: "Written by outcome-targets",
 };
@@ -48,7 +46,6 @@ const NL: Html = Html {
     measured: "gemeten",
     required: "vereist (gestreept)",
     legend: "● gehaald  ✕ niet gehaald  ○ nog niet bepaald  ▪ onvoldoende gegevens",
-    rejected: "Afgewezen records",
     rejected_more: "{shown} van {total} getoond; schrijf ze allemaal met --rejects BESTAND.",
     generated: "Geschreven door outcome-targets",
 };
@@ -254,12 +251,7 @@ fn chart(verdicts: &[&Verdict], report: &Report, lang: Lang, h: &Html) -> Option
 }
 
 /// The HTML report.
-pub(crate) fn render(
-    report: &Report,
-    lang: Lang,
-    rejected: &[indicators::Rejected],
-    rejected_total: u64,
-) -> String {
+pub(crate) fn render(report: &Report, lang: Lang) -> String {
     let w = words(lang);
     let h = if lang == Lang::En { &EN } else { &NL };
     let mut o = String::new();
@@ -493,17 +485,22 @@ td.n{{text-align:right;white-space:nowrap}}th{{background:#f3f3f3}}
     }
 
     // Rejected records.
-    if rejected_total > 0 {
-        let _ = writeln!(o, "<h2>{}</h2>\n<ul>", esc(h.rejected));
-        for r in rejected {
-            let _ = writeln!(o, "<li>{}</li>", esc(&assess::text::rejection(r, lang)));
+    if !report.rejections.is_empty() {
+        let _ = writeln!(o, "<h2>{}</h2>\n<ul>", esc(w.rejected));
+        for r in &report.rejections {
+            let t = if lang == Lang::En {
+                &r.text.en
+            } else {
+                &r.text.nl
+            };
+            let _ = writeln!(o, "<li>{}</li>", esc(t));
         }
         let _ = writeln!(o, "</ul>");
-        if (rejected.len() as u64) < rejected_total {
+        if (report.rejections.len() as u64) < report.data.rejected {
             let more = h
                 .rejected_more
-                .replace("{shown}", &rejected.len().to_string())
-                .replace("{total}", &rejected_total.to_string());
+                .replace("{shown}", &report.rejections.len().to_string())
+                .replace("{total}", &report.data.rejected.to_string());
             let _ = writeln!(o, "<p class=\"note\">{}</p>", esc(&more));
         }
     }
