@@ -119,9 +119,10 @@ pub fn jeugdzorgplus_sample_events() -> Vec<Event> {
         ("regional_action_plan", Some("kop"), d(2019, 2, 20)),
         ("regional_action_plan", Some("wf"), d(2019, 2, 28)),
         ("regional_action_plan", Some("nk"), d(2019, 3, 15)),
+        ("municipal_agreement", None, d(2019, 12, 17)),
     ];
     for (i, (name, region, date)) in deliveries.into_iter().enumerate() {
-        let provider = if region.is_some() {
+        let provider = if region.is_some() || name == "municipal_agreement" {
             "municipalities"
         } else {
             "jzp"

@@ -62,7 +62,7 @@ fn the_bundled_contract_has_exactly_the_documents_defects() {
     // Inflow: "5 % and 5 % is 10 %" is additive too (compound 9.75 %).
     let inflow = f
         .iter()
-        .find(|x| x.path == "$.goals[5].results[2].rule.stated_total")
+        .find(|x| x.path == "$.goals[6].results[2].rule.stated_total")
         .expect("inflow");
     assert_eq!(inflow.code, "stated_total_other_convention");
     assert!(inflow.message.contains(

@@ -15,7 +15,7 @@ fn paths(e: &Error) -> Vec<String> {
 #[test]
 fn the_bundled_contract_loads_with_its_schedules() {
     let c = Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN).expect("valid");
-    assert_eq!(c.targets().count(), 11);
+    assert_eq!(c.targets().count(), 12);
     assert_eq!(c.term().to_string(), "2019-01-01 to 2020-12-31");
     assert_eq!(c.max_term().to_string(), "2019-01-01 to 2022-12-31");
     // The tariff cap holds until 2021-01-01: calendar years 2019 and 2020.
