@@ -193,11 +193,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
             }
             let _ = writeln!(out);
             for row in report.verdicts.iter().filter(|x| x.result == v.result) {
-                let explanation = if lang == Lang::En {
-                    &row.explanation.en
-                } else {
-                    &row.explanation.nl
-                };
+                let explanation = row.explanation.get(lang);
                 let _ = writeln!(out, "- {}", text(explanation));
             }
             let _ = writeln!(out);
@@ -227,11 +223,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
         }
         let _ = writeln!(out);
         for c in &report.consequences {
-            let explanation = if lang == Lang::En {
-                &c.explanation.en
-            } else {
-                &c.explanation.nl
-            };
+            let explanation = c.explanation.get(lang);
             let _ = writeln!(out, "- **{}**: {}", text(&c.id), text(explanation));
             // A persistent failure names the verdicts it rests on.
             if c.status == crate::ConsequenceStatus::Triggered {
@@ -277,11 +269,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
     if !report.rejections.is_empty() {
         let _ = writeln!(out, "\n## {}\n", w.rejected);
         for r in &report.rejections {
-            let t = if lang == Lang::En {
-                &r.text.en
-            } else {
-                &r.text.nl
-            };
+            let t = r.text.get(lang);
             let _ = writeln!(out, "- {}", text(t));
         }
         if (report.rejections.len() as u64) < report.data.rejected {

@@ -276,6 +276,16 @@ pub struct Texts {
     pub nl: String,
 }
 
+impl Texts {
+    /// The text in `lang`.
+    pub fn get(&self, lang: crate::Lang) -> &str {
+        match lang {
+            crate::Lang::En => &self.en,
+            crate::Lang::Nl => &self.nl,
+        }
+    }
+}
+
 /// The judgement of one check of one result, for one dimension value and period.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]

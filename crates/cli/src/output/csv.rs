@@ -11,7 +11,7 @@
 
 use assess::{Lang, Number, Report, Status};
 
-use super::{explanation, goal_title};
+use super::goal_title;
 
 const COLUMNS: [&str; 26] = [
     "contract",
@@ -138,7 +138,7 @@ pub(crate) fn render(report: &Report, lang: Lang) -> Result<String, String> {
                 .as_ref()
                 .map(|r| status_code(r.status).to_owned())
                 .unwrap_or_default(),
-            explanation(v, lang).to_owned(),
+            v.explanation.get(lang).to_owned(),
         ];
         w.write_record(&row).map_err(|e| e.to_string())?;
     }

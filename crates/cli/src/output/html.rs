@@ -15,8 +15,6 @@ use std::fmt::Write as _;
 use assess::text::{fmt_date, fmt_money, status_word, words};
 use assess::{Lang, Number, Report, Status, Verdict};
 
-use super::explanation;
-
 /// The series colours (colour-blind safe, Okabe–Ito).
 const COLOURS: [&str; 8] = [
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
@@ -197,7 +195,7 @@ fn chart(verdicts: &[&Verdict], report: &Report, lang: Lang, h: &Html) -> Option
             if let Some(m) = v.measured.as_ref().and_then(plot) {
                 let (cx, cy) = (x0(i) + pw * offset, y(m));
                 line.push((cx, cy));
-                let title = esc(explanation(v, lang));
+                let title = esc(v.explanation.get(lang));
                 let mark = match v.status {
                     Status::Met => format!(
                         r#"<circle cx="{cx:.1}" cy="{cy:.1}" r="5" fill="{colour}"><title>{title}</title></circle>"#
@@ -399,7 +397,7 @@ td.n{{text-align:right;white-space:nowrap}}th{{background:#f3f3f3}}
                 let _ = writeln!(
                     o,
                     "<tr title=\"{}\"><td>{}</td><td>{}</td><td class=\"{class}\">{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
-                    esc(explanation(v, lang)),
+                    esc(v.explanation.get(lang)),
                     esc(&report.contract.dimension_name(&v.dimension, lang)),
                     esc(&period),
                     esc(status_word(v.status, lang)),
@@ -418,7 +416,7 @@ td.n{{text-align:right;white-space:nowrap}}th{{background:#f3f3f3}}
             }
             let _ = writeln!(o, "</table>\n<ul>");
             for v in verdicts {
-                let _ = writeln!(o, "<li>{}</li>", esc(explanation(v, lang)));
+                let _ = writeln!(o, "<li>{}</li>", esc(v.explanation.get(lang)));
             }
             let _ = writeln!(o, "</ul>");
         }
@@ -448,11 +446,7 @@ td.n{{text-align:right;white-space:nowrap}}th{{background:#f3f3f3}}
         }
         let _ = writeln!(o, "</table>\n<ul>");
         for c in &report.consequences {
-            let e = if lang == Lang::En {
-                &c.explanation.en
-            } else {
-                &c.explanation.nl
-            };
+            let e = c.explanation.get(lang);
             let _ = writeln!(o, "<li><b>{}</b>: {}</li>", esc(&c.id), esc(e));
         }
         let totals = w
@@ -488,11 +482,7 @@ td.n{{text-align:right;white-space:nowrap}}th{{background:#f3f3f3}}
     if !report.rejections.is_empty() {
         let _ = writeln!(o, "<h2>{}</h2>\n<ul>", esc(w.rejected));
         for r in &report.rejections {
-            let t = if lang == Lang::En {
-                &r.text.en
-            } else {
-                &r.text.nl
-            };
+            let t = r.text.get(lang);
             let _ = writeln!(o, "<li>{}</li>", esc(t));
         }
         let _ = writeln!(o, "</ul>");

@@ -4,15 +4,7 @@
 pub(crate) mod csv;
 pub(crate) mod html;
 
-use assess::{Lang, Report};
-
-/// The explanation of a verdict in `lang`.
-pub(crate) fn explanation(v: &assess::Verdict, lang: Lang) -> &str {
-    match lang {
-        Lang::En => &v.explanation.en,
-        Lang::Nl => &v.explanation.nl,
-    }
-}
+use assess::Report;
 
 /// The goal's title, from the report's summary.
 pub(crate) fn goal_title<'a>(report: &'a Report, goal: &str) -> &'a str {
