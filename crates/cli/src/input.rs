@@ -12,7 +12,7 @@ use indicators::Engine;
 use crate::args::{InputArgs, InputFormat};
 use crate::failure::Failure;
 use crate::pseudonym::{KEY_VARIABLE, Pseudonymiser};
-use crate::source::{self, Source, SourceSummary};
+use crate::source::{self, Source};
 
 /// Large reads: fewer system calls, and a chunk of many lines for the JSON Lines parser.
 const BUFFER: usize = 1 << 20;
@@ -99,18 +99,11 @@ pub(crate) fn format_of(name: &str) -> InputFormat {
     }
 }
 
-/// What reading all inputs gave.
+/// What reading all inputs gave, beyond what the engine accounts for.
 #[derive(Debug, Default)]
 pub(crate) struct Loaded {
-    /// Per input: its name and what its source read.
-    pub(crate) inputs: Vec<(String, SourceSummary)>,
-}
-
-impl Loaded {
     /// Records skipped on purpose (filtered out), over all inputs.
-    pub(crate) fn skipped(&self) -> u64 {
-        self.inputs.iter().map(|(_, s)| s.skipped).sum()
-    }
+    pub(crate) skipped: u64,
 }
 
 /// Reads every input into `engine`, each through the source of its format.
@@ -118,14 +111,8 @@ pub(crate) fn load(
     engine: &mut Engine,
     names: &[String],
     args: &InputArgs,
-    stdin_allowed: bool,
 ) -> Result<Loaded, Failure> {
     let options = args.parse_options();
-    if !stdin_allowed && names.iter().any(|n| n == "-") {
-        return Err(Failure::Usage(
-            "standard input can be read only once".into(),
-        ));
-    }
     if names.iter().filter(|n| *n == "-").count() > 1 {
         return Err(Failure::Usage(
             "standard input can be read only once".into(),
@@ -154,7 +141,7 @@ pub(crate) fn load(
         if let Some(bar) = opened.bar.take() {
             bar.finish_and_clear();
         }
-        loaded.inputs.push((name.clone(), summary));
+        loaded.skipped += summary.skipped;
     }
     engine.set_input_name(None);
     Ok(loaded)

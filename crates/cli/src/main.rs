@@ -134,59 +134,63 @@ fn load_events(
             .map_err(|e| Failure::read(b.name, e))?;
         return Ok(engine);
     }
-    let loaded = input::load(&mut engine, names, input, true)?;
-    let acc = engine.view().accounting();
+    let loaded = input::load(&mut engine, names, input)?;
+    // The counts decide; the list of rejections is built only when it is written out.
+    let view = engine.view();
+    let counts = view.counts();
+    let rejections = || view.accounting().rejections;
     if let Some(path) = &input.rejects {
         let mut text = String::new();
-        for r in &acc.rejections {
+        for r in &rejections() {
             text.push_str(&serde_json::to_string(r).map_err(|e| Failure::Data(e.to_string()))?);
             text.push('\n');
         }
         emit(Some(path), &text)?;
     }
-    if acc.read == 0 {
+    if counts.read == 0 {
         return Err(Failure::Data(format!(
             "no events in {}{}",
             names.join(", "),
-            if loaded.skipped() > 0 {
-                format!(" ({} records skipped by the filters)", loaded.skipped())
+            if loaded.skipped > 0 {
+                format!(" ({} records skipped by the filters)", loaded.skipped)
             } else {
                 String::new()
             }
         )));
     }
-    if acc.rejected * 2 > acc.read && !input.allow_rejects {
-        let first = acc
-            .rejections
+    if counts.rejected * 2 > counts.read && !input.allow_rejects {
+        let first = rejections()
             .first()
             .map(|r| assess::text::rejection(r, Lang::En))
             .unwrap_or_default();
         return Err(Failure::Data(format!(
             "{} of the {} records read were rejected, so the input is probably not event data \
              (first: {first}); see them all with --rejects FILE, or assess anyway with --allow-rejects",
-            acc.rejected, acc.read
+            counts.rejected, counts.read
         )));
     }
-    if acc.rejected > 0 {
-        let listed = if acc.rejections.len() > REJECTS_LISTED {
+    if counts.rejected > 0 {
+        let many = counts.rejected > REJECTS_LISTED as u64;
+        let listed = if many {
             format!("the report lists the first {REJECTS_LISTED}")
         } else {
             "the report lists them".to_owned()
         };
-        let all = if input.rejects.is_some() || acc.rejections.len() <= REJECTS_LISTED {
-            ""
-        } else {
+        let all = if input.rejects.is_none() && many {
             ", --rejects FILE writes all"
+        } else {
+            ""
         };
         eprintln!(
             "note: {} of {} records rejected; {listed}{all}",
-            acc.rejected, acc.read
+            counts.rejected, counts.read
         );
     }
-    if loaded.skipped() > 0 {
+    drop(view);
+    if loaded.skipped > 0 {
         eprintln!(
             "note: records skipped on purpose (unknown kinds, other iJw messages, other product categories): {}",
-            loaded.skipped()
+            loaded.skipped
         );
     }
     Ok(engine)

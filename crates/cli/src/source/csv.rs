@@ -97,8 +97,6 @@ impl Source for Csv {
                     if let csv::ErrorKind::Io(_) = e.kind() {
                         return Err(Failure::Data(format!("{}: {e}", input.name)));
                     }
-                    summary.records += 1;
-                    summary.unreadable += 1;
                     engine.push_unreadable(EventError {
                         line,
                         id: None,
@@ -112,12 +110,10 @@ impl Source for Csv {
             if record.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
-            summary.records += 1;
             match row_event(&columns, &record) {
                 Ok(json) => match indicators::parse_line(json.as_bytes(), self.options) {
                     Ok(Some(e)) => {
                         batch.push(e.to_owned_event());
-                        summary.events += 1;
                         if batch.len() == BATCH {
                             engine.extend(&batch);
                             batch.clear();
@@ -127,13 +123,11 @@ impl Source for Csv {
                     Err(mut err) => {
                         err.line = line;
                         engine.push_unreadable(err);
-                        summary.unreadable += 1;
                     }
                 },
                 Err(mut err) => {
                     err.line = line;
                     engine.push_unreadable(err);
-                    summary.unreadable += 1;
                 }
             }
         }

@@ -244,7 +244,6 @@ impl Ijw {
             Some("440") => Kind::Stop,
             _ => {
                 // Another message of the standard (an assignment, an invoice): not ours.
-                summary.records += m.products.len().max(1) as u64;
                 summary.skipped += m.products.len().max(1) as u64;
                 return;
             }
@@ -252,7 +251,6 @@ impl Ijw {
         // The BSN leaves the message here, replaced by its pseudonym or by nothing.
         let client = m.bsn.take().map(|b| self.pseudonyms.pseudonym(&b));
         for p in std::mem::take(&mut m.products) {
-            summary.records += 1;
             if !self.categories.is_empty()
                 && !p
                     .category
@@ -372,11 +370,9 @@ impl Ijw {
             match result {
                 Ok(e) => {
                     engine.push(&e);
-                    summary.events += 1;
                 }
                 Err(e) => {
                     engine.push_unreadable(e);
-                    summary.unreadable += 1;
                 }
             }
         }

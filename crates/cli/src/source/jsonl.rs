@@ -16,11 +16,6 @@ impl Source for Jsonl {
         let s = engine
             .push_reader(&mut input.reader, self.options)
             .map_err(|e| Failure::read(&input.name, e))?;
-        Ok(SourceSummary {
-            records: s.lines,
-            events: s.events,
-            unreadable: s.malformed,
-            skipped: s.ignored,
-        })
+        Ok(SourceSummary { skipped: s.ignored })
     }
 }

@@ -15,15 +15,10 @@ use indicators::Engine;
 use crate::failure::Failure;
 use crate::input::Opened;
 
-/// What a source read from one input.
+/// What a source read from one input beyond what the engine accounts for (records read,
+/// taken, rejected): the records it left out on purpose.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct SourceSummary {
-    /// Records read (lines, rows, products).
-    pub(crate) records: u64,
-    /// Records that became events and were pushed.
-    pub(crate) events: u64,
-    /// Records that could not be read, pushed as unreadable.
-    pub(crate) unreadable: u64,
     /// Records left out on purpose.
     pub(crate) skipped: u64,
 }
