@@ -104,14 +104,7 @@ impl Engine {
     /// Every client's stays with its bridging periods (stays refer to bridging periods by
     /// their position in the client's slice).
     pub(crate) fn stays_by_client(&self) -> impl Iterator<Item = (&[Stay], &[(i32, i32)])> {
-        self.clients.iter().map(|c| {
-            let s = c.stays_from as usize;
-            let b = c.bridges_from as usize;
-            (
-                &self.stays[s..s + c.stays_len as usize],
-                &self.bridges[b..b + c.bridges_len as usize],
-            )
-        })
+        (0..self.clients.len()).map(|c| self.client_stays(c as u32))
     }
 
     /// Calls `f` with every live record.

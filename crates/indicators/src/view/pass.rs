@@ -4,8 +4,17 @@
 
 use super::*;
 
-/// One client's stays and bridging periods.
-type ClientStays<'e> = (&'e [Stay], &'e [(i32, i32)]);
+/// `into += plus - minus` (no `minus`: nothing taken off), per leaf, period and region.
+fn merge_accs(into: &mut Accs, plus: &Accs, minus: Option<&Accs>) {
+    let none = Acc::default();
+    for (l, (a, p)) in into.iter_mut().zip(plus).enumerate() {
+        for (q, (a, p)) in a.iter_mut().zip(p).enumerate() {
+            for (r, (a, p)) in a.iter_mut().zip(p).enumerate() {
+                a.merge(p, minus.map_or(&none, |m| &m[l][q][r]));
+            }
+        }
+    }
+}
 
 impl<'a> View<'a> {
     pub(super) fn grid_for_unknown_region(
@@ -180,15 +189,16 @@ impl<'a> View<'a> {
             }
             return;
         }
-        let all: Vec<ClientStays<'_>> = self.engine.stays_by_client().collect();
-        let share = all.len().div_ceil(threads);
+        // Each thread takes a range of client indexes.
+        let share = clients.div_ceil(threads);
         let partials: Vec<Accs> = std::thread::scope(|scope| {
-            let handles: Vec<_> = all
-                .chunks(share)
-                .map(|part| {
+            let handles: Vec<_> = (0..clients)
+                .step_by(share)
+                .map(|from| {
                     scope.spawn(move || {
                         let mut mine = Self::zeros(plan);
-                        for (stays, bridges) in part {
+                        for c in from..(from + share).min(clients) {
+                            let (stays, bridges) = self.engine.client_stays(c as u32);
                             self.add_stays(plan, &mut mine, stays, bridges);
                         }
                         mine
@@ -197,15 +207,8 @@ impl<'a> View<'a> {
                 .collect();
             handles.into_iter().filter_map(|h| h.join().ok()).collect()
         });
-        let none = Acc::default();
         for part in &partials {
-            for (a, p) in accs.iter_mut().zip(part) {
-                for (a, p) in a.iter_mut().zip(p) {
-                    for (a, p) in a.iter_mut().zip(p) {
-                        a.merge(p, &none);
-                    }
-                }
-            }
+            merge_accs(accs, part, None);
         }
     }
 
@@ -283,13 +286,7 @@ impl<'a> View<'a> {
                 }
             }
         }
-        for ((a, p), m) in accs.iter_mut().zip(&plus).zip(&minus) {
-            for ((a, p), m) in a.iter_mut().zip(p).zip(m) {
-                for ((a, p), m) in a.iter_mut().zip(p).zip(m) {
-                    a.merge(p, m);
-                }
-            }
-        }
+        merge_accs(&mut accs, &plus, Some(&minus));
         Arc::new(accs)
     }
 
