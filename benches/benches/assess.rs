@@ -37,18 +37,7 @@ fn many_contracts_on_1m(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Elements(contracts.len() as u64));
     group.bench_function("1000 contracts x 20 results/1M events", |b| {
-        b.iter(|| {
-            let assessor = assess::Assessor::new(&view);
-            contracts
-                .iter()
-                .map(|c| {
-                    assessor
-                        .assess(c, as_of)
-                        .map(|r| r.verdicts.len())
-                        .unwrap_or(0)
-                })
-                .sum::<usize>()
-        })
+        b.iter(|| benches::assess_all(&view, &contracts, as_of))
     });
     group.finish();
 }

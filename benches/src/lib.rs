@@ -97,3 +97,21 @@ pub fn contracts(n: usize) -> Vec<targets::Contract> {
         })
         .collect()
 }
+
+/// Assesses every contract with one assessor over `view` and counts the verdicts.
+pub fn assess_all(
+    view: &indicators::View<'_>,
+    contracts: &[targets::Contract],
+    as_of: NaiveDate,
+) -> usize {
+    let assessor = assess::Assessor::new(view);
+    contracts
+        .iter()
+        .map(|c| {
+            assessor
+                .assess(c, as_of)
+                .map(|r| r.verdicts.len())
+                .unwrap_or(0)
+        })
+        .sum()
+}

@@ -8,7 +8,7 @@
 
 use std::time::Instant;
 
-use benches::{contracts, stream};
+use benches::{assess_all, contracts, stream};
 use chrono::NaiveDate;
 use indicators::Engine;
 
@@ -43,17 +43,7 @@ fn main() {
             .chunks(share)
             .map(|part| {
                 let view = &view;
-                s.spawn(move || {
-                    let assessor = assess::Assessor::new(view);
-                    part.iter()
-                        .map(|c| {
-                            assessor
-                                .assess(c, as_of)
-                                .map(|r| r.verdicts.len())
-                                .unwrap_or(0)
-                        })
-                        .sum::<usize>()
-                })
+                s.spawn(move || assess_all(view, part, as_of))
             })
             .collect();
         handles.into_iter().filter_map(|h| h.join().ok()).sum()
