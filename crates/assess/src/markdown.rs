@@ -234,20 +234,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 }
             }
         }
-        let totals = w
-            .totals
-            .replace(
-                "{released}",
-                &crate::text::fmt_money(report.totals.released, lang),
-            )
-            .replace(
-                "{withheld}",
-                &crate::text::fmt_money(report.totals.withheld, lang),
-            )
-            .replace(
-                "{pending}",
-                &crate::text::fmt_money(report.totals.pending, lang),
-            );
+        let totals = crate::text::totals_line(&report.totals, lang);
         let _ = writeln!(out, "\n{totals}\n");
     }
 

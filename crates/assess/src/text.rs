@@ -448,6 +448,15 @@ pub fn data_line(d: &crate::DataSummary, lang: Lang) -> String {
         .replace("{ignored}", &d.ignored.to_string())
 }
 
+/// The money line under the consequences: "Released € 0.00, withheld € 300,000.00, …".
+pub fn totals_line(t: &crate::Totals, lang: Lang) -> String {
+    words(lang)
+        .totals
+        .replace("{released}", &fmt_money(t.released, lang))
+        .replace("{withheld}", &fmt_money(t.withheld, lang))
+        .replace("{pending}", &fmt_money(t.pending, lang))
+}
+
 /// A lint finding in words: its severity, where it is by goal and result ("goal 2,
 /// result 2a-mean-stay", when it is inside one; its JSON path says the rest) and its
 /// message, in `lang`.

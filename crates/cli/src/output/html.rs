@@ -449,11 +449,7 @@ td.n{{text-align:right;white-space:nowrap}}th{{background:#f3f3f3}}
             let e = c.explanation.get(lang);
             let _ = writeln!(o, "<li><b>{}</b>: {}</li>", esc(&c.id), esc(e));
         }
-        let totals = w
-            .totals
-            .replace("{released}", &fmt_money(report.totals.released, lang))
-            .replace("{withheld}", &fmt_money(report.totals.withheld, lang))
-            .replace("{pending}", &fmt_money(report.totals.pending, lang));
+        let totals = assess::text::totals_line(&report.totals, lang);
         let _ = writeln!(o, "</ul>\n<p>{}</p>", esc(&totals));
     }
 
