@@ -221,6 +221,41 @@ pub(crate) fn indicator_name(
             "Drop-out (care ended early)",
             "Uitval (voortijdig beëindigd)",
         ),
+        IndicatorRef::GoalRealisationRate => (
+            "Goal realisation (discharges that reached their goals)",
+            "Doelrealisatie (uitstroom met behaalde doelen)",
+        ),
+        IndicatorRef::MeanWaitingDays { urgency } => {
+            return match (lang, urgency) {
+                (Lang::En, None) => "Mean waiting time".to_owned(),
+                (Lang::Nl, None) => "Gemiddelde wachttijd".to_owned(),
+                (Lang::En, Some(u)) => format!("Mean waiting time ({})", urgency_word(*u, lang)),
+                (Lang::Nl, Some(u)) => format!("Gemiddelde wachttijd ({})", urgency_word(*u, lang)),
+            };
+        }
+        IndicatorRef::ShareStartedWithin { days, urgency } => {
+            let of = urgency
+                .map(|u| format!(", {}", urgency_word(u, lang)))
+                .unwrap_or_default();
+            return match lang {
+                Lang::En if *days == 1 => format!("Started within 24 hours of referral{of}"),
+                Lang::Nl if *days == 1 => format!("Gestart binnen 24 uur na aanmelding{of}"),
+                Lang::En => format!("Started within {days} days of referral{of}"),
+                Lang::Nl => format!("Gestart binnen {days} dagen na aanmelding{of}"),
+            };
+        }
+        IndicatorRef::WaitingDaysPercentile {
+            percentile,
+            urgency,
+        } => {
+            let of = urgency
+                .map(|u| format!(", {}", urgency_word(u, lang)))
+                .unwrap_or_default();
+            return match lang {
+                Lang::En => format!("Waiting time, {percentile}th percentile{of}"),
+                Lang::Nl => format!("Wachttijd, {percentile}e percentiel{of}"),
+            };
+        }
         IndicatorRef::MaxTariff { .. } => ("Tariff", "Tarief"),
         IndicatorRef::DeliveredOn { deliverable } => {
             return match lang {
@@ -234,6 +269,16 @@ pub(crate) fn indicator_name(
     match lang {
         Lang::En => en.to_owned(),
         Lang::Nl => nl.to_owned(),
+    }
+}
+
+fn urgency_word(u: targets::model::Urgency, lang: Lang) -> &'static str {
+    use targets::model::Urgency;
+    match (u, lang) {
+        (Urgency::Regular, Lang::En) => "regular referrals",
+        (Urgency::Regular, Lang::Nl) => "reguliere aanmeldingen",
+        (Urgency::Crisis, Lang::En) => "crisis referrals",
+        (Urgency::Crisis, Lang::Nl) => "crisismeldingen",
     }
 }
 

@@ -52,6 +52,10 @@ pub enum Field {
     LengthDays,
     /// A stay's bridging days.
     BridgingDays,
+    /// Days from the referral the stay's admission took to the admission (0: started on
+    /// the day of referral). Stays whose admission took no referral have no waiting days
+    /// and are left out of any measure of this field.
+    WaitingDays,
     /// A measurement's value or a tariff's amount; other events have none and are skipped.
     Value,
 }
@@ -155,6 +159,27 @@ pub enum Filter {
     Approved {
         /// The wanted answer.
         is: bool,
+    },
+    /// Whether the stay's admission took a referral (stays only).
+    Referred {
+        /// The wanted answer.
+        is: bool,
+    },
+    /// The urgency of the referral the stay's admission took (stays), or of a referral
+    /// event (events): `regular` or `crisis`.
+    Urgency {
+        /// Urgencies.
+        is: Vec<crate::Urgency>,
+    },
+    /// Waiting days (referral to admission) within an inclusive range (stays with a
+    /// referral only).
+    WaitingDays {
+        /// The least value, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<i64>,
+        /// The greatest value, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<i64>,
     },
     /// Measurement metric (events only).
     Metric {
@@ -317,6 +342,9 @@ impl Filter {
             | Filter::Reason { .. }
             | Filter::Segment { .. }
             | Filter::Approved { .. }
+            | Filter::Referred { .. }
+            | Filter::Urgency { .. }
+            | Filter::WaitingDays { .. }
             | Filter::Metric { .. }
             | Filter::Name { .. }
             | Filter::Unit { .. }
@@ -332,6 +360,8 @@ impl Filter {
                 | Filter::Readmission { .. }
                 | Filter::Discharged { .. }
                 | Filter::Approved { .. }
+                | Filter::Referred { .. }
+                | Filter::WaitingDays { .. }
                 | Filter::NetStayDays { .. }
                 | Filter::LengthDays { .. }
         );
@@ -360,6 +390,10 @@ impl Filter {
                 max: Some(b),
             }
             | Filter::LengthDays {
+                min: Some(a),
+                max: Some(b),
+            }
+            | Filter::WaitingDays {
                 min: Some(a),
                 max: Some(b),
             } if a > b => {
@@ -534,9 +568,11 @@ impl CustomIndicator {
                     Measure::Share { of } => of.drift(),
                     _ => Drift::Fixed,
                 };
+                // Waiting days are fixed at admission; the other stay fields grow inside the stay.
                 let stay_field = matches!(
                     measure,
-                    Measure::Sum { field } | Measure::Mean { field } if *field != Field::Value
+                    Measure::Sum { field } | Measure::Mean { field }
+                        if !matches!(field, Field::Value | Field::WaitingDays)
                 );
                 let cohort = cohort_anchor
                     && (drift != Drift::Fixed || share_drift != Drift::Fixed || stay_field);

@@ -42,6 +42,36 @@ pub enum Indicator {
     /// with another code, are in neither count. Not in [`Indicator::catalogue`]: it needs
     /// discharge reasons, which not every stream has.
     DropOutRate,
+    /// Goal realisation (doelrealisatie): of the stays discharged in the period, the share
+    /// whose treatment goals were reached.
+    GoalRealisationRate,
+    /// Mean waiting days (referral to admission) of the admissions in the period that took
+    /// a referral, of one urgency or any.
+    MeanWaitingDays {
+        /// Only referrals of this urgency.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        urgency: Option<crate::Urgency>,
+    },
+    /// Of the admissions in the period that took a referral (of one urgency or any), the
+    /// share that started within `days` days of it (waiting days ≤ `days`; 0 is the same
+    /// day, 1 within 24 hours at day precision).
+    ShareStartedWithin {
+        /// The most waiting days that count as in time.
+        days: u32,
+        /// Only referrals of this urgency.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        urgency: Option<crate::Urgency>,
+    },
+    /// The waiting days at a percentile (nearest rank: the smallest waiting time that at
+    /// least `percentile` % of the admissions in the period with a referral did not
+    /// exceed), exact over whole days.
+    WaitingDaysPercentile {
+        /// 1 to 100.
+        percentile: u32,
+        /// Only referrals of this urgency.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        urgency: Option<crate::Urgency>,
+    },
     /// The highest tariff in force on any day of the period.
     MaxTariff {
         /// Only this unit.
@@ -113,6 +143,28 @@ impl Indicator {
             Indicator::ExtensionRate => "extension_rate".to_owned(),
             Indicator::RecidivismRate => "recidivism_rate".to_owned(),
             Indicator::DropOutRate => "drop_out_rate".to_owned(),
+            Indicator::GoalRealisationRate => "goal_realisation_rate".to_owned(),
+            Indicator::MeanWaitingDays { urgency } => with_params(
+                "mean_waiting_days",
+                &[&urgency.map(|u| u.as_str().to_owned())],
+            ),
+            Indicator::ShareStartedWithin { days, urgency } => with_params(
+                "share_started_within",
+                &[
+                    &Some(days.to_string()),
+                    &urgency.map(|u| u.as_str().to_owned()),
+                ],
+            ),
+            Indicator::WaitingDaysPercentile {
+                percentile,
+                urgency,
+            } => with_params(
+                "waiting_days_percentile",
+                &[
+                    &Some(percentile.to_string()),
+                    &urgency.map(|u| u.as_str().to_owned()),
+                ],
+            ),
             Indicator::MaxTariff { unit, provider } => with_params("max_tariff", &[unit, provider]),
             Indicator::DeliveredOn {
                 deliverable,
@@ -132,6 +184,8 @@ impl Indicator {
     /// |---|---|---|
     /// | `inflow`, `outflow`, `successful_outflow`, `bridging_days` | yes | no |
     /// | `mean_stay_days`, `share_stays_over_30_weeks`, `stay_length_bands`, `recidivism_rate`, `measured` | no | no |
+    /// | `goal_realisation_rate` | no | no |
+    /// | `mean_waiting_days`, `share_started_within`, `waiting_days_percentile` | no | no |
     /// | `extension_rate` | no | yes |
     /// | `max_tariff` | from the period's first day | no |
     /// | `delivered_on` | (a date; deadlines decide it) | no |
@@ -147,6 +201,7 @@ impl Indicator {
                 cohort: false,
             },
             Indicator::StayLengthBands
+            | Indicator::WaitingDaysPercentile { .. }
             | Indicator::DeliveredOn { .. }
             | Indicator::Measured { .. } => Maturity::SETTLES_AT_PERIOD_END,
             _ => self
@@ -225,10 +280,38 @@ impl Indicator {
                     },
                 },
             },
+            Indicator::GoalRealisationRate => {
+                share(Anchor::Discharge, Filter::GoalsReached { is: true })
+            }
+            Indicator::MeanWaitingDays { urgency } => CustomIndicator {
+                over: Over::Stays,
+                date: Some(Anchor::Admission),
+                filter: waited(*urgency),
+                measure: Measure::Mean {
+                    field: Field::WaitingDays,
+                },
+            },
+            Indicator::ShareStartedWithin { days, urgency } => CustomIndicator {
+                over: Over::Stays,
+                date: Some(Anchor::Admission),
+                filter: waited(*urgency).or(Some(Filter::Referred { is: true })),
+                measure: Measure::Share {
+                    of: Filter::WaitingDays {
+                        min: None,
+                        max: Some(i64::from(*days)),
+                    },
+                },
+            },
             Indicator::Custom { definition, .. } => definition.clone(),
             _ => return None,
         })
     }
+}
+
+/// The filter of the admissions that took a referral of `urgency` (any referral: none, the
+/// waiting-days measures leave out the others anyway).
+fn waited(urgency: Option<crate::Urgency>) -> Option<Filter> {
+    urgency.map(|u| Filter::Urgency { is: vec![u] })
 }
 
 fn with_params(name: &str, params: &[&Option<String>]) -> String {

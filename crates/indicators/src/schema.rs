@@ -50,6 +50,14 @@ enum ExtensionReason {
 /// One event of the stream: a JSON object on one line, with an `id`, a `kind`, a `date`
 /// and the fields of its kind. Unknown fields are refused.
 #[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum Urgency {
+    Regular,
+    Crisis,
+}
+
+#[derive(JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 #[schemars(transform = no_nulls)]
 #[allow(dead_code)]
@@ -135,6 +143,30 @@ enum Event {
         date: NaiveDate,
         client: Text,
         segment: Option<Text>,
+    },
+    /// A referral (aanmelding); the client's next admission waits from it.
+    Referral {
+        id: Text,
+        date: NaiveDate,
+        client: Text,
+        urgency: Urgency,
+    },
+    /// A submitted periodic report; `period` is the first day of the period it covers.
+    ReportSubmitted {
+        id: Text,
+        date: NaiveDate,
+        provider: Text,
+        name: Text,
+        period: NaiveDate,
+    },
+    /// One client line of a submitted report.
+    ReportedClient {
+        id: Text,
+        date: NaiveDate,
+        client: Text,
+        provider: Text,
+        name: Text,
+        period: NaiveDate,
     },
 }
 

@@ -5,7 +5,7 @@
 //! below (ties broken by event id), that can apply in the current state, and rejects
 //! what is left when nothing can:
 //!
-//! 1. `approval` and `bridging_end`, 2. `goals_achieved`, 3. `authorization_extension`,
+//! 1. `approval`, `referral` and `bridging_end`, 2. `goals_achieved`, 3. `authorization_extension`,
 //! 4. `bridging_start`, 5. `discharge`, 6. `admission`.
 //!
 //! A client without an open stay who is admitted and discharged on one day: only the
@@ -49,6 +49,10 @@ pub(crate) struct Stay {
     pub(crate) segment: Sym,
     /// An approval covered the admission (see [`Kind::Approval`]).
     pub(crate) approved: bool,
+    /// The day of the referral this admission took ([`NEVER`] when it took none).
+    pub(crate) referred: i32,
+    /// That referral was a crisis.
+    pub(crate) crisis: bool,
 }
 
 /// Why an event could not apply.
@@ -153,7 +157,7 @@ pub(crate) struct Out<'a> {
 fn priority(kind: Kind) -> u8 {
     match kind {
         // An approval on the day of an admission covers it.
-        Kind::Approval => 0,
+        Kind::Approval | Kind::Referral => 0,
         Kind::BridgingEnd => 0,
         Kind::GoalsAchieved => 1,
         Kind::AuthorizationExtension => 2,
@@ -182,6 +186,7 @@ pub(crate) fn derive(
         bridges_base,
         admissions: Vec::new(),
         approvals: Approvals::default(),
+        referrals: std::collections::VecDeque::new(),
         goals: Vec::new(),
         open: None,
         bridge: None,
@@ -250,7 +255,7 @@ pub(crate) fn derive(
 /// bridging period (`bridge`).
 fn can_apply(kind: Kind, open: Option<usize>, bridge: Option<usize>) -> bool {
     match kind {
-        Kind::Approval => true,
+        Kind::Approval | Kind::Referral => true,
         Kind::Admission => open.is_none(),
         Kind::BridgingStart => open.is_some() && bridge.is_none(),
         Kind::BridgingEnd => open.is_some() && bridge.is_some(),
@@ -313,6 +318,8 @@ struct Client<'a> {
     admissions: Vec<Sym>,
     /// Approvals not yet used by an admission.
     approvals: Approvals,
+    /// Referrals (day, crisis) not yet taken by an admission, oldest first.
+    referrals: std::collections::VecDeque<(i32, bool)>,
     /// The days the goals of this client's closed stays were reached, in order.
     goals: Vec<i32>,
     open: Option<usize>,
@@ -363,6 +370,8 @@ impl Client<'_> {
                         .is_ok_and(|limit| d <= crate::span::day_number(limit));
                 // The earliest unused approval that fits covers this admission.
                 let approved = self.approvals.take(segment);
+                // The oldest referral not yet taken is the one this start answers.
+                let (referred, crisis) = self.referrals.pop_front().unwrap_or((NEVER, false));
                 self.stays.push(Stay {
                     admitted: d,
                     discharged: NEVER,
@@ -378,6 +387,8 @@ impl Client<'_> {
                     readmission,
                     segment,
                     approved,
+                    referred,
+                    crisis,
                 });
                 self.admissions.push(slot);
                 self.open = Some(self.stays.len() - 1);
@@ -427,6 +438,7 @@ impl Client<'_> {
                 }
             }
             Fields::Approval { segment, .. } => self.approvals.push(d, segment),
+            Fields::Referral { crisis, .. } => self.referrals.push_back((d, crisis)),
             _ => {}
         }
     }

@@ -59,6 +59,22 @@ pub(crate) enum Fields {
         client: Sym,
         segment: Sym,
     },
+    Referral {
+        client: Sym,
+        crisis: bool,
+    },
+    /// `period`: the day number of the period's first day.
+    ReportSubmitted {
+        provider: Sym,
+        name: Sym,
+        period: i32,
+    },
+    ReportedClient {
+        client: Sym,
+        provider: Sym,
+        name: Sym,
+        period: i32,
+    },
 }
 
 /// The state of a slot; not part of the event's content.
@@ -137,6 +153,27 @@ impl Record {
             Fields::Approval { client, segment } => {
                 (Kind::Approval, [client, segment, NONE, NONE, NONE])
             }
+            Fields::Referral { client, crisis } => (
+                Kind::Referral,
+                [client, Sym::from(crisis), NONE, NONE, NONE],
+            ),
+            Fields::ReportSubmitted {
+                provider,
+                name,
+                period,
+            } => (
+                Kind::ReportSubmitted,
+                [provider, name, period as Sym, NONE, NONE],
+            ),
+            Fields::ReportedClient {
+                client,
+                provider,
+                name,
+                period,
+            } => (
+                Kind::ReportedClient,
+                [provider, name, period as Sym, client, NONE],
+            ),
         };
         Record {
             date,
@@ -201,6 +238,21 @@ impl Record {
             Kind::Approval => Fields::Approval {
                 client: a,
                 segment: b,
+            },
+            Kind::Referral => Fields::Referral {
+                client: a,
+                crisis: b == 1,
+            },
+            Kind::ReportSubmitted => Fields::ReportSubmitted {
+                provider: a,
+                name: b,
+                period: c as i32,
+            },
+            Kind::ReportedClient => Fields::ReportedClient {
+                provider: a,
+                name: b,
+                period: c as i32,
+                client: d,
             },
         }
     }

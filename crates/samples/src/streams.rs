@@ -3,8 +3,9 @@
 //! writes. They are sample data, not real figures.
 
 use crate::synth::{SynthConfig, generate};
+use chrono::Datelike;
 use chrono::{Days, NaiveDate};
-use indicators::{Event, EventBody};
+use indicators::{Event, EventBody, Urgency};
 use rust_decimal::Decimal;
 
 /// The stream for the Jeugdzorgplus contract, as JSON Lines.
@@ -150,24 +151,56 @@ pub fn rijnmond_sample_events() -> Vec<Event> {
         regions: vec!["rijnmond".to_owned()],
         provider: "residential".to_owned(),
         from: d(2019, 1, 1),
-        until: d(2026, 1, 1),
+        until: d(2028, 1, 1),
         dirty: false,
         id_prefix: "r".to_owned(),
         approvals: false,
     });
+    // Every discharge carries an iJw reason for ending care (JZ588): one in 13 ended early
+    // (32 to 35, in turn), the rest to plan (31).
     let mut discharges = 0;
     for e in &mut events {
-        if let EventBody::Discharge { destination, .. } = &mut e.body {
+        if let EventBody::Discharge { reason, .. } = &mut e.body {
             discharges += 1;
-            if discharges % 13 == 0 {
-                *destination = Some("drop_out".to_owned());
-            }
+            *reason = Some(if discharges % 13 == 0 {
+                ["32", "33", "34", "35"][(discharges / 13) % 4].to_owned()
+            } else {
+                "31".to_owned()
+            });
         }
     }
-    let yearly: [(&str, [(i32, &str); 5]); 5] = [
+    // Every admission answers a referral (aanmelding): one in ten a crisis, helped the same
+    // day, the next or the one after; the others wait from 0 to 76 days, fewer in later
+    // years (the waiting list shrinks).
+    let mut referrals = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        if let EventBody::Admission { client, .. } = &e.body {
+            let crisis = i % 10 == 3;
+            let spread = if e.date.year() < 2024 { 77 } else { 50 };
+            let wait = if crisis {
+                (i % 3) as i64
+            } else {
+                ((i * 7919) % spread) as i64
+            };
+            referrals.push(Event {
+                id: format!("ref-{}", e.id),
+                date: e.date - chrono::Duration::days(wait),
+                body: EventBody::Referral {
+                    client: client.clone(),
+                    urgency: if crisis {
+                        Urgency::Crisis
+                    } else {
+                        Urgency::Regular
+                    },
+                },
+            });
+        }
+    }
+    events.extend(referrals);
+    let yearly: [(&str, &[(i32, &str)]); 4] = [
         (
             "short_term_residential_youths",
-            [
+            &[
                 (2021, "1000"),
                 (2022, "930"),
                 (2023, "850"),
@@ -177,7 +210,7 @@ pub fn rijnmond_sample_events() -> Vec<Event> {
         ),
         (
             "foster_and_family_home_youths",
-            [
+            &[
                 (2021, "800"),
                 (2022, "860"),
                 (2023, "910"),
@@ -187,7 +220,7 @@ pub fn rijnmond_sample_events() -> Vec<Event> {
         ),
         (
             "ambulatory_per_bed",
-            [
+            &[
                 (2021, "1.8"),
                 (2022, "2.0"),
                 (2023, "2.3"),
@@ -196,23 +229,15 @@ pub fn rijnmond_sample_events() -> Vec<Event> {
             ],
         ),
         (
-            "waiting_time_weeks",
-            [
-                (2021, "8.1"),
-                (2022, "7.5"),
-                (2023, "6.2"),
-                (2024, "5.8"),
-                (2025, "5.1"),
-            ],
-        ),
-        (
             "client_satisfaction",
-            [
+            &[
                 (2021, "7.3"),
                 (2022, "7.4"),
                 (2023, "7.6"),
                 (2024, "7.8"),
                 (2025, "7.7"),
+                (2026, "7.4"),
+                (2027, "7.6"),
             ],
         ),
     ];
@@ -225,7 +250,7 @@ pub fn rijnmond_sample_events() -> Vec<Event> {
     ];
     let mut n = 0;
     for (metric, values) in yearly {
-        for (year, value) in values {
+        for &(year, value) in values {
             n += 1;
             events.push(measurement(
                 format!("m{n:03}"),

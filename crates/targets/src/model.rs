@@ -229,6 +229,35 @@ pub enum IndicatorRef {
     /// Drop-out: of the discharges in the period with an iJw reason for ending (JZ588),
     /// the share that ended early (a rate).
     DropOutRate,
+    /// Goal realisation: of the discharges in the period, the share whose treatment goals
+    /// were reached (a rate).
+    GoalRealisationRate,
+    /// Mean waiting days from referral (aanmelding) to admission, over the admissions in
+    /// the period that took a referral.
+    MeanWaitingDays {
+        /// Only referrals of this urgency.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        urgency: Option<Urgency>,
+    },
+    /// Of the admissions in the period that took a referral, the share that started
+    /// within `days` days of it (a rate). Crisis help within 24 hours: `days` 1,
+    /// `urgency` crisis.
+    ShareStartedWithin {
+        /// The most waiting days that count as in time.
+        days: u32,
+        /// Only referrals of this urgency.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        urgency: Option<Urgency>,
+    },
+    /// Waiting days at a percentile (nearest rank, 1 to 100) of the admissions in the
+    /// period that took a referral.
+    WaitingDaysPercentile {
+        /// 1 to 100.
+        percentile: u32,
+        /// Only referrals of this urgency.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        urgency: Option<Urgency>,
+    },
     /// The highest tariff in force on any day of the period.
     MaxTariff {
         /// Only tariffs in this unit (`day`, `hour`, `month`, …).
@@ -277,7 +306,9 @@ impl IndicatorRef {
             IndicatorRef::ShareStaysOver30Weeks
             | IndicatorRef::ExtensionRate
             | IndicatorRef::RecidivismRate
-            | IndicatorRef::DropOutRate => true,
+            | IndicatorRef::DropOutRate
+            | IndicatorRef::GoalRealisationRate
+            | IndicatorRef::ShareStartedWithin { .. } => true,
             IndicatorRef::Measured { rate, .. } | IndicatorRef::Custom { rate, .. } => *rate,
             _ => false,
         }
@@ -295,12 +326,54 @@ impl IndicatorRef {
             IndicatorRef::ExtensionRate => "extension_rate".to_owned(),
             IndicatorRef::RecidivismRate => "recidivism_rate".to_owned(),
             IndicatorRef::DropOutRate => "drop_out_rate".to_owned(),
+            IndicatorRef::GoalRealisationRate => "goal_realisation_rate".to_owned(),
+            IndicatorRef::MeanWaitingDays { urgency } => {
+                with_urgency("mean_waiting_days".to_owned(), *urgency)
+            }
+            IndicatorRef::ShareStartedWithin { days, urgency } => {
+                with_urgency(format!("share_started_within({days}"), *urgency) + ")"
+            }
+            IndicatorRef::WaitingDaysPercentile {
+                percentile,
+                urgency,
+            } => with_urgency(format!("waiting_days_percentile({percentile}"), *urgency) + ")",
             IndicatorRef::MaxTariff { unit: None } => "max_tariff".to_owned(),
             IndicatorRef::MaxTariff { unit: Some(u) } => format!("max_tariff({u})"),
             IndicatorRef::DeliveredOn { deliverable } => format!("delivered_on({deliverable})"),
             IndicatorRef::Measured { metric, .. } => format!("measured({metric})"),
             IndicatorRef::Custom { indicator, .. } => format!("custom({indicator})"),
         }
+    }
+}
+
+/// How urgent a referral is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    /// A regular referral.
+    Regular,
+    /// A crisis.
+    Crisis,
+}
+
+impl Urgency {
+    /// The name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Urgency::Regular => "regular",
+            Urgency::Crisis => "crisis",
+        }
+    }
+}
+
+/// `name` with the urgency as a parameter: `name(crisis)`, or `name(7, crisis)` when
+/// `name` already opened its parameters.
+fn with_urgency(name: String, urgency: Option<Urgency>) -> String {
+    match (urgency, name.ends_with(')') || !name.contains('(')) {
+        (None, _) => name,
+        (Some(u), true) => format!("{name}({})", u.as_str()),
+        (Some(u), false) => format!("{name}, {}", u.as_str()),
     }
 }
 

@@ -66,6 +66,24 @@ pub(super) fn indicator(r: &IndicatorRef, provider: Option<&str>, customs: &Cust
         IndicatorRef::ExtensionRate => built_in(Indicator::ExtensionRate),
         IndicatorRef::RecidivismRate => built_in(Indicator::RecidivismRate),
         IndicatorRef::DropOutRate => built_in(Indicator::DropOutRate),
+        IndicatorRef::GoalRealisationRate => built_in(Indicator::GoalRealisationRate),
+        IndicatorRef::MeanWaitingDays { urgency } => built_in(Indicator::MeanWaitingDays {
+            urgency: urgency.map(urgency_of),
+        }),
+        IndicatorRef::ShareStartedWithin { days, urgency } => {
+            built_in(Indicator::ShareStartedWithin {
+                days: *days,
+                urgency: urgency.map(urgency_of),
+            })
+        }
+        // Validation keeps percentiles away from per-provider results.
+        IndicatorRef::WaitingDaysPercentile {
+            percentile,
+            urgency,
+        } => Indicator::WaitingDaysPercentile {
+            percentile: *percentile,
+            urgency: urgency.map(urgency_of),
+        },
         IndicatorRef::MaxTariff { unit } => Indicator::MaxTariff {
             unit: unit.clone(),
             provider: p,
@@ -91,6 +109,13 @@ pub(super) fn indicator(r: &IndicatorRef, provider: Option<&str>, customs: &Cust
                 &provider_filter,
             ),
         },
+    }
+}
+
+fn urgency_of(u: targets::model::Urgency) -> indicators::Urgency {
+    match u {
+        targets::model::Urgency::Regular => indicators::Urgency::Regular,
+        targets::model::Urgency::Crisis => indicators::Urgency::Crisis,
     }
 }
 
@@ -120,7 +145,10 @@ pub(crate) fn unit_of(r: &IndicatorRef) -> Unit {
         IndicatorRef::Inflow | IndicatorRef::Outflow | IndicatorRef::SuccessfulOutflow => {
             Unit::Count
         }
-        IndicatorRef::MeanStayDays | IndicatorRef::BridgingDays => Unit::Days,
+        IndicatorRef::MeanStayDays
+        | IndicatorRef::BridgingDays
+        | IndicatorRef::MeanWaitingDays { .. }
+        | IndicatorRef::WaitingDaysPercentile { .. } => Unit::Days,
         IndicatorRef::MaxTariff { .. } => Unit::Euro,
         r if r.is_rate() => Unit::Percent,
         _ => Unit::Number,

@@ -181,7 +181,7 @@ impl Engine {
 
     /// One client's events that applied, with their stay, in canonical order; from
     /// `derived` instead of the engine's own derivation when given. `skip(slot)` leaves
-    /// out retracted events. An approval has no stay of its own: it comes with the
+    /// out retracted events. An approval or a referral has no stay of its own: it comes with the
     /// client's latest stay before it, if any.
     pub(crate) fn applied_events_of(
         &self,
@@ -214,7 +214,7 @@ impl Engine {
                 current = Some(current.map_or(0, |x| x + 1));
             }
             let stay = current.and_then(|x| stays.get(x));
-            if stay.is_some() || rec.kind == Kind::Approval {
+            if stay.is_some() || matches!(rec.kind, Kind::Approval | Kind::Referral) {
                 f(rec, stay);
             }
         }

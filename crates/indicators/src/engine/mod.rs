@@ -18,7 +18,9 @@ use std::collections::{BTreeMap, HashMap};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::event::{Event, EventBody, EventError, ExtensionReason, Kind, ParseOptions, parse_line};
+use crate::event::{
+    Event, EventBody, EventError, ExtensionReason, Kind, ParseOptions, Urgency, parse_line,
+};
 use crate::intern::{NONE, StrTable, Sym};
 use crate::span::{day_number, from_day_number};
 use crate::stays::{Out, RejectReason, Stay, derive};

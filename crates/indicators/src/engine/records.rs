@@ -107,6 +107,34 @@ impl Engine {
                 client: s(client),
                 segment: o(segment),
             },
+            Fields::Referral { client, crisis } => EventBody::Referral {
+                client: s(client),
+                urgency: if crisis {
+                    Urgency::Crisis
+                } else {
+                    Urgency::Regular
+                },
+            },
+            Fields::ReportSubmitted {
+                provider,
+                name,
+                period,
+            } => EventBody::ReportSubmitted {
+                provider: s(provider),
+                name: s(name),
+                period: from_day_number(period),
+            },
+            Fields::ReportedClient {
+                client,
+                provider,
+                name,
+                period,
+            } => EventBody::ReportedClient {
+                client: s(client),
+                provider: s(provider),
+                name: s(name),
+                period: from_day_number(period),
+            },
         };
         Event {
             id: self.ids.resolve(slot),
@@ -231,6 +259,30 @@ impl Engine {
             EventBody::Approval { client, segment } => Fields::Approval {
                 client: self.client_sym(client, client_hash)?,
                 segment: self.opt(segment)?,
+            },
+            EventBody::Referral { client, urgency } => Fields::Referral {
+                client: self.client_sym(client, client_hash)?,
+                crisis: urgency == Urgency::Crisis,
+            },
+            EventBody::ReportSubmitted {
+                provider,
+                name,
+                period,
+            } => Fields::ReportSubmitted {
+                provider: self.sym(provider)?,
+                name: self.sym(name)?,
+                period: day_number(period),
+            },
+            EventBody::ReportedClient {
+                client,
+                provider,
+                name,
+                period,
+            } => Fields::ReportedClient {
+                client: self.sym(client)?,
+                provider: self.sym(provider)?,
+                name: self.sym(name)?,
+                period: day_number(period),
             },
         };
         Ok(Record::new(day_number(e.date), fields))

@@ -45,10 +45,17 @@ impl Acc {
             Field::NetStayDays => f.net,
             Field::LengthDays => f.length,
             Field::BridgingDays => f.bridging,
+            Field::WaitingDays => f.waiting.unwrap_or(0),
             Field::Value => 0,
         };
+        // A measure of waiting days leaves out stays that waited for no referral.
+        let unmeasured = field == Some(Field::WaitingDays) && f.waiting.is_none();
         let judge = |track: bool| {
-            let selected = leaf.filter.as_ref().map_or(Tri::Yes, |c| c.stay3(f, track));
+            let selected = if unmeasured {
+                Tri::No
+            } else {
+                leaf.filter.as_ref().map_or(Tri::Yes, |c| c.stay3(f, track))
+            };
             let hit = match &leaf.def.measure {
                 Measure::Share { .. } => leaf.share.as_ref().map_or(Tri::No, |c| c.stay3(f, track)),
                 _ => Tri::No,
@@ -96,7 +103,7 @@ impl Acc {
                 }
             }
         }
-        let grows = track && field.is_some_and(|f| f != Field::Value);
+        let grows = track && field.is_some_and(|f| !matches!(f, Field::Value | Field::WaitingDays));
         if selected == Tri::Open || hit == Tri::Open || grows {
             self.open += 1;
         }

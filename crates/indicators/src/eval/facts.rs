@@ -21,6 +21,9 @@ pub(crate) struct StayFacts {
     pub(crate) end_reason: Sym,
     pub(crate) segment: Sym,
     pub(crate) approved: bool,
+    /// Days from the referral to the admission, when the admission took one.
+    pub(crate) waiting: Option<i64>,
+    pub(crate) crisis: bool,
 }
 
 impl StayFacts {
@@ -39,6 +42,8 @@ pub(crate) struct EventFacts {
     pub(crate) destination: Sym,
     pub(crate) end_reason: Sym,
     pub(crate) segment: Sym,
+    /// A referral's urgency.
+    pub(crate) urgency: Option<crate::Urgency>,
     pub(crate) metric: Sym,
     pub(crate) name: Sym,
     pub(crate) unit: Sym,
@@ -56,6 +61,7 @@ impl EventFacts {
             destination: NONE,
             end_reason: NONE,
             segment: NONE,
+            urgency: None,
             metric: NONE,
             name: NONE,
             unit: NONE,
@@ -109,5 +115,7 @@ pub(crate) fn facts(s: &Stay, bridges: &[(i32, i32)], asof: i32) -> StayFacts {
         },
         segment: s.segment,
         approved: s.approved,
+        waiting: (s.referred != NEVER).then(|| i64::from(s.admitted) - i64::from(s.referred)),
+        crisis: s.crisis,
     }
 }

@@ -37,6 +37,9 @@ pub(crate) enum Compiled {
     EndReason(Vec<Sym>),
     Segment(Vec<Sym>),
     Approved(bool),
+    Referred(bool),
+    Urgency(Vec<crate::Urgency>),
+    Waiting(Option<i64>, Option<i64>),
     Metric(Vec<Sym>),
     Name(Vec<Sym>),
     Unit(Vec<Sym>),
@@ -67,6 +70,9 @@ impl Compiled {
             Filter::EndReason { is } => Compiled::EndReason(syms(is)),
             Filter::Segment { is } => Compiled::Segment(syms(is)),
             Filter::Approved { is } => Compiled::Approved(*is),
+            Filter::Referred { is } => Compiled::Referred(*is),
+            Filter::Urgency { is } => Compiled::Urgency(is.clone()),
+            Filter::WaitingDays { min, max } => Compiled::Waiting(*min, *max),
             Filter::Metric { is } => Compiled::Metric(syms(is)),
             Filter::Name { is } => Compiled::Name(syms(is)),
             Filter::Unit { is } => Compiled::Unit(syms(is)),
@@ -128,6 +134,13 @@ impl Compiled {
             Compiled::Destination(v) => Tri::of(v.contains(&s.destination)),
             Compiled::Segment(v) => Tri::of(v.contains(&s.segment)),
             Compiled::Approved(b) => Tri::of(s.approved == *b),
+            Compiled::Referred(b) => Tri::of(s.waiting.is_some() == *b),
+            Compiled::Urgency(v) => Tri::of(s.waiting.is_some() && v.contains(&urgency(s.crisis))),
+            // Waiting days are fixed at admission.
+            Compiled::Waiting(min, max) => Tri::of(
+                s.waiting
+                    .is_some_and(|w| min.is_none_or(|m| w >= m) && max.is_none_or(|m| w <= m)),
+            ),
             Compiled::Goals(b) => flag(s.goals, *b),
             Compiled::Extended(b) => flag(s.extended, *b),
             Compiled::Readmission(b) => Tri::of(s.readmission == *b),
@@ -155,11 +168,20 @@ impl Compiled {
             Compiled::Destination(v) => v.contains(&e.destination),
             Compiled::EndReason(v) => v.contains(&e.end_reason),
             Compiled::Segment(v) => v.contains(&e.segment),
+            Compiled::Urgency(v) => e.urgency.is_some_and(|u| v.contains(&u)),
             Compiled::Metric(v) => v.contains(&e.metric),
             Compiled::Name(v) => v.contains(&e.name),
             Compiled::Unit(v) => v.contains(&e.unit),
             _ => false,
         }
+    }
+}
+
+fn urgency(crisis: bool) -> crate::Urgency {
+    if crisis {
+        crate::Urgency::Crisis
+    } else {
+        crate::Urgency::Regular
     }
 }
 

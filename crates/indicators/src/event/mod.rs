@@ -53,11 +53,19 @@ pub enum Kind {
     /// The contract manager approved the start of (expensive) care for a client. An
     /// addition to format version 1: older streams simply have none.
     Approval,
+    /// A client was referred for care (aanmelding), regular or crisis; the client's next
+    /// admission is the start it waited for. An addition to format version 1.
+    Referral,
+    /// A provider submitted a periodic report (a reporting duty of the contract). An
+    /// addition to format version 1.
+    ReportSubmitted,
+    /// One client covered by a submitted report. An addition to format version 1.
+    ReportedClient,
 }
 
 impl Kind {
     /// Every kind, in the order of the format's table.
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Admission,
         Kind::Discharge,
         Kind::GoalsAchieved,
@@ -69,6 +77,9 @@ impl Kind {
         Kind::Measurement,
         Kind::Retraction,
         Kind::Approval,
+        Kind::Referral,
+        Kind::ReportSubmitted,
+        Kind::ReportedClient,
     ];
 
     /// The name used in JSON.
@@ -85,6 +96,9 @@ impl Kind {
             Kind::Measurement => "measurement",
             Kind::Retraction => "retraction",
             Kind::Approval => "approval",
+            Kind::Referral => "referral",
+            Kind::ReportSubmitted => "report_submitted",
+            Kind::ReportedClient => "reported_client",
         }
     }
 
@@ -104,6 +118,7 @@ impl Kind {
                 | Kind::BridgingStart
                 | Kind::BridgingEnd
                 | Kind::Approval
+                | Kind::Referral
         )
     }
 }
@@ -130,6 +145,26 @@ impl ExtensionReason {
         match self {
             ExtensionReason::GoalsNotAchieved => "goals_not_achieved",
             ExtensionReason::Other => "other",
+        }
+    }
+}
+
+/// How urgent a referral is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    /// A regular referral.
+    Regular,
+    /// A crisis (help needed within 24 hours).
+    Crisis,
+}
+
+impl Urgency {
+    /// The name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Urgency::Regular => "regular",
+            Urgency::Crisis => "crisis",
         }
     }
 }
@@ -229,6 +264,37 @@ pub enum EventBody<S = String> {
         /// The segment approved, if any.
         segment: Option<S>,
     },
+    /// The client was referred for care (aanmelding). Referrals are taken by the client's
+    /// admissions in the order they were made: an admission takes the earliest referral
+    /// not yet taken, and waits from its date.
+    Referral {
+        /// The client.
+        client: S,
+        /// Regular or crisis.
+        urgency: Urgency,
+    },
+    /// A provider submitted the report `name` covering the period that starts on `period`
+    /// (the period's length is the contract's reporting duty's).
+    ReportSubmitted {
+        /// The provider.
+        provider: S,
+        /// The report's name, as the contract's duty names it.
+        name: S,
+        /// The first day of the period the report covers.
+        period: NaiveDate,
+    },
+    /// One client covered by the report `name` of `provider` for the period starting on
+    /// `period`: one event per client line of the report.
+    ReportedClient {
+        /// The client.
+        client: S,
+        /// The provider.
+        provider: S,
+        /// The report's name.
+        name: S,
+        /// The first day of the period the report covers.
+        period: NaiveDate,
+    },
 }
 
 /// One event: an id, a date and a body.
@@ -326,6 +392,30 @@ impl<S> Event<S> {
                 client: s(client),
                 segment: o(segment),
             },
+            EventBody::Referral { client, urgency } => EventBody::Referral {
+                client: s(client),
+                urgency: *urgency,
+            },
+            EventBody::ReportSubmitted {
+                provider,
+                name,
+                period,
+            } => EventBody::ReportSubmitted {
+                provider: s(provider),
+                name: s(name),
+                period: *period,
+            },
+            EventBody::ReportedClient {
+                client,
+                provider,
+                name,
+                period,
+            } => EventBody::ReportedClient {
+                client: s(client),
+                provider: s(provider),
+                name: s(name),
+                period: *period,
+            },
         };
         Event {
             id: f(&self.id),
@@ -350,6 +440,9 @@ impl<S: AsRef<str>> Event<S> {
             EventBody::Measurement { .. } => Kind::Measurement,
             EventBody::Retraction { .. } => Kind::Retraction,
             EventBody::Approval { .. } => Kind::Approval,
+            EventBody::Referral { .. } => Kind::Referral,
+            EventBody::ReportSubmitted { .. } => Kind::ReportSubmitted,
+            EventBody::ReportedClient { .. } => Kind::ReportedClient,
         }
     }
 
@@ -362,7 +455,8 @@ impl<S: AsRef<str>> Event<S> {
             | EventBody::AuthorizationExtension { client, .. }
             | EventBody::BridgingStart { client }
             | EventBody::BridgingEnd { client }
-            | EventBody::Approval { client, .. } => Some(client.as_ref()),
+            | EventBody::Approval { client, .. }
+            | EventBody::Referral { client, .. } => Some(client.as_ref()),
             _ => None,
         }
     }
@@ -482,6 +576,30 @@ impl<S: AsRef<str>> Serialize for Event<S> {
             EventBody::Approval { client, segment } => {
                 m.serialize_entry("client", client)?;
                 opt(&mut m, "segment", segment)?;
+            }
+            EventBody::Referral { client, urgency } => {
+                m.serialize_entry("client", client)?;
+                m.serialize_entry("urgency", urgency.as_str())?;
+            }
+            EventBody::ReportSubmitted {
+                provider,
+                name,
+                period,
+            } => {
+                m.serialize_entry("provider", provider)?;
+                m.serialize_entry("name", name)?;
+                m.serialize_entry("period", &period.format("%Y-%m-%d").to_string())?;
+            }
+            EventBody::ReportedClient {
+                client,
+                provider,
+                name,
+                period,
+            } => {
+                m.serialize_entry("client", client)?;
+                m.serialize_entry("provider", provider)?;
+                m.serialize_entry("name", name)?;
+                m.serialize_entry("period", &period.format("%Y-%m-%d").to_string())?;
             }
         }
         m.end()

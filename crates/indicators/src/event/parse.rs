@@ -104,6 +104,8 @@ pub const FIELDS: [&str; N_FIELDS] = [
     "value",
     "target",
     "segment",
+    "urgency",
+    "period",
 ];
 const F_ID: usize = 0;
 const F_KIND: usize = 1;
@@ -120,7 +122,9 @@ const F_METRIC: usize = 11;
 const F_VALUE: usize = 12;
 const F_TARGET: usize = 13;
 const F_SEGMENT: usize = 14;
-const N_FIELDS: usize = 15;
+const F_URGENCY: usize = 15;
+const F_PERIOD: usize = 16;
+const N_FIELDS: usize = 17;
 
 /// The fields as read, before the kind's rules are checked.
 struct Raw<'de> {
@@ -288,6 +292,50 @@ impl<'de> Raw<'de> {
                 client: req(take(F_CLIENT, true)?),
                 segment: take(F_SEGMENT, false)?,
             },
+            Kind::Referral => {
+                let client = req(take(F_CLIENT, true)?);
+                let u = req(take(F_URGENCY, true)?);
+                let urgency = match &*u {
+                    "regular" => Urgency::Regular,
+                    "crisis" => Urgency::Crisis,
+                    other => {
+                        return Err(err(
+                            F_URGENCY,
+                            format!("{other:?} is not `regular` or `crisis`"),
+                        ));
+                    }
+                };
+                EventBody::Referral { client, urgency }
+            }
+            Kind::ReportSubmitted | Kind::ReportedClient => {
+                let client = if kind == Kind::ReportedClient {
+                    Some(req(take(F_CLIENT, true)?))
+                } else {
+                    None
+                };
+                let provider = req(take(F_PROVIDER, true)?);
+                let name = req(take(F_NAME, true)?);
+                let text = req(take(F_PERIOD, true)?);
+                let period = parse_date(&text).ok_or_else(|| {
+                    err(
+                        F_PERIOD,
+                        format!("{text:?} is not a date YYYY-MM-DD (the period's first day)"),
+                    )
+                })?;
+                match client {
+                    Some(client) => EventBody::ReportedClient {
+                        client,
+                        provider,
+                        name,
+                        period,
+                    },
+                    None => EventBody::ReportSubmitted {
+                        provider,
+                        name,
+                        period,
+                    },
+                }
+            }
         };
         // Whatever is left does not belong to this kind.
         if let Some(i) = f.iter().position(Option::is_some) {

@@ -282,7 +282,9 @@ impl<'a> View<'a> {
         let defs: Vec<Option<CustomIndicator>> = indicators
             .iter()
             .map(|i| match i {
-                Indicator::BridgingDays | Indicator::StayLengthBands => None,
+                Indicator::BridgingDays
+                | Indicator::StayLengthBands
+                | Indicator::WaitingDaysPercentile { .. } => None,
                 _ => i.definition(),
             })
             .collect();

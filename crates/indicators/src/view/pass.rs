@@ -43,6 +43,9 @@ impl<'a> View<'a> {
                 weeks_6_to_30: 0,
                 over_30_weeks: 0,
             },
+            Indicator::WaitingDaysPercentile { .. } => Value::None {
+                reason: NoValue::ZeroDenominator,
+            },
             _ => match indicator.definition() {
                 Some(def) => {
                     eval::combine(&def, &mut |leaf: &CustomIndicator| {
@@ -60,6 +63,10 @@ impl<'a> View<'a> {
     pub(super) fn grid(&self, indicator: &Indicator, periods: &[Span], known: &Known<'_>) -> Grid {
         match indicator {
             Indicator::BridgingDays => settled(self.bridging(periods, known)),
+            Indicator::WaitingDaysPercentile {
+                percentile,
+                urgency,
+            } => settled(self.waiting_percentile(periods, known, *percentile, *urgency)),
             Indicator::StayLengthBands => {
                 let band = |min, max| {
                     CustomIndicator::stays_count(
@@ -421,6 +428,13 @@ impl<'a> View<'a> {
                     }
                     Fields::Admission { segment, .. } | Fields::Approval { segment, .. } => {
                         facts.segment = segment;
+                    }
+                    Fields::Referral { crisis, .. } => {
+                        facts.urgency = Some(if crisis {
+                            crate::Urgency::Crisis
+                        } else {
+                            crate::Urgency::Regular
+                        });
                     }
                     _ => {}
                 }

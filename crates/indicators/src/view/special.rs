@@ -4,6 +4,60 @@
 use super::*;
 
 impl<'a> View<'a> {
+    /// Waiting days at a percentile (nearest rank) per period and region slot: the
+    /// waiting days of the admissions in each period that took a referral of `urgency`
+    /// (or any), sorted; the value at rank ⌈p·n/100⌉.
+    pub(super) fn waiting_percentile(
+        &self,
+        periods: &[Span],
+        known: &Known<'_>,
+        percentile: u32,
+        urgency: Option<crate::Urgency>,
+    ) -> Vec<Vec<Value>> {
+        let asof = known.asof;
+        let mut waits = vec![vec![Vec::<i64>::new(); self.regions.len() + 1]; periods.len()];
+        for (stays, bridges) in self.engine.stays_of_clients(&known.overlay.clients) {
+            for s in stays.iter().filter(|s| s.admitted <= asof) {
+                let f = facts(s, bridges, asof);
+                let Some(w) = f.waiting else { continue };
+                let crisis = urgency.map(|u| u == crate::Urgency::Crisis);
+                if crisis.is_some_and(|c| c != f.crisis) {
+                    continue;
+                }
+                let slot = self.slot(s.region);
+                for (p, period) in periods.iter().enumerate() {
+                    let (a, b) = period.days();
+                    if a <= s.admitted && s.admitted < b {
+                        waits[p][0].push(w);
+                        if slot > 0 {
+                            waits[p][slot].push(w);
+                        }
+                    }
+                }
+            }
+        }
+        let p = u64::from(percentile.clamp(1, 100));
+        waits
+            .into_iter()
+            .map(|row| {
+                row.into_iter()
+                    .map(|mut w| {
+                        if w.is_empty() {
+                            return Value::None {
+                                reason: NoValue::ZeroDenominator,
+                            };
+                        }
+                        w.sort_unstable();
+                        let rank = (p * w.len() as u64).div_ceil(100) as usize;
+                        Value::Days {
+                            value: w[rank.max(1) - 1],
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
     /// Bridging days per period and region slot, like [`View::leaves`]: from the days with
     /// every retraction applied, redoing only the clients a retraction not known yet
     /// touches.

@@ -887,3 +887,118 @@ fn drop_out_is_the_share_of_reasoned_discharges_that_ended_early() {
         }
     );
 }
+
+fn referral(id: &str, date: &str, client: &str, crisis: bool) -> indicators::Event {
+    ev(
+        id,
+        date,
+        EventBody::Referral {
+            client: client.to_owned(),
+            urgency: if crisis {
+                indicators::Urgency::Crisis
+            } else {
+                indicators::Urgency::Regular
+            },
+        },
+    )
+}
+
+/// Waiting days by hand. Starts in 2023 with their referral: a waits 10 days (2 → 12
+/// January), b 1 day (crisis, 1 → 2 February), c 60 days (1 March → 30 April), e 9 days
+/// (1 → 10 June, the older of its two referrals) and again 15 days (its second referral, 20
+/// June → 5 July, after a discharge on 1 July). d starts without a referral and f is
+/// referred but never starts: neither counts. Waits: 1, 9, 10, 15, 60.
+fn waiting_stream() -> Vec<indicators::Event> {
+    vec![
+        referral("r-a", "2023-01-02", "a", false),
+        adm("a-a", "2023-01-12", "a", "r1"),
+        referral("r-b", "2023-02-01", "b", true),
+        adm("a-b", "2023-02-02", "b", "r2"),
+        referral("r-c", "2023-03-01", "c", false),
+        adm("a-c", "2023-04-30", "c", "r1"),
+        adm("a-d", "2023-05-01", "d", "r1"),
+        referral("r-e1", "2023-06-01", "e", false),
+        referral("r-e2", "2023-06-20", "e", false),
+        adm("a-e1", "2023-06-10", "e", "r2"),
+        dis("d-e1", "2023-07-01", "e"),
+        adm("a-e2", "2023-07-05", "e", "r2"),
+        referral("r-f", "2023-12-20", "f", false),
+    ]
+}
+
+#[test]
+fn waiting_days_run_from_the_referral_each_start_took() {
+    let events = waiting_stream();
+    let at = "2023-12-31";
+    let mean_all = Indicator::MeanWaitingDays { urgency: None };
+    // (10 + 1 + 60 + 9 + 15) / 5 = 95 / 5.
+    assert_eq!(
+        value(&events, mean_all.clone(), 2023, None, at),
+        mean(95, 5)
+    );
+    // Region r1: a (10) and c (60); d has no referral.
+    assert_eq!(
+        value(&events, mean_all.clone(), 2023, Some("r1"), at),
+        mean(70, 2)
+    );
+    let regular = Indicator::MeanWaitingDays {
+        urgency: Some(indicators::Urgency::Regular),
+    };
+    assert_eq!(value(&events, regular, 2023, None, at), mean(94, 4));
+    // Within 14 days: 10, 1 and 9.
+    let within = |days, urgency| Indicator::ShareStartedWithin { days, urgency };
+    assert_eq!(
+        value(&events, within(14, None), 2023, None, at),
+        share(3, 5)
+    );
+    // Crisis help within 24 hours: b, the only crisis, started the next day.
+    let crisis = Some(indicators::Urgency::Crisis);
+    assert_eq!(
+        value(&events, within(1, crisis), 2023, None, at),
+        share(1, 1)
+    );
+    assert_eq!(
+        value(&events, within(0, crisis), 2023, None, at),
+        share(0, 1)
+    );
+    // Nearest rank over 1, 9, 10, 15, 60: p50 → rank ⌈2.5⌉ = 3 → 10; p80 → rank 4 → 15;
+    // p81 → rank ⌈4.05⌉ = 5 → 60; p100 → 60; p1 → rank 1 → 1.
+    let pct = |percentile| Indicator::WaitingDaysPercentile {
+        percentile,
+        urgency: None,
+    };
+    for (p, days) in [(50, 10), (80, 15), (81, 60), (100, 60), (1, 1)] {
+        assert_eq!(
+            value(&events, pct(p), 2023, None, at),
+            Value::Days { value: days },
+            "p{p}"
+        );
+    }
+    // No referred start in 2022: no value, not zero.
+    assert_eq!(
+        value(&events, pct(50), 2022, None, at),
+        Value::None {
+            reason: NoValue::ZeroDenominator
+        }
+    );
+}
+
+#[test]
+fn a_retracted_referral_counts_from_its_own_date_and_leaves_its_start_without_a_wait() {
+    let mut events = waiting_stream();
+    // e's first referral was sent in error. Its first start (10 June) then has no referral
+    // before it (the second is dated 20 June) and no wait; the second start still takes
+    // the second referral (15 days).
+    events.push(retract("x-e1", "2024-01-15", "r-e1"));
+    let mean_all = Indicator::MeanWaitingDays { urgency: None };
+    // As of the end of 2023 the retraction is not known: 95 / 5.
+    assert_eq!(
+        value(&events, mean_all.clone(), 2023, None, "2023-12-31"),
+        mean(95, 5)
+    );
+    // From its own date on: (10 + 1 + 60 + 15) / 4.
+    assert_eq!(
+        value(&events, mean_all, 2023, None, "2024-01-31"),
+        mean(86, 4)
+    );
+}

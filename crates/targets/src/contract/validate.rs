@@ -264,6 +264,21 @@ impl Validator {
                 );
             }
         }
+        if let IndicatorRef::WaitingDaysPercentile { percentile, .. } = &t.indicator {
+            if !(1..=100).contains(percentile) {
+                self.problem(
+                    format!("{path}.indicator.percentile"),
+                    format!("{percentile} is not a percentile from 1 to 100"),
+                );
+            }
+            if t.dimension == Dimension::PerProvider {
+                self.problem(
+                    format!("{path}.dimension"),
+                    "a waiting-days percentile is judged overall or per region, not per provider"
+                        .to_owned(),
+                );
+            }
+        }
         let rpath = format!("{path}.rule");
         let mut out = Vec::new();
         match &t.rule {
