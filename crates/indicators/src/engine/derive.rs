@@ -169,6 +169,13 @@ impl Engine {
         self.clients.len()
     }
 
+    /// The pseudonym of a client, from any of its events.
+    pub(crate) fn client_name(&self, client: u32) -> Option<&str> {
+        let head = self.clients.get(client as usize)?.head;
+        let sym = self.slots.get(head as usize)?.client()?;
+        self.string(sym)
+    }
+
     /// One client's stays and bridging periods from the engine's own derivation.
     pub(crate) fn client_stays(&self, client: u32) -> (&[Stay], &[(i32, i32)]) {
         let c = &self.clients[client as usize];

@@ -8,7 +8,10 @@
 
 mod knowledge;
 mod pass;
+mod reports;
 mod special;
+
+pub use reports::ReportCoverage;
 
 pub(crate) use knowledge::Known;
 use knowledge::Overlay;

@@ -1,0 +1,175 @@
+//! Reporting duties: what a provider reported for a period against who was in care.
+
+use super::*;
+
+/// A periodic report as known as of a date, against the clients in care in its period.
+///
+/// Built by [`View::report_coverage`]. The assessment turns it into a verdict: the report
+/// is due some days after its period, and complete when it lists every client in care and
+/// no one else.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct ReportCoverage {
+    /// The day of the first submission of the report for the period, if any is known.
+    pub submitted: Option<NaiveDate>,
+    /// The clients with a stay in the period (of the provider, when one is asked for),
+    /// sorted.
+    pub in_care: Vec<String>,
+    /// The clients the report's lines name, sorted, each once.
+    pub reported: Vec<String>,
+}
+
+impl ReportCoverage {
+    /// Clients in care whom the report leaves out.
+    #[must_use]
+    pub fn missing(&self) -> Vec<&str> {
+        difference(&self.in_care, &self.reported)
+    }
+
+    /// Clients the report names who had no stay in the period: the report does not agree
+    /// with the events.
+    #[must_use]
+    pub fn unexpected(&self) -> Vec<&str> {
+        difference(&self.reported, &self.in_care)
+    }
+}
+
+/// The items of sorted `a` that are not in sorted `b`.
+fn difference<'s>(a: &'s [String], b: &[String]) -> Vec<&'s str> {
+    a.iter()
+        .filter(|x| b.binary_search(x).is_err())
+        .map(String::as_str)
+        .collect()
+}
+
+impl<'a> View<'a> {
+    /// The report `name` for `period` (of `provider`, or of anyone), as known as of a
+    /// date: when it was first submitted (a `report_submitted` whose `period` is the
+    /// period's first day), the clients its `reported_client` lines name, and the clients
+    /// with a stay in the period.
+    ///
+    /// A stay is in the period when it has a night in it (admitted before the period
+    /// ends, discharged after it starts), or when it starts and ends on one day inside
+    /// it. Events dated after the as-of date are not known yet, and retractions count
+    /// from their own date, as everywhere.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use indicators::{Engine, ParseOptions, Span};
+    ///
+    /// let mut e = Engine::new();
+    /// let _ = e.push_jsonl(br#"
+    /// {"id":"a1","kind":"admission","date":"2019-01-10","client":"c1","region":"r","provider":"p"}
+    /// {"id":"a2","kind":"admission","date":"2019-02-01","client":"c2","region":"r","provider":"p"}
+    /// {"id":"d2","kind":"discharge","date":"2019-03-01","client":"c2"}
+    /// {"id":"s","kind":"report_submitted","date":"2019-04-20","provider":"p","name":"q","period":"2019-01-01"}
+    /// {"id":"l1","kind":"reported_client","date":"2019-04-20","client":"c1","provider":"p","name":"q","period":"2019-01-01"}
+    /// "#, ParseOptions::default());
+    /// let q1 = Span::new(
+    ///     NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(),
+    ///     NaiveDate::from_ymd_opt(2019, 4, 1).unwrap(),
+    /// )?;
+    /// let view = e.view();
+    /// let r = view.report_coverage("q", Some("p"), q1, NaiveDate::from_ymd_opt(2019, 4, 30).unwrap());
+    /// assert_eq!(r.submitted, NaiveDate::from_ymd_opt(2019, 4, 20));
+    /// assert_eq!(r.missing(), ["c2"]);
+    /// assert!(r.unexpected().is_empty());
+    /// # Ok::<(), indicators::Error>(())
+    /// ```
+    #[must_use]
+    pub fn report_coverage(
+        &self,
+        name: &str,
+        provider: Option<&str>,
+        period: Span,
+        as_of: impl Into<AsOf>,
+    ) -> ReportCoverage {
+        let known = self.known(as_of.into());
+        let e = self.engine;
+        let asof = known.asof;
+        let (start, end) = period.days();
+        let Some(name) = e.find_string(name) else {
+            // Nobody ever reported under this name; who was in care still counts.
+            return ReportCoverage {
+                in_care: self.in_care(provider, start, end, &known),
+                ..ReportCoverage::default()
+            };
+        };
+        let provider_sym = provider.map(|p| e.find_string(p).unwrap_or(UNKNOWN));
+        let of_provider = |p: Sym| provider_sym.is_none_or(|want| want == p);
+        let slots = e.slots();
+        let mut submitted: Option<i32> = None;
+        let mut reported: Vec<String> = Vec::new();
+        for &s in &e.others {
+            if !e.is_live(s) || known.withdrawn(s) {
+                continue;
+            }
+            let rec = slots.record(s);
+            if rec.date > asof {
+                continue;
+            }
+            match rec.fields() {
+                Fields::ReportSubmitted {
+                    provider,
+                    name: n,
+                    period,
+                } if n == name && period == start && of_provider(provider) => {
+                    submitted = Some(submitted.map_or(rec.date, |d| d.min(rec.date)));
+                }
+                Fields::ReportedClient {
+                    client,
+                    provider,
+                    name: n,
+                    period,
+                } if n == name && period == start && of_provider(provider) => {
+                    if let Some(c) = e.string(client) {
+                        reported.push(c.to_owned());
+                    }
+                }
+                _ => {}
+            }
+        }
+        reported.sort_unstable();
+        reported.dedup();
+        ReportCoverage {
+            submitted: submitted.map(from_day_number),
+            in_care: self.in_care(provider, start, end, &known),
+            reported,
+        }
+    }
+
+    /// The clients with a stay in `[start, end)` as known, of `provider` if given, sorted.
+    fn in_care(
+        &self,
+        provider: Option<&str>,
+        start: i32,
+        end: i32,
+        known: &Known<'_>,
+    ) -> Vec<String> {
+        let e = self.engine;
+        let provider = provider.map(|p| e.find_string(p).unwrap_or(UNKNOWN));
+        let asof = known.asof;
+        let mut out = Vec::new();
+        for (client, (stays, _)) in e.stays_of_clients(&known.overlay.clients).enumerate() {
+            let in_period = stays.iter().any(|s| {
+                // A discharge after the as-of day is not known yet: the stay is open.
+                let discharged = if s.discharged <= asof {
+                    s.discharged
+                } else {
+                    NEVER
+                };
+                s.admitted <= asof
+                    && provider.is_none_or(|p| p == s.provider)
+                    && s.admitted < end
+                    && (discharged > start || (discharged == s.admitted && s.admitted >= start))
+            });
+            if in_period {
+                if let Some(name) = e.client_name(client as u32) {
+                    out.push(name.to_owned());
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+}
