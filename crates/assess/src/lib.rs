@@ -80,11 +80,11 @@ use targets::model::OVERALL;
 pub use error::Error;
 pub use options::{Disclosure, Options};
 pub use report::{
-    Basis, CORRECTIONS_LISTED, Check, ConsequenceOutcome, ConsequenceStatus, ContractInfo,
-    CorrectionOut, Counts, DataSummary, DimensionSummary, Evidence, ExactValue, GoalSummary,
-    Margin, MaturingOut, Number, PeriodOut, REJECTIONS_LISTED, REPORT_VERSION, Reason, RegionName,
-    RejectionOut, Report, Requirement, Restatement, Status, Summary, Texts, Totals,
-    TrancheRestatement, Unit, Verdict,
+    Basis, CLIENTS_LISTED, CORRECTIONS_LISTED, Check, ConsequenceOutcome, ConsequenceStatus,
+    ContractInfo, CorrectionOut, Counts, DataSummary, DimensionSummary, Evidence, ExactValue,
+    GoalSummary, Margin, MaturingOut, Number, ObservationOut, ObservedRow, PeriodOut,
+    REJECTIONS_LISTED, REPORT_VERSION, Reason, RegionName, RejectionOut, Report, ReportBasis,
+    Requirement, Restatement, Status, Summary, Texts, Totals, TrancheRestatement, Unit, Verdict,
 };
 pub use text::Lang;
 
@@ -270,6 +270,15 @@ impl<'a> Assessor<'a> {
                         name: r.name.clone(),
                     })
                     .collect(),
+                segments: contract
+                    .doc()
+                    .segments
+                    .iter()
+                    .map(|s| RegionName {
+                        id: s.id.clone(),
+                        name: s.name.clone(),
+                    })
+                    .collect(),
             },
             as_of,
             disclosure: self.options.disclosure,
@@ -299,6 +308,13 @@ impl<'a> Assessor<'a> {
                 .clone(),
             summary: summary(contract, &verdicts),
             verdicts,
+            observations: judge::observations(
+                contract,
+                &src,
+                &customs,
+                AsOf::new(as_of),
+                &self.options,
+            ),
             consequences,
             totals,
             contract_findings: lint::lint(contract),

@@ -25,11 +25,7 @@ fn counts_row(c: &Counts) -> String {
 }
 
 fn num(s: &str, lang: Lang) -> String {
-    if lang == Lang::Nl {
-        s.replace('.', ",")
-    } else {
-        s.to_owned()
-    }
+    crate::text::localised(s, lang)
 }
 
 /// Text from a contract or the events (titles, names, explanations that quote them) as
@@ -200,6 +196,48 @@ pub fn render(report: &Report, lang: Lang) -> String {
         }
     }
 
+    if !report.observations.is_empty() {
+        let _ = writeln!(out, "## {}\n", w.observations);
+        for o in &report.observations {
+            let _ = writeln!(
+                out,
+                "### {}: {} (`{}`)\n",
+                text(&o.id),
+                text(&o.title),
+                o.indicator.replace('`', "'")
+            );
+            let c = &w.obs_cols;
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |\n|---|---|---:|---:|",
+                c[0], c[1], c[2], c[3]
+            );
+            for r in &o.rows {
+                let measured = r
+                    .measured
+                    .as_ref()
+                    .map(|n| num(&n.display, lang))
+                    .or_else(|| r.date.map(|d| fmt_date(d, lang)))
+                    .unwrap_or_else(|| "–".to_owned());
+                let stated = r
+                    .stated
+                    .as_ref()
+                    .map_or_else(|| "–".to_owned(), |n| num(&n.display, lang));
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {measured} | {stated} |",
+                    cell(&report.contract.dimension_name(&r.dimension, lang)),
+                    r.period.label
+                );
+            }
+            let _ = writeln!(out);
+            for r in &o.rows {
+                let _ = writeln!(out, "- {}", text(r.explanation.get(lang)));
+            }
+            let _ = writeln!(out);
+        }
+    }
+
     let _ = writeln!(out, "## {}\n", w.consequences);
     if !report.consequences.is_empty() {
         let c = &w.cons_cols;
@@ -275,8 +313,8 @@ fn table_row(v: &Verdict, info: &crate::ContractInfo, lang: Lang) -> String {
         || {
             v.required
                 .as_ref()
-                .and_then(|r| r.due)
-                .map(|d| format!("≤ {}", fmt_date(d, lang)))
+                .and_then(|r| r.due.map(|d| (r.op == "on", d)))
+                .map(|(on, d)| format!("{} {}", if on { "=" } else { "≤" }, fmt_date(d, lang)))
                 .unwrap_or_default()
         },
         |p| p.label.clone(),
@@ -288,6 +326,7 @@ fn table_row(v: &Verdict, info: &crate::ContractInfo, lang: Lang) -> String {
         .unwrap_or_else(|| {
             v.basis
                 .delivered_on
+                .or(v.basis.report.as_ref().and_then(|r| r.submitted_on))
                 .map(|d| fmt_date(d, lang))
                 .unwrap_or_else(|| "–".to_owned())
         });

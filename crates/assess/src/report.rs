@@ -58,6 +58,8 @@ pub enum Unit {
     Percent,
     /// Euros.
     Euro,
+    /// Millions of euros.
+    MillionEuro,
     /// A plain number (measured or custom values).
     Number,
 }
@@ -116,6 +118,10 @@ pub enum Check {
     },
     /// A deliverable due on or before a date.
     Deadline,
+    /// A step planned for a date, on plan within its tolerance either way.
+    Planned,
+    /// The report of a reporting duty over a period.
+    Report,
 }
 
 /// A period in a report.
@@ -265,7 +271,87 @@ pub struct Basis {
     /// The date a deliverable was delivered, if it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivered_on: Option<NaiveDate>,
+    /// For a running total: the first day it runs from (the measured value and the
+    /// requirement are sums over the periods from then on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cumulative_since: Option<NaiveDate>,
+    /// For a reporting duty: the report against the clients in care.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<ReportBasis>,
 }
+
+/// A number the contract monitors without judging it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ObservationOut {
+    /// The observation's id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// The indicator's key.
+    pub indicator: String,
+    /// The unit of the numbers.
+    pub unit: Unit,
+    /// What the stated numbers are (a budget, a status), if the contract says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stated_as: Option<String>,
+    /// One row per dimension value and period.
+    pub rows: Vec<ObservedRow>,
+}
+
+/// One observed value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ObservedRow {
+    /// The dimension value.
+    pub dimension: String,
+    /// The period.
+    pub period: PeriodOut,
+    /// Whether the period has ended as of the report's date (else the value is so far).
+    pub complete: bool,
+    /// The measured value, if it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measured: Option<Number>,
+    /// For an observed date (a delivery), the date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
+    /// What the document states for the period, never compared with the measured value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stated: Option<Number>,
+    /// A plain sentence with the numbers.
+    pub explanation: Texts,
+}
+
+/// A report of a reporting duty as a verdict rests on it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ReportBasis {
+    /// The last day the report is in time.
+    pub due: NaiveDate,
+    /// The first submission known, in time or not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submitted_on: Option<NaiveDate>,
+    /// Whether the duty asks the report to cover exactly the clients in care.
+    pub complete_required: bool,
+    /// Clients with a stay in the period.
+    pub in_care: u64,
+    /// Of those, the clients the report (its lines sent by the due date) names.
+    pub covered: u64,
+    /// Clients in care the report leaves out: how many, and the first
+    /// [`CLIENTS_LISTED`] pseudonyms.
+    pub missing_count: u64,
+    /// The first missing clients, sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
+    /// Clients the report names who had no stay in the period: how many.
+    pub unexpected_count: u64,
+    /// The first of them, sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unexpected: Vec<String>,
+}
+
+/// How many client pseudonyms a report basis lists; it always gives their number.
+pub const CLIENTS_LISTED: usize = 10;
 
 /// Texts in both languages.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -616,17 +702,26 @@ pub struct ContractInfo {
     /// regions instead of showing their codes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<RegionName>,
+    /// The segments' names by id, likewise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub segments: Vec<RegionName>,
 }
 
 impl ContractInfo {
-    /// The name of a dimension value: a region's name, the whole contract area for
-    /// `overall` (in `lang`), otherwise the value itself.
+    /// The name of a dimension value: a region's or segment's name, the whole contract
+    /// area for `overall` and the stays outside the declared segments for `undeclared`
+    /// (in `lang`), otherwise the value itself.
     pub fn dimension_name(&self, dimension: &str, lang: crate::Lang) -> String {
+        let w = crate::text::words(lang);
         if dimension == targets::model::OVERALL {
-            return crate::text::words(lang).overall_name.to_owned();
+            return w.overall_name.to_owned();
+        }
+        if dimension == crate::judge::UNDECLARED {
+            return w.undeclared_name.to_owned();
         }
         self.regions
             .iter()
+            .chain(&self.segments)
             .find(|r| r.id == dimension)
             .map_or_else(|| dimension.to_owned(), |r| r.name.clone())
     }
@@ -664,6 +759,9 @@ pub struct Report {
     pub summary: Summary,
     /// Every verdict, ordered by goal, result, dimension, period and check.
     pub verdicts: Vec<Verdict>,
+    /// Numbers monitored without a judgement, per period.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub observations: Vec<ObservationOut>,
     /// Bonus tranches and escalations.
     pub consequences: Vec<ConsequenceOutcome>,
     /// Money by outcome.

@@ -46,6 +46,22 @@ pub(crate) fn reduce(r: Ratio) -> Ratio {
     Ratio::new(n, d).unwrap_or(r)
 }
 
+/// A number's display (always written in English notation in a report) in `lang`:
+/// "€ 96.9 million" becomes "€ 96,9 mln" in Dutch.
+///
+/// ```
+/// use assess::{Lang, text::localised};
+///
+/// assert_eq!(localised("€ 96.9 million", Lang::Nl), "€ 96,9 mln");
+/// assert_eq!(localised("7.50 %", Lang::En), "7.50 %");
+/// ```
+pub fn localised(display: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => display.to_owned(),
+        Lang::Nl => display.replace('.', ",").replace(" million", " mln"),
+    }
+}
+
 /// A value in a unit, as text: whole counts, days and plain numbers without decimals when
 /// the exact value is whole, everything else with two decimals, half away from zero.
 pub(crate) fn fmt_value(r: &Ratio, unit: Unit, lang: Lang) -> String {
@@ -53,9 +69,18 @@ pub(crate) fn fmt_value(r: &Ratio, unit: Unit, lang: Lang) -> String {
         .then(|| r.to_exact_decimal())
         .flatten()
         .filter(|d| d.fract().is_zero());
-    let mut s = match whole {
-        Some(d) => d.trunc().to_string(),
-        None => {
+    // Millions keep the one decimal budgets are written with ("€ 96,9 mln").
+    let one_decimal = (unit == Unit::MillionEuro)
+        .then(|| r.to_exact_decimal())
+        .flatten()
+        .filter(|d| d.normalize().scale() <= 1);
+    let mut s = match (whole, one_decimal) {
+        (Some(d), _) => d.trunc().to_string(),
+        (None, Some(mut d)) => {
+            d.rescale(1);
+            d.to_string()
+        }
+        (None, None) => {
             let mut x = r.to_display(2);
             x.rescale(2);
             x.to_string()
@@ -67,6 +92,8 @@ pub(crate) fn fmt_value(r: &Ratio, unit: Unit, lang: Lang) -> String {
     match unit {
         Unit::Percent => format!("{s} %"),
         Unit::Euro => format!("€ {s}"),
+        Unit::MillionEuro if lang == Lang::Nl => format!("€ {s} mln"),
+        Unit::MillionEuro => format!("€ {s} million"),
         _ => s,
     }
 }
@@ -264,6 +291,12 @@ pub(crate) fn indicator_name(
             };
         }
         IndicatorRef::Measured { metric, .. } => return capitalised(&label(metric)),
+        IndicatorRef::Report { report } => {
+            return match lang {
+                Lang::En => format!("Report: {}", label(report)),
+                Lang::Nl => format!("Rapportage: {}", label(report)),
+            };
+        }
         IndicatorRef::Custom { indicator, .. } => return capitalised(&label(indicator)),
     };
     match lang {
@@ -297,6 +330,11 @@ pub(crate) fn dimension_phrase(kind: targets::model::Dimension, name: &str, lang
         (_, _) if name == OVERALL => String::new(),
         (Dimension::PerRegion, Lang::En) => format!(" region {name}"),
         (Dimension::PerRegion, Lang::Nl) => format!(" regio {name}"),
+        (Dimension::PerSegment, _) if name == crate::judge::UNDECLARED => match lang {
+            Lang::En => " outside the declared segments".to_owned(),
+            Lang::Nl => " buiten de genoemde segmenten".to_owned(),
+        },
+        (Dimension::PerSegment, _) => format!(" segment {name}"),
         (_, Lang::En) => format!(" provider {name}"),
         (_, Lang::Nl) => format!(" aanbieder {name}"),
     }
@@ -356,6 +394,10 @@ pub struct Words {
     pub cols: [&'static str; 5],
     /// The column heads of a result's table: where, period, status, measured, required, baseline.
     pub table: [&'static str; 6],
+    /// The heading of the observations.
+    pub observations: &'static str,
+    /// The column heads of an observation's table: where, period, measured, stated.
+    pub obs_cols: [&'static str; 4],
     /// The consequences heading.
     pub consequences: &'static str,
     /// The column heads of the consequences table: consequence, amount, date, outcome.
@@ -374,6 +416,8 @@ pub struct Words {
     pub overall: &'static str,
     /// The name of the `overall` dimension.
     pub overall_name: &'static str,
+    /// The name of the stays outside the declared segments.
+    pub undeclared_name: &'static str,
     /// The heading of the rejected records.
     pub rejected: &'static str,
     /// The note under a cut list of rejected records, with `{shown}` and `{total}`.
@@ -400,6 +444,8 @@ const EN: Words = Words {
     table: [
         "Where", "Period", "Status", "Measured", "Required", "Baseline",
     ],
+    observations: "Monitored, not judged",
+    obs_cols: ["Where", "Period", "Measured", "Stated in the document"],
     consequences: "Consequences",
     cons_cols: ["Consequence", "Amount", "Date", "Outcome"],
     totals: "Released {released}, withheld {withheld}, pending {pending}.",
@@ -409,6 +455,7 @@ const EN: Words = Words {
     finding_in: "goal {goal}, result {result}",
     overall: "All regions together: the contract area judged as a whole, every stay of every region counted once.",
     overall_name: "all regions together",
+    undeclared_name: "no declared segment",
     rejected: "Rejected records",
     rejected_more: "{shown} of {total} shown.",
 };
@@ -433,6 +480,8 @@ const NL: Words = Words {
     table: [
         "Waar", "Periode", "Uitkomst", "Gemeten", "Vereist", "Peiljaar",
     ],
+    observations: "Gevolgd, niet beoordeeld",
+    obs_cols: ["Waar", "Periode", "Gemeten", "In het document"],
     consequences: "Gevolgen",
     cons_cols: ["Gevolg", "Bedrag", "Datum", "Uitkomst"],
     totals: "Uitgekeerd {released}, ingehouden {withheld}, nog niet bepaald {pending}.",
@@ -442,6 +491,7 @@ const NL: Words = Words {
     finding_in: "doel {goal}, resultaat {result}",
     overall: "Alle regio's samen: het contractgebied als geheel beoordeeld, elk verblijf van elke regio één keer geteld.",
     overall_name: "alle regio's samen",
+    undeclared_name: "geen genoemd segment",
     rejected: "Afgewezen records",
     rejected_more: "{shown} van {total} getoond.",
 };

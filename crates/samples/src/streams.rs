@@ -444,5 +444,11 @@ pub fn noordoost_brabant_sample_events() -> Vec<Event> {
         "total_purchase_million_eur",
         "124.9",
     ));
+    events.push(measurement(
+        "m3".to_owned(),
+        d(2017, 12, 31),
+        "foster_care_spending_million_eur",
+        "14.2",
+    ));
     events
 }

@@ -78,9 +78,131 @@ pub struct ContractDoc {
     /// What follows from the verdicts: bonus tranches and escalations.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub consequences: Vec<Consequence>,
-    /// Free remarks, for example that baseline values are samples.
+    /// Numbers the contract monitors without judging them: history before the contract
+    /// starts, a status the document reports, spending without a ceiling.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub observations: Vec<Observation>,
+    /// The contract segments (A, B, C, V …) that results judged `per_segment` are judged
+    /// per: the declared values of the admissions' `segment`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub segments: Vec<Segment>,
+    /// More about the term than its length: lots with terms of their own, review dates,
+    /// the date contracts must be signed by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term: Option<Term>,
+    /// Numbers and dates in this contract that are samples or assumptions, not the
+    /// document's: each a JSON Pointer into this document (`/goals/0/results/1/rule/bound`)
+    /// with why. Every verdict and consequence that rests on one is marked in reports.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub samples: Vec<SampleMark>,
+    /// Free remarks.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+}
+
+/// A number monitored, not judged: its value per period, beside what the document states
+/// for the period, if anything.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Observation {
+    /// A stable identifier, unique among results and observations.
+    pub id: String,
+    /// A human title.
+    pub title: String,
+    /// What is observed.
+    pub indicator: IndicatorRef,
+    /// Per which dimension (default overall).
+    #[serde(default = "overall_dimension")]
+    pub dimension: Dimension,
+    /// The periods observed.
+    pub periods: Vec<PeriodSpec>,
+    /// What the document states for some of the periods (a budget, a status), shown
+    /// beside the measured value and never compared with it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stated: Vec<PeriodBound>,
+    /// What the stated numbers are, such as `budget (begroting)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stated_as: Option<String>,
+    /// The source text, verbatim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    /// Remarks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+fn overall_dimension() -> Dimension {
+    Dimension::Overall
+}
+
+/// A contract segment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Segment {
+    /// The value admissions carry in `segment`.
+    pub id: String,
+    /// A human name.
+    pub name: String,
+}
+
+/// The term in detail.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    /// Lots (percelen) whose term differs from the contract's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lots: Vec<Lot>,
+    /// Dates on which the parties review or may end the contract.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub review_dates: Vec<ReviewDate>,
+    /// The day by which contracts must be signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_by: Option<NaiveDate>,
+    /// Remarks: continuity when signing slips, rights to end the contract.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// A lot with a term of its own, starting with the contract.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Lot {
+    /// A stable identifier.
+    pub id: String,
+    /// A human title.
+    pub title: String,
+    /// The lot's initial term in whole years.
+    pub initial_term_years: u32,
+    /// The lot's options to extend.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<Extension>,
+}
+
+/// A dated moment in the term.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReviewDate {
+    /// The day.
+    pub date: NaiveDate,
+    /// What happens then.
+    pub what: String,
+}
+
+/// A number or date of the contract that is a sample or an assumption.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SampleMark {
+    /// A JSON Pointer (RFC 6901) into the contract document: the number, date or the
+    /// object holding them (`/consequences/0/amount`, `/goals/1/results/0/rule/baseline`).
+    pub at: String,
+    /// Why it is a sample, or what it assumes.
+    pub note: String,
 }
 
 /// The words for a name, per language; a language without words falls back to the other,
@@ -276,6 +398,20 @@ pub enum IndicatorRef {
         /// Whether the metric is a rate in percent.
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         rate: bool,
+        /// What the measured values count in, so that reports show them as such: euros
+        /// (`eur`, `million_eur`), `days`, `weeks`, a `count` or a `score`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<MetricUnit>,
+        /// For a score: the top of its scale (a satisfaction score out of 10). Bounds must
+        /// lie on the scale.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scale: Option<Decimal>,
+    },
+    /// A periodic report a provider owes (a reporting duty): judged with a `reporting`
+    /// rule from `report_submitted` and `reported_client` events.
+    Report {
+        /// The report's name, as the events name it.
+        report: String,
     },
     /// A custom indicator defined in the contract's `custom_indicators`.
     Custom {
@@ -341,9 +477,29 @@ impl IndicatorRef {
             IndicatorRef::MaxTariff { unit: Some(u) } => format!("max_tariff({u})"),
             IndicatorRef::DeliveredOn { deliverable } => format!("delivered_on({deliverable})"),
             IndicatorRef::Measured { metric, .. } => format!("measured({metric})"),
+            IndicatorRef::Report { report } => format!("report({report})"),
             IndicatorRef::Custom { indicator, .. } => format!("custom({indicator})"),
         }
     }
+}
+
+/// The unit of a measured metric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MetricUnit {
+    /// Euros.
+    Eur,
+    /// Millions of euros.
+    MillionEur,
+    /// Days.
+    Days,
+    /// Weeks.
+    Weeks,
+    /// A number of things or people.
+    Count,
+    /// A score on a scale (see `scale`).
+    Score,
 }
 
 /// How urgent a referral is.
@@ -388,6 +544,8 @@ pub enum Dimension {
     PerRegion,
     /// Once per provider of the contract.
     PerProvider,
+    /// Once per segment of the contract (`segments`), from the admissions' `segment`.
+    PerSegment,
 }
 
 /// The dimension value of [`Dimension::Overall`] in baselines and reports.
@@ -690,6 +848,12 @@ pub enum Rule {
         /// The bound holds on days before this one (tot); default: the end of the term.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         valid_until: Option<NaiveDate>,
+        /// Judge running totals: in each period, the indicator summed over this and every
+        /// earlier period of the result against the bounds summed likewise (a budget per
+        /// year against spending, cumulative), or against the one `bound` as a total
+        /// for the whole window. Only for indicators that add up (counts, days, amounts).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        cumulative: bool,
     },
     /// Stepped change against a baseline.
     SteppedChange {
@@ -731,6 +895,37 @@ pub enum Rule {
         deliverable: String,
         /// The last day on which delivery is in time.
         on_or_before: NaiveDate,
+    },
+    /// A step planned for a date (a meeting, a decision, a publication): on plan when it
+    /// happens within `tolerance_days` of the date, either way. Unlike a deadline, early
+    /// is off plan too.
+    Planned {
+        /// The step's name, as in `deliverable` events.
+        deliverable: String,
+        /// The planned day.
+        on: NaiveDate,
+        /// Days the step may be early or late and still be on plan (default 0).
+        #[serde(default, skip_serializing_if = "is_zero")]
+        tolerance_days: u32,
+    },
+    /// A reporting duty: the report for each period is due `due_days` days after the
+    /// period's last day; with `complete`, it must list every client with a stay in the
+    /// period and nobody else.
+    Reporting {
+        /// The periods reported on.
+        every: PeriodUnit,
+        /// Days after the period's last day by which the report is due (0: on the last
+        /// day itself).
+        due_days: u32,
+        /// Whether the report must cover exactly the clients in care in the period.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        complete: bool,
+        /// The first day the duty holds (default: the contract start).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        valid_from: Option<NaiveDate>,
+        /// The duty holds on days before this one; default: the end of the term.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        valid_until: Option<NaiveDate>,
     },
 }
 

@@ -7,7 +7,7 @@ use indicators::custom::{CustomIndicator, Filter, Measure};
 use indicators::{Indicator, Span, Value};
 use rust_decimal::Decimal;
 use targets::Contract;
-use targets::model::IndicatorRef;
+use targets::model::{IndicatorRef, MetricUnit};
 use targets::num::Ratio;
 use targets::period::Period;
 
@@ -35,22 +35,37 @@ pub(crate) fn customs(contract: &Contract) -> Result<Customs, Error> {
     Ok(out)
 }
 
-/// The `indicators` indicator for a result's reference, for one provider if given.
-pub(super) fn indicator(r: &IndicatorRef, provider: Option<&str>, customs: &Customs) -> Indicator {
-    let provider_filter = |def: CustomIndicator| -> CustomIndicator {
-        let Some(p) = provider else { return def };
-        let only = Filter::Provider {
+/// The `indicators` indicator for a result's reference: for one provider if given, and
+/// narrowed by `only` (a segment, or the stays outside every declared segment) if given.
+pub(super) fn indicator(
+    r: &IndicatorRef,
+    provider: Option<&str>,
+    only: Option<&Filter>,
+    customs: &Customs,
+) -> Indicator {
+    let narrowing: Vec<Filter> = provider
+        .map(|p| Filter::Provider {
             is: vec![p.to_owned()],
-        };
-        let filter = Some(match def.filter {
-            Some(f) => Filter::All { of: vec![f, only] },
-            None => only,
+        })
+        .into_iter()
+        .chain(only.cloned())
+        .collect();
+    let provider_filter = |def: CustomIndicator| -> CustomIndicator {
+        if narrowing.is_empty() {
+            return def;
+        }
+        let mut of: Vec<Filter> = def.filter.into_iter().collect();
+        of.extend(narrowing.iter().cloned());
+        let filter = Some(if of.len() == 1 {
+            of.remove(0)
+        } else {
+            Filter::All { of }
         });
         CustomIndicator { filter, ..def }
     };
     let p = provider.map(str::to_owned);
-    let built_in = |i: Indicator| match (provider, i.definition()) {
-        (Some(_), Some(def)) => Indicator::Custom {
+    let built_in = |i: Indicator| match (narrowing.is_empty(), i.definition()) {
+        (false, Some(def)) => Indicator::Custom {
             key: i.key(),
             definition: with_provider(def, &provider_filter),
         },
@@ -95,6 +110,29 @@ pub(super) fn indicator(r: &IndicatorRef, provider: Option<&str>, customs: &Cust
         IndicatorRef::Measured { metric, .. } => Indicator::Measured {
             metric: metric.clone(),
             provider: p,
+        },
+        // Reports are judged from their coverage (`View::report_coverage`); as an
+        // indicator, a report is the number of its submissions dated in the period.
+        IndicatorRef::Report { report } => Indicator::Custom {
+            key: r.key(),
+            definition: with_provider(
+                CustomIndicator {
+                    over: indicators::custom::Over::Events,
+                    date: None,
+                    filter: Some(Filter::All {
+                        of: vec![
+                            Filter::EventKind {
+                                is: vec![indicators::Kind::ReportSubmitted],
+                            },
+                            Filter::Name {
+                                is: vec![report.clone()],
+                            },
+                        ],
+                    }),
+                    measure: Measure::Count,
+                },
+                &provider_filter,
+            ),
         },
         IndicatorRef::Custom { indicator, .. } => Indicator::Custom {
             key: indicator.clone(),
@@ -142,14 +180,31 @@ fn with_provider(
 /// The unit a result's values are judged in.
 pub(crate) fn unit_of(r: &IndicatorRef) -> Unit {
     match r {
-        IndicatorRef::Inflow | IndicatorRef::Outflow | IndicatorRef::SuccessfulOutflow => {
-            Unit::Count
-        }
         IndicatorRef::MeanStayDays
         | IndicatorRef::BridgingDays
         | IndicatorRef::MeanWaitingDays { .. }
         | IndicatorRef::WaitingDaysPercentile { .. } => Unit::Days,
-        IndicatorRef::MaxTariff { .. } => Unit::Euro,
+        IndicatorRef::MaxTariff { .. }
+        | IndicatorRef::Measured {
+            unit: Some(MetricUnit::Eur),
+            ..
+        } => Unit::Euro,
+        IndicatorRef::Measured {
+            unit: Some(MetricUnit::MillionEur),
+            ..
+        } => Unit::MillionEuro,
+        IndicatorRef::Measured {
+            unit: Some(MetricUnit::Days),
+            ..
+        } => Unit::Days,
+        IndicatorRef::Inflow
+        | IndicatorRef::Outflow
+        | IndicatorRef::SuccessfulOutflow
+        | IndicatorRef::Report { .. }
+        | IndicatorRef::Measured {
+            unit: Some(MetricUnit::Count),
+            ..
+        } => Unit::Count,
         r if r.is_rate() => Unit::Percent,
         _ => Unit::Number,
     }

@@ -96,13 +96,13 @@ impl Ctx<'_, '_> {
             unit,
             measured: j.measured.map(|m| number(m, unit)),
             required: match (j.required, j.due) {
-                (Some((op, r)), _) => Some(Requirement {
+                (Some((op, r)), due) => Some(Requirement {
                     op: op.symbol().to_owned(),
                     value: Some(number(r, unit)),
-                    due: None,
+                    due,
                 }),
                 (None, Some(due)) => Some(Requirement {
-                    op: "on_or_before".to_owned(),
+                    op: due_op(&j.check).to_owned(),
                     value: None,
                     due: Some(due),
                 }),
@@ -199,15 +199,25 @@ impl Ctx<'_, '_> {
         Verdict {
             measured: j.measured.map(exact),
             required: j.due.map(|due| Requirement {
-                op: "on_or_before".to_owned(),
+                op: due_op(&j.check).to_owned(),
                 value: None,
                 due: Some(due),
             }),
             basis: Basis {
                 delivered_on: j.basis.delivered_on,
+                report: j.basis.report.clone(),
                 ..Basis::default()
             },
             ..self.frame(goal, scope, t, dim, &j, unit)
         }
+    }
+}
+
+/// How a date requirement reads: a planned step happens on its day (within its
+/// tolerance), everything else on or before it.
+fn due_op(check: &Check) -> &'static str {
+    match check {
+        Check::Planned => "on",
+        _ => "on_or_before",
     }
 }

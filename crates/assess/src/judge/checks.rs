@@ -4,6 +4,20 @@
 
 use super::*;
 
+/// The dimension value of the stays outside every declared segment.
+pub(crate) const UNDECLARED: &str = "undeclared";
+
+/// How many stays or events a judged value rests on.
+fn cases(j: &Judged) -> u64 {
+    use crate::report::ExactValue;
+    match j.basis.measured_value {
+        Some(ExactValue::Count { value }) => value,
+        Some(ExactValue::Share { denominator, .. }) => denominator,
+        Some(ExactValue::Mean { count, .. }) => count,
+        _ => 0,
+    }
+}
+
 impl Ctx<'_, '_> {
     pub(super) fn target(
         &self,
@@ -16,14 +30,33 @@ impl Ctx<'_, '_> {
         let (region, provider) = match t.dimension {
             Dimension::PerRegion => (Some(dim), None),
             Dimension::PerProvider => (None, Some(dim)),
-            Dimension::Overall => (None, None),
+            Dimension::Overall | Dimension::PerSegment => (None, None),
+        };
+        // Per segment: the stays of one declared segment, or those of none of them.
+        let declared = || {
+            self.contract
+                .doc()
+                .segments
+                .iter()
+                .map(|s| s.id.clone())
+                .collect::<Vec<_>>()
+        };
+        let undeclared = t.dimension == Dimension::PerSegment && dim == UNDECLARED;
+        let only = match t.dimension {
+            Dimension::PerSegment if undeclared => Some(Filter::Not {
+                of: Box::new(Filter::Segment { is: declared() }),
+            }),
+            Dimension::PerSegment => Some(Filter::Segment {
+                is: vec![dim.to_owned()],
+            }),
+            _ => None,
         };
         let facts_of = provider.unwrap_or(&self.contract.doc().contractor);
         let applies = t
             .applies_to
             .as_ref()
             .map(|c| c.eval(&self.contract.provider_facts(facts_of)));
-        let ind = indicator(&t.indicator, provider, self.customs);
+        let ind = indicator(&t.indicator, provider, only.as_ref(), self.customs);
         let rate = t.indicator.is_rate();
         let subject = Subject {
             ind: &ind,
@@ -38,16 +71,57 @@ impl Ctx<'_, '_> {
         let schedule = self.contract.schedule(&t.id);
         let mut judged: Vec<Judged> = Vec::new();
         match &t.rule {
-            Rule::Bound { op, .. } => {
+            Rule::Bound {
+                op,
+                cumulative,
+                bounds,
+                ..
+            } => {
+                // Running totals: the values and the bounds of the periods so far.
+                let mut total: Result<Decimal, Missing> = Ok(Decimal::ZERO);
+                let mut bound_total = Decimal::ZERO;
+                let since = schedule.iter().find_map(ScheduleItem::period);
                 for item in schedule {
                     if let ScheduleItem::Bound { period, bound } = item {
-                        if !self.wanted(*period) {
+                        let wanted = self.wanted(*period);
+                        if !wanted && !cumulative {
                             continue;
                         }
                         let mut j = Judged::new(Check::Bound, Some(*period));
                         let measured = self.measure(&mut j, &subject, *period);
-                        j.required = Some((*op, Ratio::from_decimal(*bound)));
-                        if j.measured.is_none() {
+                        let mut required = *bound;
+                        if *cumulative {
+                            let this = j
+                                .measured
+                                .as_ref()
+                                .and_then(Ratio::to_exact_decimal)
+                                .ok_or_else(|| missing_of(&measured));
+                            total = total.and_then(|t| {
+                                this.and_then(|v| {
+                                    targets::num::exact_add(t, v)
+                                        .map_err(|e| Missing::Arithmetic(e.to_string()))
+                                })
+                            });
+                            if !bounds.is_empty() {
+                                bound_total = targets::num::exact_add(bound_total, *bound)
+                                    .unwrap_or(bound_total);
+                                required = bound_total;
+                            }
+                            j.basis.cumulative_since = since.map(|p| p.start());
+                            j.maturing = None;
+                            match &total {
+                                Ok(t) => j.measured = Some(Ratio::from_decimal(*t)),
+                                Err(m) => {
+                                    j.measured = None;
+                                    j.missing = Some(m.clone());
+                                }
+                            }
+                        }
+                        if !wanted {
+                            continue;
+                        }
+                        j.required = Some((*op, Ratio::from_decimal(required)));
+                        if j.measured.is_none() && j.missing.is_none() {
                             j.missing = Some(missing_of(&measured));
                         }
                         self.decide(&mut j, self.grows(&subject, *period));
@@ -204,6 +278,63 @@ impl Ctx<'_, '_> {
                 }
                 judged.push(j);
             }
+            Rule::Planned {
+                on, tolerance_days, ..
+            } => {
+                let last = on
+                    .checked_add_days(chrono::Days::new(u64::from(*tolerance_days)))
+                    .unwrap_or(*on);
+                if self.only_due.is_some_and(|d| d != last) {
+                    return;
+                }
+                let mut j = Judged::new(Check::Planned, None);
+                j.due = Some(*on);
+                let happened = match Period::new(NaiveDate::MIN, NaiveDate::MAX) {
+                    Ok(all) => self.value(&ind, all, region),
+                    Err(_) => Value::None {
+                        reason: indicators::NoValue::NoData,
+                    },
+                };
+                if let Value::Date { value } = happened {
+                    j.basis.delivered_on = Some(value);
+                    let off = (value - *on).num_days().abs();
+                    j.status = if off <= i64::from(*tolerance_days) {
+                        Status::Met
+                    } else {
+                        Status::NotMet
+                    };
+                    j.early = self.as_of < last;
+                } else if self.as_of > last {
+                    j.status = Status::NotMet;
+                } else {
+                    j.status = Status::Pending;
+                }
+                judged.push(j);
+            }
+            Rule::Reporting { complete, .. } => {
+                let Some(IndicatorRef::Report { report }) = Some(&t.indicator) else {
+                    return;
+                };
+                for item in schedule {
+                    if let ScheduleItem::Report { period, due } = item {
+                        if self.only_due.is_some_and(|d| d != *due) {
+                            continue;
+                        }
+                        judged.push(self.report(report, provider, *period, *due, *complete));
+                    }
+                }
+            }
+        }
+        if undeclared {
+            // Stays outside the declared segments are reported, never judged: a period
+            // without any says nothing.
+            judged.retain(|j| cases(j) > 0);
+            for j in &mut judged {
+                j.missing = Some(Missing::Undeclared { count: cases(j) });
+                j.status = Status::InsufficientData;
+                j.early = false;
+                j.maturing = None;
+            }
         }
         for mut j in judged {
             match applies {
@@ -220,6 +351,88 @@ impl Ctx<'_, '_> {
             }
             out.push(self.verdict(goal, scope, t, dim, j));
         }
+    }
+
+    /// A report of a reporting duty over `period`, due on `due`: in time, and (with
+    /// `complete`) covering exactly the clients in care. A report submitted in time is
+    /// judged on the lines known by the due date (a line sent later does not complete
+    /// it); who was in care as known on the as-of date.
+    fn report(
+        &self,
+        name: &str,
+        provider: Option<&str>,
+        period: Period,
+        due: NaiveDate,
+        complete: bool,
+    ) -> Judged {
+        let mut j = Judged::new(Check::Report, Some(period));
+        j.due = Some(due);
+        let Some(span) = span(period) else {
+            j.status = Status::InsufficientData;
+            return j;
+        };
+        let view = self.src.view;
+        let in_time_as_of =
+            AsOf::new(self.as_of.min(due)).with_corrections_through(self.at.corrections_through());
+        let in_time = view.report_coverage(name, provider, span, in_time_as_of);
+        let now = view.report_coverage(name, provider, span, self.at);
+        // A report in time is judged on the lines sent by the due date; a late one on
+        // what it holds now, so that its content is still described.
+        let reported = if in_time.submitted.is_some() {
+            &in_time.reported
+        } else {
+            &now.reported
+        };
+        let missing: Vec<&str> = now
+            .in_care
+            .iter()
+            .filter(|c| reported.binary_search(c).is_err())
+            .map(String::as_str)
+            .collect();
+        let unexpected: Vec<&str> = reported
+            .iter()
+            .filter(|c| now.in_care.binary_search(c).is_err())
+            .map(String::as_str)
+            .collect();
+        let in_care = now.in_care.len() as u64;
+        let covered = in_care - missing.len() as u64;
+        let listed = |v: &[&str]| {
+            v.iter()
+                .take(crate::report::CLIENTS_LISTED)
+                .map(|s| (*s).to_owned())
+                .collect()
+        };
+        j.basis.report = Some(crate::report::ReportBasis {
+            due,
+            submitted_on: now.submitted,
+            complete_required: complete,
+            in_care,
+            covered,
+            missing_count: missing.len() as u64,
+            missing: listed(&missing),
+            unexpected_count: unexpected.len() as u64,
+            unexpected: listed(&unexpected),
+        });
+        if complete {
+            j.measured = Some(Ratio::from_decimal(Decimal::from(covered)));
+            j.required = Some((
+                BoundOp::AtLeast,
+                Ratio::from_decimal(Decimal::from(in_care)),
+            ));
+        }
+        let whole = !complete || (missing.is_empty() && unexpected.is_empty());
+        let before_due = self.as_of < due;
+        j.status = match (period.is_complete(self.as_of), in_time.submitted, whole) {
+            (false, _, _) => Status::Pending,
+            (true, Some(_), true) => {
+                j.early = before_due;
+                Status::Met
+            }
+            // Not submitted in time yet, or not complete yet: there is still time.
+            (true, _, _) if before_due => Status::Pending,
+            (true, _, _) => Status::NotMet,
+        };
+        j
     }
 
     /// A change of `change` against the baseline over one period: a milestone point or a

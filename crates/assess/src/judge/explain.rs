@@ -36,6 +36,13 @@ impl Ctx<'_, '_> {
 
     pub(super) fn region_name(&self, t: &Target, dim: &str) -> String {
         match t.dimension {
+            Dimension::PerSegment => self
+                .contract
+                .doc()
+                .segments
+                .iter()
+                .find(|s| s.id == dim)
+                .map_or_else(|| dim.to_owned(), |s| s.name.clone()),
             Dimension::PerRegion => self
                 .contract
                 .doc()
@@ -47,10 +54,120 @@ impl Ctx<'_, '_> {
         }
     }
 
+    fn explain_planned(&self, head: &str, j: &Judged, lang: Lang) -> String {
+        let w = sentences(lang);
+        let status = status_word(j.status, lang);
+        let due = j.due.map(|d| fmt_date(d, lang)).unwrap_or_default();
+        let Some(d) = j.basis.delivered_on else {
+            let s = if j.status == Status::NotMet {
+                w.planned_missed
+            } else {
+                w.planned_not_yet
+            };
+            return fill(s, &[("head", head), ("due", &due), ("status", status)]);
+        };
+        let off = j.due.map_or(0, |on| (d - on).num_days());
+        let s = match (j.status, off) {
+            (Status::Met, _) | (_, 0) => w.planned_on_plan,
+            (_, o) if o < 0 => w.planned_early,
+            _ => w.planned_late,
+        };
+        fill(
+            s,
+            &[
+                ("head", head),
+                ("date", &fmt_date(d, lang)),
+                ("due", &due),
+                ("days", &days(&off.abs().to_string(), lang)),
+                ("status", status),
+            ],
+        )
+    }
+
+    fn explain_report(
+        &self,
+        head: &str,
+        j: &Judged,
+        r: &crate::report::ReportBasis,
+        lang: Lang,
+    ) -> String {
+        let w = sentences(lang);
+        let status = status_word(j.status, lang);
+        let due = fmt_date(r.due, lang);
+        let period_running = j.period.is_some_and(|p| !p.is_complete(self.as_of));
+        let mut out = match r.submitted_on {
+            _ if period_running => fill(
+                w.report_period_running,
+                &[("head", head), ("due", &due), ("status", status)],
+            ),
+            Some(d) if d <= r.due => fill(
+                w.report_in_time,
+                &[
+                    ("head", head),
+                    ("date", &fmt_date(d, lang)),
+                    ("due", &due),
+                    ("status", status),
+                ],
+            ),
+            Some(d) => fill(
+                w.report_late,
+                &[
+                    ("head", head),
+                    ("date", &fmt_date(d, lang)),
+                    ("due", &due),
+                    ("days", &days(&(d - r.due).num_days().to_string(), lang)),
+                    ("status", status),
+                ],
+            ),
+            None if j.status == Status::NotMet => fill(
+                w.report_missing,
+                &[("head", head), ("due", &due), ("status", status)],
+            ),
+            None => fill(
+                w.report_not_yet,
+                &[("head", head), ("due", &due), ("status", status)],
+            ),
+        };
+        if !r.complete_required || period_running {
+            return out;
+        }
+        let n = r.in_care.to_string();
+        if r.missing_count == 0 {
+            let which = r.in_care.min(2) as usize;
+            out.push_str(&fill(w.report_covers_all[which], &[("n", &n)]));
+        } else {
+            out.push_str(&fill(
+                w.report_covers,
+                &[("covered", &r.covered.to_string()), ("n", &n)],
+            ));
+            out.push_str(&fill(
+                w.report_left_out,
+                &[("clients", &listing(&r.missing, r.missing_count, lang))],
+            ));
+        }
+        if r.unexpected_count > 0 {
+            out.push_str(&fill(
+                w.report_not_in_care,
+                &[("clients", &listing(&r.unexpected, r.unexpected_count, lang))],
+            ));
+        }
+        out
+    }
+
     pub(super) fn explain(&self, t: &Target, dim: &str, j: &Judged, lang: Lang) -> String {
         let unit = unit_of(&t.indicator);
         let name = indicator_name(&t.indicator, &self.contract.doc().labels, lang);
         let place = dimension_phrase(t.dimension, &self.region_name(t, dim), lang);
+        if let Check::Planned = j.check {
+            return self.explain_planned(&format!("{name}{place}"), j, lang);
+        }
+        if let (Check::Report, Some(r)) = (&j.check, &j.basis.report) {
+            let period = j
+                .period
+                .map(|p| fmt_period(&period_out(p), lang))
+                .unwrap_or_default();
+            return self.explain_report(&format!("{name}{place}, {period}"), j, r, lang);
+        }
         if let Check::Deadline = j.check {
             let due = j.due.map(|d| fmt_date(d, lang)).unwrap_or_default();
             let head = format!("{name}{place}");
@@ -197,7 +314,12 @@ impl Ctx<'_, '_> {
         } else {
             ""
         };
-        format!("{head}: {measured_text}{so_far}{req_text}; {tail}.")
+        let running = j
+            .basis
+            .cumulative_since
+            .map(|d| fill(w.running_total, &[("since", &fmt_date(d, lang))]))
+            .unwrap_or_default();
+        format!("{head}: {measured_text}{running}{so_far}{req_text}; {tail}.")
     }
 
     /// "2 open stays", or "open stays" when disclosure control hides the number.
@@ -331,5 +453,22 @@ pub(super) fn missing_text(m: Option<&Missing>, lang: Lang) -> String {
             ],
         ),
         Some(Missing::Arithmetic(e)) => fill(w.arithmetic, &[("error", &e.to_string())]),
+        Some(Missing::Undeclared { count }) => fill(w.undeclared, &[("count", &count.to_string())]),
+    }
+}
+
+/// Listed names and how many more there are: "c1, c2 and 3 more".
+fn listing(names: &[String], count: u64, lang: Lang) -> String {
+    let w = sentences(lang);
+    let shown = names.join(", ");
+    let rest = count.saturating_sub(names.len() as u64);
+    if rest == 0 {
+        shown
+    } else {
+        format!(
+            "{shown} {} {}",
+            w.and,
+            fill(w.more, &[("n", &rest.to_string())])
+        )
     }
 }

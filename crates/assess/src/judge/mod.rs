@@ -5,16 +5,19 @@ mod bind;
 mod build;
 mod checks;
 mod explain;
+mod observe;
 
 pub(crate) use bind::{Customs, customs, period_out, unit_of};
 use bind::{indicator, span, to_ratio};
+pub(crate) use checks::UNDECLARED;
+pub(crate) use observe::observations;
 
 use chrono::NaiveDate;
-use indicators::custom::Growth;
+use indicators::custom::{Filter, Growth};
 use indicators::{AsOf, Indicator, Maturing, Span, Value, View};
 use rust_decimal::Decimal;
 use targets::change::{Convention, Direction, StepUnit, required_level};
-use targets::model::{Baseline, BoundOp, Dimension, Rule, Target};
+use targets::model::{Baseline, BoundOp, Dimension, IndicatorRef, Rule, Target};
 use targets::num::Ratio;
 use targets::period::Period;
 use targets::{Contract, ScheduleItem};
@@ -41,6 +44,10 @@ enum Missing {
     },
     /// A baseline or previous period whose cohort still has open stays.
     Maturing(Period),
+    /// Stays (or cases) whose segment is missing or not one the contract declares.
+    Undeclared {
+        count: u64,
+    },
 }
 
 /// Indicator rows per (indicator, period, as-of), for every region at once (overall
@@ -125,7 +132,11 @@ pub(crate) fn verdicts(
     };
     let mut out = Vec::new();
     for (goal, target) in contract.targets() {
-        for dim in contract.dimension_values(target.dimension) {
+        let mut dims = contract.dimension_values(target.dimension);
+        if target.dimension == Dimension::PerSegment {
+            dims.push(checks::UNDECLARED.to_owned());
+        }
+        for dim in dims {
             ctx.target(&goal.id, goal.scope, target, &dim, &mut out);
         }
     }

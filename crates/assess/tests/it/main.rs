@@ -2,6 +2,7 @@
 
 mod bundled;
 mod contracts;
+mod duties;
 mod fixtures;
 mod hostile;
 mod laws;

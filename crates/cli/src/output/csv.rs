@@ -82,6 +82,8 @@ pub(crate) fn render(report: &Report, lang: Lang) -> Result<String, String> {
             assess::Check::StatedTotal => "stated_total".to_owned(),
             assess::Check::Milestone { index } => format!("milestone {}", index + 1),
             assess::Check::Deadline => "deadline".to_owned(),
+            assess::Check::Planned => "planned".to_owned(),
+            assess::Check::Report => "report".to_owned(),
         };
         let row = [
             report.contract.id.clone(),

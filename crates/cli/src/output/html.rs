@@ -86,11 +86,7 @@ fn label(x: f64, lang: Lang) -> String {
 
 /// The display text of a number in the report's language.
 fn shown(n: &Number, lang: Lang) -> String {
-    if lang == Lang::Nl {
-        n.display.replace('.', ",")
-    } else {
-        n.display.clone()
-    }
+    assess::text::localised(&n.display, lang)
 }
 
 /// The chart of one result's verdicts, as inline SVG; `None` when nothing has a value.

@@ -54,6 +54,20 @@ pub enum ScheduleItem {
         /// The last day in time.
         due: NaiveDate,
     },
+    /// A step planned for a day, with its tolerance either way.
+    Planned {
+        /// The planned day.
+        on: NaiveDate,
+        /// Days early or late still on plan.
+        tolerance_days: u32,
+    },
+    /// The report of a reporting duty over a period, due on a day.
+    Report {
+        /// The period reported on.
+        period: Period,
+        /// The last day the report is in time.
+        due: NaiveDate,
+    },
 }
 
 impl ScheduleItem {
@@ -62,9 +76,21 @@ impl ScheduleItem {
         match self {
             ScheduleItem::Bound { period, .. }
             | ScheduleItem::Step { period, .. }
-            | ScheduleItem::Milestone { period, .. } => Some(*period),
-            ScheduleItem::Deadline { .. } => None,
+            | ScheduleItem::Milestone { period, .. }
+            | ScheduleItem::Report { period, .. } => Some(*period),
+            ScheduleItem::Deadline { .. } | ScheduleItem::Planned { .. } => None,
         }
+    }
+}
+
+/// The values a dimension takes in a document: region, provider or segment ids, or
+/// [`OVERALL`].
+pub(crate) fn dimension_values(doc: &ContractDoc, dimension: Dimension) -> Vec<String> {
+    match dimension {
+        Dimension::Overall => vec![OVERALL.to_owned()],
+        Dimension::PerRegion => doc.regions.iter().map(|r| r.id.clone()).collect(),
+        Dimension::PerProvider => doc.providers.iter().map(|p| p.id.clone()).collect(),
+        Dimension::PerSegment => doc.segments.iter().map(|s| s.id.clone()).collect(),
     }
 }
 
@@ -91,6 +117,8 @@ pub struct Contract {
     term: Period,
     max_term: Period,
     schedules: BTreeMap<String, Vec<ScheduleItem>>,
+    /// The periods of each observation, resolved.
+    observed: BTreeMap<String, Vec<Period>>,
 }
 
 /// A check of one custom indicator definition: its problems as (JSON path inside the
@@ -215,11 +243,12 @@ impl Contract {
         };
         let built = v.contract(&doc);
         match built {
-            Some((term, max_term, schedules)) if v.problems.is_empty() => Ok(Contract {
+            Some((term, max_term, schedules, observed)) if v.problems.is_empty() => Ok(Contract {
                 doc,
                 term,
                 max_term,
                 schedules,
+                observed,
             }),
             _ => Err(Error::Invalid {
                 problems: v.problems,
@@ -290,19 +319,20 @@ impl Contract {
         self.targets().find(|(_, t)| t.id == id)
     }
 
+    /// The periods of the observation with `id` (empty for an unknown id).
+    pub fn observed_periods(&self, id: &str) -> &[Period] {
+        self.observed.get(id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
     /// The schedule of the result with `id` (empty for an unknown id).
     pub fn schedule(&self, id: &str) -> &[ScheduleItem] {
         self.schedules.get(id).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    /// The dimension values a result is judged for: region ids, provider ids, or
+    /// The dimension values a result is judged for: region, provider or segment ids, or
     /// [`OVERALL`].
     pub fn dimension_values(&self, dimension: Dimension) -> Vec<String> {
-        match dimension {
-            Dimension::Overall => vec![OVERALL.to_owned()],
-            Dimension::PerRegion => self.doc.regions.iter().map(|r| r.id.clone()).collect(),
-            Dimension::PerProvider => self.doc.providers.iter().map(|p| p.id.clone()).collect(),
-        }
+        dimension_values(&self.doc, dimension)
     }
 
     /// The facts of a provider (empty when the provider is not listed).

@@ -4,7 +4,12 @@
 
 use super::*;
 
-type Built = (Period, Period, BTreeMap<String, Vec<ScheduleItem>>);
+type Built = (
+    Period,
+    Period,
+    BTreeMap<String, Vec<ScheduleItem>>,
+    BTreeMap<String, Vec<Period>>,
+);
 
 pub(super) struct Validator {
     pub(super) problems: Vec<Problem>,
@@ -131,6 +136,45 @@ impl Validator {
                     .map(move |(j, t)| (format!("$.goals[{i}].results[{j}].id"), t.id.as_str()))
             }),
         );
+        // Observation ids are unique among themselves and the results' ids.
+        let mut taken: BTreeSet<&str> = doc
+            .goals
+            .iter()
+            .flat_map(|g| g.results.iter().map(|t| t.id.as_str()))
+            .collect();
+        for (i, o) in doc.observations.iter().enumerate() {
+            if !taken.insert(o.id.as_str()) {
+                self.problem(
+                    format!("$.observations[{i}].id"),
+                    format!("duplicate result or observation id `{}`", o.id),
+                );
+            }
+        }
+        self.unique(
+            "segment",
+            doc.segments
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (format!("$.segments[{i}].id"), s.id.as_str())),
+        );
+        if let Some(term) = &doc.term {
+            self.unique(
+                "lot",
+                term.lots
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| (format!("$.term.lots[{i}].id"), l.id.as_str())),
+            );
+            for (i, l) in term.lots.iter().enumerate() {
+                if l.initial_term_years == 0 {
+                    self.problem(
+                        format!("$.term.lots[{i}].initial_term_years"),
+                        "a lot's initial term must be at least one year",
+                    );
+                }
+            }
+        }
+        self.samples(doc);
         self.unique(
             "consequence",
             doc.consequences
@@ -215,7 +259,90 @@ impl Validator {
                 }
             }
         }
-        Some((term, max_term, schedules))
+        let mut observed = BTreeMap::new();
+        for (i, o) in doc.observations.iter().enumerate() {
+            let path = format!("$.observations[{i}]");
+            observed.insert(o.id.clone(), self.observation(doc, o, &path));
+        }
+        Some((term, max_term, schedules, observed))
+    }
+
+    /// An observation's periods, resolved; the document's statements must name one of
+    /// them.
+    fn observation(
+        &mut self,
+        doc: &ContractDoc,
+        o: &crate::model::Observation,
+        path: &str,
+    ) -> Vec<Period> {
+        if o.id.trim().is_empty() {
+            self.problem(format!("{path}.id"), "observation id is empty");
+        }
+        match &o.indicator {
+            IndicatorRef::Report { .. } => self.problem(
+                format!("{path}.indicator"),
+                "a report is judged with a reporting duty, not observed",
+            ),
+            IndicatorRef::Custom { indicator, .. }
+                if !doc.custom_indicators.contains_key(indicator) =>
+            {
+                self.problem(
+                    format!("{path}.indicator.indicator"),
+                    format!("no custom indicator `{indicator}` is defined"),
+                );
+            }
+            _ => {}
+        }
+        if o.periods.is_empty() {
+            self.problem(format!("{path}.periods"), "observe at least one period");
+        }
+        let periods: Vec<Period> = o
+            .periods
+            .iter()
+            .enumerate()
+            .filter_map(|(k, spec)| match spec.resolve(doc.start) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    self.problem(format!("{path}.periods[{k}]"), e.to_string());
+                    None
+                }
+            })
+            .collect();
+        for (k, st) in o.stated.iter().enumerate() {
+            match st.period.resolve(doc.start) {
+                Ok(p) if periods.contains(&p) => {}
+                Ok(p) => self.problem(
+                    format!("{path}.stated[{k}].period"),
+                    format!("{p} is not one of the observed periods"),
+                ),
+                Err(e) => self.problem(format!("{path}.stated[{k}].period"), e.to_string()),
+            }
+        }
+        periods
+    }
+
+    /// Every sample mark points at something in the document.
+    fn samples(&mut self, doc: &ContractDoc) {
+        let Ok(json) = serde_json::to_value(doc) else {
+            return;
+        };
+        for (i, m) in doc.samples.iter().enumerate() {
+            if !m.at.starts_with('/') || json.pointer(&m.at).is_none() {
+                self.problem(
+                    format!("$.samples[{i}].at"),
+                    format!(
+                        "`{}` is not a JSON Pointer to a part of this contract (such as `/goals/0/results/0/rule/bound`)",
+                        m.at
+                    ),
+                );
+            }
+            if m.note.trim().is_empty() {
+                self.problem(
+                    format!("$.samples[{i}].note"),
+                    "say why the value is a sample",
+                );
+            }
+        }
     }
 
     pub(super) fn target(
@@ -234,6 +361,10 @@ impl Validator {
             Dimension::PerProvider if doc.providers.is_empty() => self.problem(
                 format!("{path}.dimension"),
                 "judged per provider but the contract lists no providers",
+            ),
+            Dimension::PerSegment if doc.segments.is_empty() => self.problem(
+                format!("{path}.dimension"),
+                "judged per segment but the contract lists no segments",
             ),
             _ => {}
         }
@@ -263,6 +394,25 @@ impl Validator {
                     format!("no custom indicator `{indicator}` is defined"),
                 );
             }
+        }
+        if t.dimension == Dimension::PerSegment
+            && matches!(
+                t.indicator,
+                IndicatorRef::BridgingDays
+                    | IndicatorRef::WaitingDaysPercentile { .. }
+                    | IndicatorRef::MaxTariff { .. }
+                    | IndicatorRef::DeliveredOn { .. }
+                    | IndicatorRef::Measured { .. }
+                    | IndicatorRef::Report { .. }
+            )
+        {
+            self.problem(
+                format!("{path}.dimension"),
+                format!(
+                    "`{}` is not counted over stays, so it cannot be judged per segment",
+                    t.indicator.key()
+                ),
+            );
         }
         if let IndicatorRef::WaitingDaysPercentile { percentile, .. } = &t.indicator {
             if !(1..=100).contains(percentile) {
@@ -449,6 +599,121 @@ impl Validator {
                 }
                 out.push(ScheduleItem::Deadline { due: *on_or_before });
             }
+            Rule::Planned {
+                deliverable,
+                on,
+                tolerance_days,
+            } => {
+                match &t.indicator {
+                    IndicatorRef::DeliveredOn { deliverable: d } if d == deliverable => {}
+                    _ => self.problem(
+                        format!("{path}.indicator"),
+                        format!("a planned step judges `delivered_on` of `{deliverable}`"),
+                    ),
+                }
+                if deliverable.trim().is_empty() {
+                    self.problem(format!("{rpath}.deliverable"), "the step has no name");
+                }
+                out.push(ScheduleItem::Planned {
+                    on: *on,
+                    tolerance_days: *tolerance_days,
+                });
+            }
+            Rule::Reporting {
+                every,
+                due_days,
+                valid_from,
+                valid_until,
+                ..
+            } => {
+                if !matches!(t.indicator, IndicatorRef::Report { .. }) {
+                    self.problem(
+                        format!("{path}.indicator"),
+                        "a reporting duty judges a `report` indicator",
+                    );
+                }
+                if t.dimension == Dimension::PerRegion {
+                    self.problem(
+                        format!("{path}.dimension"),
+                        "a report is a provider's: judge a duty overall or per provider",
+                    );
+                }
+                let from = valid_from.unwrap_or(start);
+                let until = valid_until.unwrap_or(term.end());
+                match Period::new(from, until).and_then(|w| w.split(*every, start)) {
+                    Ok(periods) => {
+                        for period in periods {
+                            match period
+                                .last_day()
+                                .checked_add_days(chrono::Days::new(u64::from(*due_days)))
+                            {
+                                Some(due) => out.push(ScheduleItem::Report { period, due }),
+                                None => self.problem(
+                                    format!("{rpath}.due_days"),
+                                    "the due date does not fit in the calendar",
+                                ),
+                            }
+                        }
+                    }
+                    Err(e) => self.problem(format!("{rpath}.every"), e.to_string()),
+                }
+            }
+        }
+        if let IndicatorRef::Report { .. } = &t.indicator {
+            if !matches!(t.rule, Rule::Reporting { .. }) {
+                self.problem(
+                    format!("{path}.rule"),
+                    "a `report` indicator is judged with a `reporting` rule",
+                );
+            }
+        }
+        if let IndicatorRef::Measured {
+            unit,
+            scale: Some(scale),
+            ..
+        } = &t.indicator
+        {
+            if *unit != Some(crate::model::MetricUnit::Score) {
+                self.problem(
+                    format!("{path}.indicator.scale"),
+                    "a scale belongs to a metric with unit `score`",
+                );
+            }
+            if let Rule::Bound { bound, bounds, .. } = &t.rule {
+                let values = bound.iter().chain(bounds.iter().map(|b| &b.value));
+                for v in values {
+                    if *v < Decimal::ZERO || v > scale {
+                        self.problem(
+                            rpath.clone(),
+                            format!("the bound {v} is not on the scale 0 to {scale}"),
+                        );
+                    }
+                }
+            }
+        }
+        if let Rule::Bound {
+            cumulative: true, ..
+        } = &t.rule
+        {
+            if t.indicator.is_rate()
+                || !matches!(
+                    t.indicator,
+                    IndicatorRef::Inflow
+                        | IndicatorRef::Outflow
+                        | IndicatorRef::SuccessfulOutflow
+                        | IndicatorRef::BridgingDays
+                        | IndicatorRef::Measured { .. }
+                        | IndicatorRef::Custom { .. }
+                )
+            {
+                self.problem(
+                    format!("{rpath}.cumulative"),
+                    format!(
+                        "running totals need an indicator that adds up over periods, not `{}`",
+                        t.indicator.key()
+                    ),
+                );
+            }
         }
         out
     }
@@ -491,11 +756,8 @@ impl Validator {
     pub(super) fn baseline(&mut self, doc: &ContractDoc, t: &Target, b: &Baseline, rpath: &str) {
         match b {
             Baseline::Declared { values, .. } => {
-                let allowed: BTreeSet<String> = match t.dimension {
-                    Dimension::Overall => BTreeSet::from([OVERALL.to_owned()]),
-                    Dimension::PerRegion => doc.regions.iter().map(|r| r.id.clone()).collect(),
-                    Dimension::PerProvider => doc.providers.iter().map(|p| p.id.clone()).collect(),
-                };
+                let allowed: BTreeSet<String> =
+                    dimension_values(doc, t.dimension).into_iter().collect();
                 for key in values.keys() {
                     if !allowed.contains(key) {
                         self.problem(

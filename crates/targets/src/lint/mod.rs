@@ -324,12 +324,65 @@ impl Linter<'_> {
                     );
                 }
             }
+            Rule::Planned { on, .. } => {
+                if *on < max_term.start() || *on >= max_term.end() {
+                    self.push(
+                        "date_outside_term",
+                        Severity::Warning,
+                        format!("{rpath}.on"),
+                        format!(
+                            "planned date {on} lies outside the longest possible term {max_term}"
+                        ),
+                        format!(
+                            "geplande datum {} valt buiten de langst mogelijke looptijd {}",
+                            crate::period::date_nl(*on),
+                            max_term.to_string_nl()
+                        ),
+                    );
+                }
+            }
+            Rule::Reporting { .. } => {}
             Rule::Bound {
                 valid_until,
                 valid_from,
+                bounds,
                 ..
             } => {
                 let start = c.doc().start;
+                // Periods a bound names itself must lie in the term: a bound over a period
+                // before the contract starts is history, not a requirement.
+                let schedule = c.schedule(&t.id);
+                let named = !bounds.is_empty();
+                for (k, p) in schedule.iter().filter_map(ScheduleItem::period).enumerate() {
+                    let at = if named {
+                        format!("{rpath}.bounds[{k}].period")
+                    } else {
+                        format!("{rpath}.periods")
+                    };
+                    if p.end() <= max_term.start() {
+                        self.push(
+                            "bound_before_start",
+                            Severity::Warning,
+                            at,
+                            format!("the bound over {p} lies before the contract starts on {}: it is history, not a requirement; record it under `observations`", max_term.start()),
+                            format!("de grens over {} ligt vóór de start van het contract op {}: dat is historie, geen eis; leg het vast onder `observations`", p.to_string_nl(), crate::period::date_nl(max_term.start())),
+                        );
+                    } else if !(max_term.start() <= p.start() && p.end() <= max_term.end()) {
+                        self.push(
+                            "date_outside_term",
+                            Severity::Warning,
+                            at,
+                            format!(
+                                "bound period {p} lies outside the longest possible term {max_term}"
+                            ),
+                            format!(
+                                "grensperiode {} valt buiten de langst mogelijke looptijd {}",
+                                p.to_string_nl(),
+                                max_term.to_string_nl()
+                            ),
+                        );
+                    }
+                }
                 if let Some(until) = valid_until {
                     if *until <= start {
                         self.push(
