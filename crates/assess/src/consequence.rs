@@ -350,6 +350,7 @@ pub(crate) fn consequence(
         date,
         action,
         evidence: Vec::new(),
+        samples: Vec::new(),
         restatement: None,
         explanation: Texts {
             en: String::new(),

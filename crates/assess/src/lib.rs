@@ -65,6 +65,7 @@ mod judge;
 pub mod markdown;
 mod options;
 mod report;
+mod samples;
 mod sentences;
 pub mod text;
 
@@ -229,6 +230,21 @@ impl<'a> Assessor<'a> {
             as_of,
             &mut verdicts,
         );
+        let marks = samples::Samples::of(contract);
+        for v in &mut verdicts {
+            v.samples = marks.of_verdict(contract, &v.result, &v.dimension);
+            if !v.samples.is_empty() {
+                for lang in [Lang::En, Lang::Nl] {
+                    let text = match lang {
+                        Lang::En => &mut v.explanation.en,
+                        Lang::Nl => &mut v.explanation.nl,
+                    };
+                    if !text.is_empty() {
+                        text.push_str(sentences::sentences(lang).rests_on_sample);
+                    }
+                }
+            }
+        }
         let mut consequences = Vec::new();
         let mut totals = Totals::default();
         for c in &contract.doc().consequences {
@@ -253,6 +269,13 @@ impl<'a> Assessor<'a> {
                     what: "the sum of the tranche amounts",
                 })?;
             }
+            let read: Vec<&[String]> = verdicts
+                .iter()
+                .filter(|v| outcome.evidence.iter().any(|e| e.result == v.result))
+                .map(|v| v.samples.as_slice())
+                .collect();
+            let mut outcome = outcome;
+            outcome.samples = marks.of_consequence(&outcome.id, &read);
             consequences.push(outcome);
         }
         Ok(Report {
@@ -318,6 +341,7 @@ impl<'a> Assessor<'a> {
             consequences,
             totals,
             contract_findings: lint::lint(contract),
+            samples: marks.all,
         })
     }
 }

@@ -103,6 +103,10 @@ pub fn render(report: &Report, lang: Lang) -> String {
     let d = &report.data;
     let events = crate::text::data_line(d, lang);
     let _ = writeln!(out, "\n{events}\n");
+    if !report.samples.is_empty() {
+        let [notice, marked] = w.samples_notice;
+        let _ = writeln!(out, "**{notice}** {marked}\n");
+    }
 
     let _ = writeln!(out, "## {}\n", w.summary);
     let header = w.cols.join(" | ");
@@ -253,8 +257,9 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "| {} | {amount} | {} | {} |",
+                "| {}{} | {amount} | {} | {} |",
                 cell(&c.title),
+                if c.samples.is_empty() { "" } else { " †" },
                 fmt_date(c.date, lang),
                 crate::text::outcome_word(c.status, lang)
             );
@@ -290,6 +295,12 @@ pub fn render(report: &Report, lang: Lang) -> String {
             f.code,
             markup_free(message)
         );
+    }
+    if !report.samples.is_empty() {
+        let _ = writeln!(out, "\n## {}\n", w.samples);
+        for m in &report.samples {
+            let _ = writeln!(out, "- `{}`: {}", m.at.replace('`', "'"), text(&m.note));
+        }
     }
     if !report.rejections.is_empty() {
         let _ = writeln!(out, "\n## {}\n", w.rejected);
@@ -349,8 +360,9 @@ fn table_row(v: &Verdict, info: &crate::ContractInfo, lang: Lang) -> String {
         (true, Lang::En) => " (early)",
         (true, Lang::Nl) => " (vroegtijdig)",
     };
+    let sample = if v.samples.is_empty() { "" } else { " †" };
     format!(
-        "| {} | {} | {}{early} | {} | {} | {} |",
+        "| {} | {} | {}{early}{sample} | {} | {} | {} |",
         cell(&info.dimension_name(&v.dimension, lang)),
         period,
         crate::text::status_word(v.status, lang),

@@ -433,8 +433,21 @@ pub struct Verdict {
     /// changed it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restated: Option<Restatement>,
+    /// The sample or assumed values of the contract this verdict rests on, as JSON
+    /// Pointers into the contract (see [`Report::samples`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub samples: Vec<String>,
     /// A plain explanation with the numbers.
     pub explanation: Texts,
+}
+
+/// A value of the contract that is a sample or an assumption, not the document's.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SampleOut {
+    /// A JSON Pointer into the contract.
+    pub at: String,
+    /// Why it is a sample.
+    pub note: String,
 }
 
 /// The range a maturing value can still take, in the verdict's unit.
@@ -638,6 +651,10 @@ pub struct ConsequenceOutcome {
     /// decision date are known: whether they would have changed it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restatement: Option<TrancheRestatement>,
+    /// The sample or assumed values it rests on: its own (an amount, a date) and those
+    /// of the verdicts it reads.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub samples: Vec<String>,
     /// Why, in both languages.
     pub explanation: Texts,
 }
@@ -766,6 +783,10 @@ pub struct Report {
     pub consequences: Vec<ConsequenceOutcome>,
     /// Money by outcome.
     pub totals: Totals,
+    /// Every value of the contract marked as a sample or an assumption; each verdict and
+    /// consequence that rests on one lists it in its own `samples`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub samples: Vec<SampleOut>,
     /// The contract's own defects, from the lint.
     pub contract_findings: Vec<targets::Finding>,
 }

@@ -47,6 +47,7 @@ pub(crate) struct Sentences {
     pub(crate) pending_period: &'static str,
     pub(crate) so_far: &'static str,
     pub(crate) running_total: &'static str,
+    pub(crate) rests_on_sample: &'static str,
     // Observations.
     pub(crate) observed: &'static str,
     pub(crate) observed_stated: &'static str,
@@ -128,6 +129,7 @@ const EN: Sentences = Sentences {
     pending_period: "pending: the period runs to {end}",
     so_far: " so far",
     running_total: " in total since {since}",
+    rests_on_sample: " It rests on a sample value, not the document's (see the sample values).",
     observed: "{head}: {value}{stated}; monitored, not judged.",
     observed_stated: "; the document states{what} {stated}",
     open_stays: ["open stays", "1 open stay", "{n} open stays"],
@@ -203,6 +205,7 @@ const NL: Sentences = Sentences {
     pending_period: "nog niet bepaald: de periode loopt tot en met {end}",
     so_far: " tot nu toe",
     running_total: " in totaal sinds {since}",
+    rests_on_sample: " Dit berust op een voorbeeldwaarde, niet op het document (zie de voorbeeldwaarden).",
     observed: "{head}: {value}{stated}; gevolgd, niet beoordeeld.",
     observed_stated: "; het document noemt{what} {stated}",
     open_stays: ["open verblijven", "1 open verblijf", "{n} open verblijven"],

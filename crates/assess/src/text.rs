@@ -394,6 +394,11 @@ pub struct Words {
     pub cols: [&'static str; 5],
     /// The column heads of a result's table: where, period, status, measured, required, baseline.
     pub table: [&'static str; 6],
+    /// The heading of the list of sample values.
+    pub samples: &'static str,
+    /// The notice at the top of a report that rests on sample values, and how they are
+    /// marked.
+    pub samples_notice: [&'static str; 2],
     /// The heading of the observations.
     pub observations: &'static str,
     /// The column heads of an observation's table: where, period, measured, stated.
@@ -444,6 +449,11 @@ const EN: Words = Words {
     table: [
         "Where", "Period", "Status", "Measured", "Required", "Baseline",
     ],
+    samples: "Sample values",
+    samples_notice: [
+        "This report rests in part on values that are samples or assumptions, not the document's.",
+        "Every verdict and consequence that rests on one is marked †; they are listed under “Sample values” at the end.",
+    ],
     observations: "Monitored, not judged",
     obs_cols: ["Where", "Period", "Measured", "Stated in the document"],
     consequences: "Consequences",
@@ -479,6 +489,11 @@ const NL: Words = Words {
     ],
     table: [
         "Waar", "Periode", "Uitkomst", "Gemeten", "Vereist", "Peiljaar",
+    ],
+    samples: "Voorbeeldwaarden",
+    samples_notice: [
+        "Dit rapport berust deels op voorbeeldwaarden of aannames, niet op het document.",
+        "Elk oordeel en gevolg dat erop berust is gemarkeerd met †; ze staan onder „Voorbeeldwaarden” aan het eind.",
     ],
     observations: "Gevolgd, niet beoordeeld",
     obs_cols: ["Waar", "Periode", "Gemeten", "In het document"],

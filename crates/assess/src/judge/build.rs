@@ -169,6 +169,7 @@ impl Ctx<'_, '_> {
             reason: None,
             suppressed: false,
             restated: None,
+            samples: Vec::new(),
             explanation: Texts {
                 en: String::new(),
                 nl: String::new(),

@@ -73,6 +73,8 @@ fn the_report_is_stable_and_complete() {
         .expect("present");
     assert_eq!(
         v.explanation.nl,
-        "Gemiddelde verblijfsduur regio Noord-Kennemerland, 2020: 96,96 dagen; vereist ten hoogste 78,70 (5 % en 5 % samengesteld t.o.v. peiljaar 2017: 87,20); niet gehaald, 18,26 dagen te hoog."
+        "Gemiddelde verblijfsduur regio Noord-Kennemerland, 2020: 96,96 dagen; vereist ten hoogste 78,70 (5 % en 5 % samengesteld t.o.v. peiljaar 2017: 87,20); niet gehaald, 18,26 dagen te hoog. Dit berust op een voorbeeldwaarde, niet op het document (zie de voorbeeldwaarden)."
     );
+    // The baseline is a sample: the verdict names the mark.
+    assert_eq!(v.samples, ["/goals/1/results/0/rule/baseline"]);
 }

@@ -263,3 +263,69 @@ fn a_budget_is_judged_as_a_running_total_in_money() {
          € 20.0 million; not met, € 2.4 million too high."
     );
 }
+
+/// Two caps on inflow; the second's bound is marked a sample. Only its verdicts, and the
+/// tranche that reads it, say so; the report lists the mark.
+#[test]
+fn verdicts_resting_on_a_sample_value_are_marked() {
+    let c = contract(
+        json!([
+            { "id": "a", "title": "A", "indicator": { "name": "inflow" }, "dimension": "overall",
+              "rule": { "kind": "bound", "op": "<=", "bound": "5", "valid_until": "2020-01-01" } },
+            { "id": "b", "title": "B", "indicator": { "name": "inflow" }, "dimension": "per_region",
+              "rule": { "kind": "bound", "op": "<=", "bound": "3", "valid_until": "2020-01-01" } }
+        ]),
+        json!({
+            "samples": [ { "at": "/goals/0/results/1/rule/bound", "note": "assumed cap" } ],
+            "consequences": [
+                { "kind": "bonus_tranche", "id": "t-a", "title": "On A", "phase": "1", "amount": "10.00",
+                  "decided_on": "2019-12-31", "condition": { "kind": "all_met", "results": { "ids": ["a"] } } },
+                { "kind": "bonus_tranche", "id": "t-b", "title": "On B", "phase": "1", "amount": "10.00",
+                  "decided_on": "2019-12-31", "condition": { "kind": "all_met", "results": { "ids": ["b"] } } }
+            ]
+        }),
+    );
+    let ev = stay("c1", "r1", "2019-02-01", None);
+    let r = run(&c, &ev, "2019-12-31");
+    let marked: Vec<(&str, &str, bool)> = r
+        .verdicts
+        .iter()
+        .map(|v| {
+            (
+                v.result.as_str(),
+                v.dimension.as_str(),
+                !v.samples.is_empty(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        marked,
+        [
+            ("a", "overall", false),
+            ("b", "r1", true),
+            ("b", "r2", true)
+        ]
+    );
+    assert!(
+        r.verdicts[1]
+            .explanation
+            .en
+            .ends_with("It rests on a sample value, not the document's (see the sample values).")
+    );
+    let tranches: Vec<bool> = r
+        .consequences
+        .iter()
+        .map(|c| !c.samples.is_empty())
+        .collect();
+    assert_eq!(tranches, [false, true]);
+    assert_eq!(r.samples.len(), 1);
+    assert_eq!(r.samples[0].at, "/goals/0/results/1/rule/bound");
+    let md = assess::markdown::render(&r, assess::Lang::En);
+    assert!(md.contains("**This report rests in part on values that are samples"));
+    assert!(md.contains("| One | 2019 | met † |"));
+    // A mark that points nowhere is refused when the contract is loaded.
+    let mut doc: Value = serde_json::from_str(&c.to_json()).expect("json");
+    doc["samples"][0]["at"] = json!("/goals/0/results/7/rule/bound");
+    let err = targets::Contract::from_json(&doc.to_string()).expect_err("refused");
+    assert_eq!(err.problems()[0].path, "$.samples[0].at");
+}

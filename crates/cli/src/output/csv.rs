@@ -13,7 +13,7 @@ use assess::{Lang, Number, Report, Status};
 
 use super::goal_title;
 
-const COLUMNS: [&str; 26] = [
+const COLUMNS: [&str; 27] = [
     "contract",
     "as_of",
     "goal",
@@ -39,6 +39,7 @@ const COLUMNS: [&str; 26] = [
     "unit",
     "early",
     "restated_from",
+    "samples",
     "explanation",
 ];
 
@@ -140,6 +141,7 @@ pub(crate) fn render(report: &Report, lang: Lang) -> Result<String, String> {
                 .as_ref()
                 .map(|r| status_code(r.status).to_owned())
                 .unwrap_or_default(),
+            v.samples.join(" "),
             v.explanation.get(lang).to_owned(),
         ];
         w.write_record(&row).map_err(|e| e.to_string())?;

@@ -281,6 +281,10 @@ td.n{{text-align:right;white-space:nowrap}}th{{background:#f3f3f3}}
     let d = &report.data;
     let events = assess::text::data_line(d, lang);
     let _ = writeln!(o, "<p>{}</p>", esc(&events));
+    if !report.samples.is_empty() {
+        let [notice, marked] = w.samples_notice;
+        let _ = writeln!(o, "<p><b>{}</b> {}</p>", esc(notice), esc(marked));
+    }
 
     // Summary per goal.
     let _ = writeln!(
@@ -396,7 +400,11 @@ td.n{{text-align:right;white-space:nowrap}}th{{background:#f3f3f3}}
                     esc(v.explanation.get(lang)),
                     esc(&report.contract.dimension_name(&v.dimension, lang)),
                     esc(&period),
-                    esc(status_word(v.status, lang)),
+                    esc(&format!(
+                        "{}{}",
+                        status_word(v.status, lang),
+                        if v.samples.is_empty() { "" } else { " †" }
+                    )),
                     esc(&v
                         .measured
                         .as_ref()
@@ -418,6 +426,52 @@ td.n{{text-align:right;white-space:nowrap}}th{{background:#f3f3f3}}
         }
     }
 
+    // Observations.
+    if !report.observations.is_empty() {
+        let _ = writeln!(o, "<h2>{}</h2>", esc(w.observations));
+        for ob in &report.observations {
+            let _ = writeln!(
+                o,
+                "<h3>{}: {} <code>{}</code></h3>",
+                esc(&ob.id),
+                esc(&ob.title),
+                esc(&ob.indicator)
+            );
+            let c = &w.obs_cols;
+            let _ = writeln!(
+                o,
+                "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+                esc(c[0]),
+                esc(c[1]),
+                esc(c[2]),
+                esc(c[3])
+            );
+            for r in &ob.rows {
+                let measured = r
+                    .measured
+                    .as_ref()
+                    .map(|n| shown(n, lang))
+                    .or_else(|| r.date.map(|d| fmt_date(d, lang)))
+                    .unwrap_or_default();
+                let stated = r
+                    .stated
+                    .as_ref()
+                    .map(|n| shown(n, lang))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    o,
+                    "<tr title=\"{}\"><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+                    esc(r.explanation.get(lang)),
+                    esc(&report.contract.dimension_name(&r.dimension, lang)),
+                    esc(&r.period.label),
+                    esc(&measured),
+                    esc(&stated)
+                );
+            }
+            let _ = writeln!(o, "</table>");
+        }
+    }
+
     // Consequences.
     let _ = writeln!(o, "<h2>{}</h2>", esc(w.consequences));
     if !report.consequences.is_empty() {
@@ -434,7 +488,11 @@ td.n{{text-align:right;white-space:nowrap}}th{{background:#f3f3f3}}
             let _ = writeln!(
                 o,
                 "<tr><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&c.title),
+                esc(&format!(
+                    "{}{}",
+                    c.title,
+                    if c.samples.is_empty() { "" } else { " †" }
+                )),
                 esc(&c.amount.map(|a| fmt_money(a, lang)).unwrap_or_default()),
                 esc(&fmt_date(c.date, lang)),
                 esc(assess::text::outcome_word(c.status, lang))
@@ -466,6 +524,15 @@ td.n{{text-align:right;white-space:nowrap}}th{{background:#f3f3f3}}
                 esc(&f.path),
                 esc(message)
             );
+        }
+        let _ = writeln!(o, "</ul>");
+    }
+
+    // Sample values.
+    if !report.samples.is_empty() {
+        let _ = writeln!(o, "<h2>{}</h2>\n<ul>", esc(w.samples));
+        for m in &report.samples {
+            let _ = writeln!(o, "<li><code>{}</code>: {}</li>", esc(&m.at), esc(&m.note));
         }
         let _ = writeln!(o, "</ul>");
     }
