@@ -21,6 +21,8 @@ use crate::text::{Lang, fmt_date};
 /// The last day a verdict's check is about: the period's last day, or the due date.
 pub(crate) fn due_date(v: &Verdict) -> Option<NaiveDate> {
     match (&v.period, &v.required) {
+        // A report is decided on its due date, after its period.
+        (Some(_), Some(r)) if v.check == crate::Check::Report => r.due,
         (Some(p), _) => p.end.pred_opt(),
         (None, Some(r)) => r.due,
         _ => None,
@@ -32,6 +34,9 @@ pub(crate) fn due_date(v: &Verdict) -> Option<NaiveDate> {
 fn due_by(v: &Verdict, date: NaiveDate) -> bool {
     let next = date.succ_opt().unwrap_or(date);
     match (&v.period, &v.required) {
+        (Some(_), Some(r)) if v.check == crate::Check::Report => {
+            r.due.is_some_and(|d| d <= date) || (v.early && v.status == Status::Met)
+        }
         (Some(p), _) => p.end <= next || (v.early && v.status == Status::NotMet),
         (None, Some(r)) => r.due.is_some_and(|d| d <= date) || v.status == Status::Met,
         _ => false,

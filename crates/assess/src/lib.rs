@@ -71,6 +71,7 @@ pub mod text;
 
 use std::collections::BTreeMap;
 
+use chrono::Datelike;
 pub use chrono::NaiveDate;
 pub use indicators::{AsOf, Engine, ParseOptions, View};
 pub use targets::Contract;
@@ -83,9 +84,10 @@ pub use options::{Disclosure, Options};
 pub use report::{
     Basis, CLIENTS_LISTED, CORRECTIONS_LISTED, Check, ConsequenceOutcome, ConsequenceStatus,
     ContractInfo, CorrectionOut, Counts, DataSummary, DimensionSummary, Evidence, ExactValue,
-    GoalSummary, Margin, MaturingOut, Number, ObservationOut, ObservedRow, PeriodOut,
-    REJECTIONS_LISTED, REPORT_VERSION, Reason, RegionName, RejectionOut, Report, ReportBasis,
-    Requirement, Restatement, Status, Summary, Texts, Totals, TrancheRestatement, Unit, Verdict,
+    GoalSummary, Margin, MaturingOut, MonitoringOut, MonitoringRow, Number, ObservationOut,
+    ObservedRow, PeriodOut, REJECTIONS_LISTED, REPORT_VERSION, Reason, RegionName, RejectionOut,
+    Report, ReportBasis, Requirement, Restatement, SampleOut, Status, Summary, Texts, Totals,
+    TrancheRestatement, Unit, Verdict,
 };
 pub use text::Lang;
 
@@ -331,6 +333,7 @@ impl<'a> Assessor<'a> {
                 .clone(),
             summary: summary(contract, &verdicts),
             verdicts,
+            monitoring: monitoring(contract, self.view, as_of),
             observations: judge::observations(
                 contract,
                 &src,
@@ -344,6 +347,87 @@ impl<'a> Assessor<'a> {
             samples: marks.all,
         })
     }
+}
+
+/// The monitoring tables of a contract, over its term up to `as_of`.
+fn monitoring(contract: &Contract, view: &View<'_>, as_of: NaiveDate) -> Vec<MonitoringOut> {
+    use targets::model::MonitoringTable;
+    let term = contract.term();
+    let end = term.end().min(as_of.succ_opt().unwrap_or(as_of));
+    let Ok(span) = indicators::Span::new(term.start(), end) else {
+        return contract
+            .doc()
+            .monitoring
+            .iter()
+            .map(|m| MonitoringOut {
+                table: m.table,
+                rows: Vec::new(),
+            })
+            .collect();
+    };
+    let out = |p: indicators::Span| PeriodOut {
+        start: p.start(),
+        end: p.end(),
+        label: p.to_string(),
+    };
+    contract
+        .doc()
+        .monitoring
+        .iter()
+        .map(|m| {
+            let rows = match m.table {
+                MonitoringTable::InflowByReason | MonitoringTable::OutflowByDestination => {
+                    let rows = if m.table == MonitoringTable::InflowByReason {
+                        view.inflow_by_reason(span, None, as_of)
+                    } else {
+                        view.outflow_by_destination(span, None, as_of)
+                    };
+                    rows.into_iter()
+                        .map(|r| MonitoringRow {
+                            period: out(r.month),
+                            key: r.key,
+                            count: r.count,
+                        })
+                        .collect()
+                }
+                MonitoringTable::StayLengthBands => {
+                    let mut rows = Vec::new();
+                    for year in span.start().year()..=span.end().pred_opt().unwrap_or(end).year() {
+                        let Ok(y) = indicators::Span::calendar_year(year) else {
+                            continue;
+                        };
+                        let (from, until) = (y.start().max(span.start()), y.end().min(span.end()));
+                        let Ok(p) = indicators::Span::new(from, until) else {
+                            continue;
+                        };
+                        if let indicators::Value::Bands {
+                            under_6_weeks,
+                            weeks_6_to_30,
+                            over_30_weeks,
+                        } = view.value(&indicators::Indicator::StayLengthBands, p, None, as_of)
+                        {
+                            for (key, count) in [
+                                ("under_6_weeks", under_6_weeks),
+                                ("6_to_30_weeks", weeks_6_to_30),
+                                ("over_30_weeks", over_30_weeks),
+                            ] {
+                                rows.push(MonitoringRow {
+                                    period: out(p),
+                                    key: Some(key.to_owned()),
+                                    count,
+                                });
+                            }
+                        }
+                    }
+                    rows
+                }
+            };
+            MonitoringOut {
+                table: m.table,
+                rows,
+            }
+        })
+        .collect()
 }
 
 /// The first `n` of two lists sorted by (date, id), merged.

@@ -200,6 +200,41 @@ pub fn render(report: &Report, lang: Lang) -> String {
         }
     }
 
+    if !report.monitoring.is_empty() {
+        let _ = writeln!(out, "## {}\n", w.monitoring);
+        for m in &report.monitoring {
+            let (title, period) = match m.table {
+                targets::model::MonitoringTable::InflowByReason => {
+                    (w.monitoring_tables[0], w.monitoring_period[0])
+                }
+                targets::model::MonitoringTable::OutflowByDestination => {
+                    (w.monitoring_tables[1], w.monitoring_period[0])
+                }
+                targets::model::MonitoringTable::StayLengthBands => {
+                    (w.monitoring_tables[2], w.monitoring_period[1])
+                }
+            };
+            let _ = writeln!(out, "### {title}\n");
+            let (keys, rows) = crate::text::monitoring_grid(m, lang);
+            if keys.is_empty() {
+                let _ = writeln!(out, "–\n");
+                continue;
+            }
+            let head: Vec<String> = keys.iter().map(|k| cell(k)).collect();
+            let _ = writeln!(
+                out,
+                "| {period} | {} |\n|---|{}",
+                head.join(" | "),
+                "---:|".repeat(keys.len())
+            );
+            for (label, counts) in rows {
+                let cells: Vec<String> = counts.iter().map(u64::to_string).collect();
+                let _ = writeln!(out, "| {label} | {} |", cells.join(" | "));
+            }
+            let _ = writeln!(out);
+        }
+    }
+
     if !report.observations.is_empty() {
         let _ = writeln!(out, "## {}\n", w.observations);
         for o in &report.observations {

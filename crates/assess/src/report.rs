@@ -280,6 +280,30 @@ pub struct Basis {
     pub report: Option<ReportBasis>,
 }
 
+/// A table of monitoring data, counted from the events over the term up to the report's
+/// date, for the whole contract area.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct MonitoringOut {
+    /// Which table.
+    pub table: targets::model::MonitoringTable,
+    /// One row per period and key; periods or keys without any event are left out.
+    pub rows: Vec<MonitoringRow>,
+}
+
+/// A count of a monitoring table.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct MonitoringRow {
+    /// The month or year.
+    pub period: PeriodOut,
+    /// The reason, destination or band; none when the events did not report one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// How many.
+    pub count: u64,
+}
+
 /// A number the contract monitors without judging it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -776,6 +800,9 @@ pub struct Report {
     pub summary: Summary,
     /// Every verdict, ordered by goal, result, dimension, period and check.
     pub verdicts: Vec<Verdict>,
+    /// The monitoring data the contract asks for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub monitoring: Vec<MonitoringOut>,
     /// Numbers monitored without a judgement, per period.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub observations: Vec<ObservationOut>,

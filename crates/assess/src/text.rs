@@ -394,6 +394,15 @@ pub struct Words {
     pub cols: [&'static str; 5],
     /// The column heads of a result's table: where, period, status, measured, required, baseline.
     pub table: [&'static str; 6],
+    /// The heading of the monitoring data.
+    pub monitoring: &'static str,
+    /// The titles of the monitoring tables: inflow by reason, outflow by destination,
+    /// stay-length bands.
+    pub monitoring_tables: [&'static str; 3],
+    /// The first column of a monitoring table: month, year.
+    pub monitoring_period: [&'static str; 2],
+    /// The bands of net stay days, and the key of events that reported none.
+    pub monitoring_keys: [&'static str; 4],
     /// The heading of the list of sample values.
     pub samples: &'static str,
     /// The notice at the top of a report that rests on sample values, and how they are
@@ -449,6 +458,14 @@ const EN: Words = Words {
     table: [
         "Where", "Period", "Status", "Measured", "Required", "Baseline",
     ],
+    monitoring: "Monitoring data",
+    monitoring_tables: [
+        "Inflow per month by reason",
+        "Outflow per month by destination",
+        "Stays discharged per year by net length",
+    ],
+    monitoring_period: ["Month", "Year"],
+    monitoring_keys: ["< 6 weeks", "6–30 weeks", "> 30 weeks", "not reported"],
     samples: "Sample values",
     samples_notice: [
         "This report rests in part on values that are samples or assumptions, not the document's.",
@@ -490,6 +507,14 @@ const NL: Words = Words {
     table: [
         "Waar", "Periode", "Uitkomst", "Gemeten", "Vereist", "Peiljaar",
     ],
+    monitoring: "Monitoringsgegevens",
+    monitoring_tables: [
+        "Instroom per maand naar reden",
+        "Uitstroom per maand naar bestemming",
+        "Uitstroom per jaar naar netto verblijfsduur",
+    ],
+    monitoring_period: ["Maand", "Jaar"],
+    monitoring_keys: ["< 6 weken", "6–30 weken", "> 30 weken", "niet opgegeven"],
     samples: "Voorbeeldwaarden",
     samples_notice: [
         "Dit rapport berust deels op voorbeeldwaarden of aannames, niet op het document.",
@@ -657,6 +682,50 @@ pub fn rejection(r: &indicators::Rejected, lang: Lang) -> String {
     };
     s.push_str(&why);
     s
+}
+
+/// A monitoring table as a grid: the column keys (in first-seen order for reasons and
+/// destinations, band order for bands), then per period its label and a count per key.
+pub fn monitoring_grid(
+    m: &crate::MonitoringOut,
+    lang: Lang,
+) -> (Vec<String>, Vec<(String, Vec<u64>)>) {
+    use targets::model::MonitoringTable;
+    let w = words(lang);
+    let name = |k: &Option<String>| -> String {
+        match (m.table, k.as_deref()) {
+            (_, None) => w.monitoring_keys[3].to_owned(),
+            (MonitoringTable::StayLengthBands, Some("under_6_weeks")) => {
+                w.monitoring_keys[0].to_owned()
+            }
+            (MonitoringTable::StayLengthBands, Some("6_to_30_weeks")) => {
+                w.monitoring_keys[1].to_owned()
+            }
+            (MonitoringTable::StayLengthBands, Some("over_30_weeks")) => {
+                w.monitoring_keys[2].to_owned()
+            }
+            (_, Some(k)) => k.to_owned(),
+        }
+    };
+    let mut keys: Vec<String> = Vec::new();
+    for r in &m.rows {
+        let k = name(&r.key);
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    let mut rows: Vec<(String, Vec<u64>)> = Vec::new();
+    for r in &m.rows {
+        let label = r.period.label.clone();
+        if rows.last().is_none_or(|(l, _)| *l != label) {
+            rows.push((label, vec![0; keys.len()]));
+        }
+        let k = name(&r.key);
+        if let (Some(i), Some((_, counts))) = (keys.iter().position(|x| *x == k), rows.last_mut()) {
+            counts[i] += r.count;
+        }
+    }
+    (keys, rows)
 }
 
 #[cfg(test)]

@@ -136,7 +136,83 @@ pub fn jeugdzorgplus_sample_events() -> Vec<Event> {
             region,
         ));
     }
+    // The longest aftercare after a discharge that ended in the year, in days, as the
+    // provider reports it.
+    events.push(measurement(
+        "aftercare-2019".to_owned(),
+        d(2019, 12, 31),
+        "longest_aftercare_days",
+        "152",
+    ));
+    events.push(measurement(
+        "aftercare-2020".to_owned(),
+        d(2020, 12, 31),
+        "longest_aftercare_days",
+        "201",
+    ));
+    events.push(deliverable(
+        "innovation-proposal".to_owned(),
+        d(2018, 7, 2),
+        "jzp",
+        "innovation_proposal",
+        None,
+    ));
+    events.extend(quarterly_reports(&events));
     events
+}
+
+/// The provider's quarterly client reports for 2019 and 2020 (§7 of the strategy): each
+/// lists every client in care in its quarter and is submitted 20 days after the quarter,
+/// except that the report of the second quarter of 2019 leaves out one client and that
+/// of the third quarter of 2020 comes 36 days after the quarter, 6 days late against the
+/// contract's (sample) 30 days.
+fn quarterly_reports(events: &[Event]) -> Vec<Event> {
+    let mut engine = indicators::Engine::new();
+    engine.extend(events);
+    let view = engine.view();
+    let mut out = Vec::new();
+    for year in [2019, 2020] {
+        for q in 0..4u32 {
+            let start = d(year, q * 3 + 1, 1);
+            let end = if q == 3 {
+                d(year + 1, 1, 1)
+            } else {
+                d(year, q * 3 + 4, 1)
+            };
+            let Ok(span) = indicators::Span::new(start, end) else {
+                continue;
+            };
+            let days = if (year, q) == (2020, 2) { 35 } else { 19 };
+            let submitted = end + chrono::Duration::days(days);
+            let in_care = view
+                .report_coverage("quarterly_client_progress", Some("jzp"), span, submitted)
+                .in_care;
+            let skip = usize::from((year, q) == (2019, 1));
+            let tag = format!("{year}q{}", q + 1);
+            out.push(Event {
+                id: format!("report-{tag}"),
+                date: submitted,
+                body: EventBody::ReportSubmitted {
+                    provider: "jzp".to_owned(),
+                    name: "quarterly_client_progress".to_owned(),
+                    period: start,
+                },
+            });
+            for client in in_care.into_iter().skip(skip) {
+                out.push(Event {
+                    id: format!("report-{tag}-{client}"),
+                    date: submitted,
+                    body: EventBody::ReportedClient {
+                        client,
+                        provider: "jzp".to_owned(),
+                        name: "quarterly_client_progress".to_owned(),
+                        period: start,
+                    },
+                });
+            }
+        }
+    }
+    out
 }
 
 /// The events of [`RIJNMOND_SAMPLE`]: 900 generated clients of residential care from 2019

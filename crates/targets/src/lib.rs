@@ -13,7 +13,7 @@
 //!
 //! // The bundled contract encodes the Jeugdzorgplus procurement of Noord-Holland Noord.
 //! let contract = Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN)?;
-//! assert_eq!(contract.targets().count(), 12);
+//! assert_eq!(contract.targets().count(), 15);
 //!
 //! // Its text says "5 % and 5 % is a total fall of 9.25 %": the lint disagrees.
 //! let findings = lint::lint(&contract);

@@ -82,6 +82,11 @@ pub struct ContractDoc {
     /// starts, a status the document reports, spending without a ceiling.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub observations: Vec<Observation>,
+    /// Tables of monitoring data the contract asks the provider for (000 §7: inflow per
+    /// month with reason, outflow per month with destination, stay lengths in three
+    /// bands), shown in reports beside the verdicts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub monitoring: Vec<Monitoring>,
     /// The contract segments (A, B, C, V …) that results judged `per_segment` are judged
     /// per: the declared values of the admissions' `segment`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -134,6 +139,32 @@ pub struct Observation {
 
 fn overall_dimension() -> Dimension {
     Dimension::Overall
+}
+
+/// A table of monitoring data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Monitoring {
+    /// Which table.
+    pub table: MonitoringTable,
+    /// The source text, verbatim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+}
+
+/// The tables of monitoring data a report can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MonitoringTable {
+    /// Admissions per month by admission reason.
+    InflowByReason,
+    /// Discharges per month by destination.
+    OutflowByDestination,
+    /// Stays discharged per calendar year in three bands of net stay days: under 6
+    /// weeks, 6 to 30 weeks, over 30 weeks.
+    StayLengthBands,
 }
 
 /// A contract segment.

@@ -128,7 +128,7 @@ impl Ctx<'_, '_> {
                 &[("head", head), ("due", &due), ("status", status)],
             ),
         };
-        if !r.complete_required || period_running {
+        if !r.complete_required || period_running || r.submitted_on.is_none() {
             return out;
         }
         let n = r.in_care.to_string();

@@ -169,11 +169,9 @@ impl Engine {
         self.clients.len()
     }
 
-    /// The pseudonym of a client, from any of its events.
+    /// The pseudonym of a client.
     pub(crate) fn client_name(&self, client: u32) -> Option<&str> {
-        let head = self.clients.get(client as usize)?.head;
-        let sym = self.slots.get(head as usize)?.client()?;
-        self.string(sym)
+        self.string(self.clients.get(client as usize)?.name)
     }
 
     /// One client's stays and bridging periods from the engine's own derivation.

@@ -41,6 +41,8 @@ struct Variant {
 /// engine's arenas.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Client {
+    /// The client's pseudonym, as a string symbol.
+    name: Sym,
     head: Sym,
     /// How many distinct events the client has.
     events: u32,

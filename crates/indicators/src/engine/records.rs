@@ -344,6 +344,7 @@ impl Engine {
                 if self.client_of[i] == NONE {
                     self.client_of[i] = self.clients.len() as u32;
                     self.clients.push(Client {
+                        name: i as Sym,
                         head: NONE,
                         events: 0,
                         stays_from: 0,

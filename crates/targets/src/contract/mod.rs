@@ -368,7 +368,7 @@ impl Contract {
     ///
     /// let c = Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN)?;
     /// let in_scope = c.select(&ResultSelection::AllInScope);
-    /// assert_eq!(in_scope.len(), 7); // the out-of-scope goal's four results are left out
+    /// assert_eq!(in_scope.len(), 10); // the out-of-scope goals' five results are left out
     /// assert_eq!(in_scope[0], "1-extensions");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
