@@ -86,8 +86,8 @@ pub use report::{
     ContractInfo, CorrectionOut, Counts, DataSummary, DimensionSummary, Evidence, ExactValue,
     GoalSummary, Margin, MaturingOut, MonitoringOut, MonitoringRow, Number, ObservationOut,
     ObservedRow, PeriodOut, REJECTIONS_LISTED, REPORT_VERSION, Reason, RegionName, RejectionOut,
-    Report, ReportBasis, Requirement, Restatement, SampleOut, Status, Summary, Texts, Totals,
-    TrancheRestatement, Unit, Verdict,
+    Report, ReportBasis, Requirement, Restatement, SampleOut, Status, StayOut, Summary, Texts,
+    Totals, TrancheRestatement, Unit, Verdict,
 };
 pub use text::Lang;
 

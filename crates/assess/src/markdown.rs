@@ -360,7 +360,13 @@ fn table_row(v: &Verdict, info: &crate::ContractInfo, lang: Lang) -> String {
             v.required
                 .as_ref()
                 .and_then(|r| r.due.map(|d| (r.op == "on", d)))
-                .map(|(on, d)| format!("{} {}", if on { "=" } else { "≤" }, fmt_date(d, lang)))
+                .map(|(on, d)| match (on, v.basis.planned_until) {
+                    (true, Some(until)) => {
+                        format!("{} – {}", fmt_date(d, lang), fmt_date(until, lang))
+                    }
+                    (true, None) => format!("= {}", fmt_date(d, lang)),
+                    (false, _) => format!("≤ {}", fmt_date(d, lang)),
+                })
                 .unwrap_or_default()
         },
         |p| p.label.clone(),

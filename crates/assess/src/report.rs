@@ -275,6 +275,17 @@ pub struct Basis {
     /// requirement are sums over the periods from then on).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cumulative_since: Option<NaiveDate>,
+    /// For a step planned over a span of days: its last day (the requirement's `due` is
+    /// its first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub planned_until: Option<NaiveDate>,
+    /// For a result that names its cases: the first [`CLIENTS_LISTED`] stays that count
+    /// against the rate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub against: Vec<StayOut>,
+    /// How many stays count against the rate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub against_count: Option<u64>,
     /// For a reporting duty: the report against the clients in care.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report: Option<ReportBasis>,
@@ -344,6 +355,15 @@ pub struct ObservedRow {
     pub stated: Option<Number>,
     /// A plain sentence with the numbers.
     pub explanation: Texts,
+}
+
+/// A stay a verdict names: its client and the day it started.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct StayOut {
+    /// The client's pseudonym.
+    pub client: String,
+    /// The admission day.
+    pub admitted: NaiveDate,
 }
 
 /// A report of a reporting duty as a verdict rests on it.

@@ -93,7 +93,12 @@ impl Samples {
                     }
                 }
                 Some("providers") => {
-                    if let Some(p) = index(1).and_then(|i| doc.providers.get(i)) {
+                    // One provider, or (the whole list) every provider.
+                    let which: Vec<&targets::model::Provider> = match index(1) {
+                        Some(i) => doc.providers.get(i).into_iter().collect(),
+                        None => doc.providers.iter().collect(),
+                    };
+                    for p in which {
                         s.by_provider
                             .entry(p.id.clone())
                             .or_default()
@@ -122,8 +127,9 @@ impl Samples {
         let mut out = self.global.clone();
         out.extend(self.by_result.get(result).into_iter().flatten().cloned());
         if let Some((_, t)) = contract.target(result) {
-            // A condition reads the facts of the provider judged, or of the contractor.
-            if t.applies_to.is_some() {
+            // A result per provider rests on the provider; a condition reads the facts of
+            // the provider judged, or of the contractor.
+            if t.dimension == Dimension::PerProvider || t.applies_to.is_some() {
                 let whose = if t.dimension == Dimension::PerProvider {
                     dim
                 } else {

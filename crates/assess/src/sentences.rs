@@ -20,6 +20,8 @@ pub(crate) struct Sentences {
     pub(crate) planned_late: &'static str,
     pub(crate) planned_missed: &'static str,
     pub(crate) planned_not_yet: &'static str,
+    /// When a step is planned: on a day (`{date}`), over a span (`{from}`, `{until}`).
+    pub(crate) planned_when: [&'static str; 2],
     // Reports.
     pub(crate) report_in_time: &'static str,
     pub(crate) report_late: &'static str,
@@ -48,6 +50,7 @@ pub(crate) struct Sentences {
     pub(crate) so_far: &'static str,
     pub(crate) running_total: &'static str,
     pub(crate) rests_on_sample: &'static str,
+    pub(crate) against: &'static str,
     // Observations.
     pub(crate) observed: &'static str,
     pub(crate) observed_stated: &'static str,
@@ -97,11 +100,12 @@ const EN: Sentences = Sentences {
     delivered_late: "{head}: delivered on {date}, {days} after the deadline of {due}; {status}.",
     not_delivered: "{head}: not delivered on or before {due}; {status}.",
     not_delivered_yet: "{head}: not delivered yet; due on or before {due}; {status}.",
-    planned_on_plan: "{head}: happened on {date}, planned for {due}; {status}.",
-    planned_early: "{head}: happened on {date}, {days} before the planned {due}; {status}: early is off plan too.",
-    planned_late: "{head}: happened on {date}, {days} after the planned {due}; {status}.",
-    planned_missed: "{head}: planned for {due}, has not happened; {status}.",
-    planned_not_yet: "{head}: planned for {due}, not happened yet; {status}.",
+    planned_on_plan: "{head}: happened on {date}, planned {due}; {status}.",
+    planned_early: "{head}: happened on {date}, {days} early (planned {due}); {status}: early is off plan too.",
+    planned_late: "{head}: happened on {date}, {days} late (planned {due}); {status}.",
+    planned_missed: "{head}: planned {due}, has not happened; {status}.",
+    planned_not_yet: "{head}: planned {due}, not happened yet; {status}.",
+    planned_when: ["on {date}", "from {from} to {until}"],
     report_in_time: "{head}: submitted on {date}, due on or before {due}; {status}.",
     report_late: "{head}: submitted on {date}, {days} after the due date {due}; {status}.",
     report_missing: "{head}: not submitted by {due}; {status}.",
@@ -130,6 +134,7 @@ const EN: Sentences = Sentences {
     so_far: " so far",
     running_total: " in total since {since}",
     rests_on_sample: " It rests on a sample value, not the document's (see the sample values).",
+    against: " Counting against it: {stays}.",
     observed: "{head}: {value}{stated}; monitored, not judged.",
     observed_stated: "; the document states{what} {stated}",
     open_stays: ["open stays", "1 open stay", "{n} open stays"],
@@ -173,11 +178,12 @@ const NL: Sentences = Sentences {
     delivered_late: "{head}: opgeleverd op {date}, {days} na de deadline van {due}; {status}.",
     not_delivered: "{head}: niet opgeleverd uiterlijk {due}; {status}.",
     not_delivered_yet: "{head}: nog niet opgeleverd; uiterlijk {due}; {status}.",
-    planned_on_plan: "{head}: vond plaats op {date}, gepland op {due}; {status}.",
-    planned_early: "{head}: vond plaats op {date}, {days} vóór de geplande {due}; {status}: ook te vroeg wijkt af van de planning.",
-    planned_late: "{head}: vond plaats op {date}, {days} na de geplande {due}; {status}.",
-    planned_missed: "{head}: gepland op {due}, heeft niet plaatsgevonden; {status}.",
-    planned_not_yet: "{head}: gepland op {due}, nog niet plaatsgevonden; {status}.",
+    planned_on_plan: "{head}: vond plaats op {date}, gepland {due}; {status}.",
+    planned_early: "{head}: vond plaats op {date}, {days} te vroeg (gepland {due}); {status}: ook te vroeg wijkt af van de planning.",
+    planned_late: "{head}: vond plaats op {date}, {days} te laat (gepland {due}); {status}.",
+    planned_missed: "{head}: gepland {due}, heeft niet plaatsgevonden; {status}.",
+    planned_not_yet: "{head}: gepland {due}, nog niet plaatsgevonden; {status}.",
+    planned_when: ["op {date}", "van {from} t/m {until}"],
     report_in_time: "{head}: ingediend op {date}, uiterlijk {due}; {status}.",
     report_late: "{head}: ingediend op {date}, {days} na de uiterste datum {due}; {status}.",
     report_missing: "{head}: niet ingediend uiterlijk {due}; {status}.",
@@ -206,6 +212,7 @@ const NL: Sentences = Sentences {
     so_far: " tot nu toe",
     running_total: " in totaal sinds {since}",
     rests_on_sample: " Dit berust op een voorbeeldwaarde, niet op het document (zie de voorbeeldwaarden).",
+    against: " Tellen ertegen: {stays}.",
     observed: "{head}: {value}{stated}; gevolgd, niet beoordeeld.",
     observed_stated: "; het document noemt{what} {stated}",
     open_stays: ["open verblijven", "1 open verblijf", "{n} open verblijven"],
@@ -316,6 +323,7 @@ mod tests {
                 s.pending_range,
                 s.pending_period,
                 s.running_total,
+                s.against,
                 s.observed,
                 s.observed_stated,
                 s.suppressed,
@@ -343,6 +351,7 @@ mod tests {
                 s.tranche_would_stay,
             ];
             v.extend(s.open_stays);
+            v.extend(s.planned_when);
             v.extend(s.report_covers_all);
             v
         };

@@ -214,21 +214,42 @@ pub fn fmt_period(p: &PeriodOut, lang: Lang) -> String {
     }
 }
 
+/// The name of a planned step: the contract's words for it, capitalised.
+pub(crate) fn step_name(
+    ind: &IndicatorRef,
+    labels: &std::collections::BTreeMap<String, targets::model::Label>,
+    lang: Lang,
+) -> String {
+    match ind {
+        IndicatorRef::DeliveredOn { deliverable } => {
+            capitalised(&label_of(deliverable, labels, lang))
+        }
+        other => indicator_name(other, labels, lang),
+    }
+}
+
+/// The contract's words for a name, in this language or the other; else the name with
+/// spaces.
+fn label_of(
+    name: &str,
+    labels: &std::collections::BTreeMap<String, targets::model::Label>,
+    lang: Lang,
+) -> String {
+    let l = labels.get(name);
+    let (first, second) = match lang {
+        Lang::En => (l.and_then(|l| l.en.clone()), l.and_then(|l| l.nl.clone())),
+        Lang::Nl => (l.and_then(|l| l.nl.clone()), l.and_then(|l| l.en.clone())),
+    };
+    first.or(second).unwrap_or_else(|| name.replace('_', " "))
+}
+
 /// The name of an indicator.
 pub(crate) fn indicator_name(
     ind: &IndicatorRef,
     labels: &std::collections::BTreeMap<String, targets::model::Label>,
     lang: Lang,
 ) -> String {
-    // The contract's words for a name, in this language or the other; else the name.
-    let label = |name: &str| -> String {
-        let l = labels.get(name);
-        let (first, second) = match lang {
-            Lang::En => (l.and_then(|l| l.en.clone()), l.and_then(|l| l.nl.clone())),
-            Lang::Nl => (l.and_then(|l| l.nl.clone()), l.and_then(|l| l.en.clone())),
-        };
-        first.or(second).unwrap_or_else(|| name.replace('_', " "))
-    };
+    let label = |name: &str| label_of(name, labels, lang);
     let (en, nl) = match ind {
         IndicatorRef::Inflow => ("Inflow", "Instroom"),
         IndicatorRef::Outflow => ("Outflow", "Uitstroom"),

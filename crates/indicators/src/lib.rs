@@ -92,7 +92,7 @@ pub use indicator::{
 pub use knowledge::{AsOf, Correction};
 pub use span::Span;
 pub use stays::RejectReason;
-pub use view::{ReportCoverage, View};
+pub use view::{ReportCoverage, StayRef, View};
 
 /// Long-form guides, compiled here so that their examples run as tests.
 pub mod guide {

@@ -113,6 +113,7 @@ enum Event {
         provider: Text,
         amount: DecimalString,
         unit: Text,
+        segment: Option<Text>,
     },
     /// A document was delivered.
     Deliverable {

@@ -40,6 +40,7 @@ pub(crate) enum Fields {
         provider: Sym,
         unit: Sym,
         amount: Sym,
+        segment: Sym,
     },
     Deliverable {
         provider: Sym,
@@ -137,7 +138,8 @@ impl Record {
                 provider,
                 unit,
                 amount,
-            } => (Kind::Tariff, [provider, unit, amount, NONE, NONE]),
+                segment,
+            } => (Kind::Tariff, [provider, unit, amount, segment, NONE]),
             Fields::Deliverable {
                 provider,
                 name,
@@ -222,6 +224,7 @@ impl Record {
                 provider: a,
                 unit: b,
                 amount: c,
+                segment: d,
             },
             Kind::Deliverable => Fields::Deliverable {
                 provider: a,
@@ -284,8 +287,9 @@ impl Record {
                 provider,
                 unit,
                 amount,
+                segment,
             } => (
-                [provider, unit, NONE, NONE, NONE],
+                [provider, unit, segment, NONE, NONE],
                 Some(decimal(amount).normalize()),
             ),
             Fields::Measurement {

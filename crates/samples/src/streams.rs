@@ -380,7 +380,7 @@ pub fn haaglanden_sample_events() -> Vec<Event> {
     let steps = [
         ("advisory_councils_meeting", d(2018, 5, 15)),
         ("regional_council_meeting", d(2018, 5, 18)),
-        ("strategy_decision_boj", d(2018, 5, 25)),
+        ("strategy_decision_boj", d(2018, 5, 22)),
         ("strategy_decision_colleges", d(2018, 6, 1)),
         ("strategy_decision_councils", d(2018, 6, 14)),
         ("market_consultation_1", d(2018, 6, 21)),
@@ -444,7 +444,11 @@ pub fn zaanstreek_waterland_sample_events() -> Vec<Event> {
             body: EventBody::Admission {
                 client: client.clone(),
                 region: "zaanstreek-waterland".to_owned(),
-                provider: Some(format!("provider-{}", k % 17)),
+                provider: Some(if segment == "V" {
+                    ["verblijf-a", "verblijf-b", "verblijf-c"][(k / 3 % 3) as usize].to_owned()
+                } else {
+                    format!("provider-{}", k % 17)
+                }),
                 reason: None,
                 segment: Some(segment.to_owned()),
             },
@@ -461,6 +465,67 @@ pub fn zaanstreek_waterland_sample_events() -> Vec<Event> {
                 },
             });
         }
+    }
+    // Tariffs per segment: V per day, B and C per month; in 2023 one provider of
+    // segment C also bills an hourly tariff, against the contract.
+    let tariffs = [
+        ("t1", d(2022, 1, 1), "verblijf-a", "V", "day", "385.00"),
+        ("t2", d(2022, 1, 1), "verblijf-b", "V", "day", "402.50"),
+        ("t3", d(2022, 1, 1), "verblijf-c", "V", "day", "371.25"),
+        ("t4", d(2022, 1, 1), "provider-1", "B", "month", "1180.00"),
+        ("t5", d(2022, 1, 1), "provider-2", "C", "month", "2650.00"),
+        ("t6", d(2023, 3, 1), "provider-2", "C", "hour", "96.00"),
+    ];
+    for (id, date, provider, segment, unit, amount) in tariffs {
+        events.push(Event {
+            id: id.to_owned(),
+            date,
+            body: EventBody::Tariff {
+                provider: provider.to_owned(),
+                amount: amount.parse().unwrap_or_default(),
+                unit: unit.to_owned(),
+                segment: Some(segment.to_owned()),
+            },
+        });
+    }
+    // Providers contracted for segment V: 7 for V only, 4 with B and 14 with C.
+    for (i, (metric, value)) in [
+        ("contracted_providers_v_only", "7"),
+        ("contracted_providers_b_and_v", "4"),
+        ("contracted_providers_c_and_v", "14"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        events.push(measurement(
+            format!("m{}", i + 3),
+            d(2022, 1, 1),
+            metric,
+            value,
+        ));
+    }
+    // Breaches of the administrative protocol found by contract management, one event
+    // each: verblijf-b deviates in three quarters running in 2023, verblijf-c once.
+    for (i, (date, provider)) in [
+        (d(2023, 2, 14), "verblijf-b"),
+        (d(2023, 3, 20), "verblijf-b"),
+        (d(2023, 5, 9), "verblijf-b"),
+        (d(2023, 8, 30), "verblijf-b"),
+        (d(2023, 6, 12), "verblijf-c"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        events.push(Event {
+            id: format!("breach-{}", i + 1),
+            date,
+            body: EventBody::Measurement {
+                metric: "administrative_protocol_breach".to_owned(),
+                value: Decimal::ONE,
+                region: None,
+                provider: Some(provider.to_owned()),
+            },
+        });
     }
     events
 }
@@ -526,5 +591,35 @@ pub fn noordoost_brabant_sample_events() -> Vec<Event> {
         "foster_care_spending_million_eur",
         "14.2",
     ));
+    // The next steps of the letter: the information meeting slips to April; the yearly
+    // monitoring of 2018 comes two days late and that of 2019 not at all.
+    let steps = [
+        ("transformation_assignments_formulated", d(2016, 12, 16)),
+        ("change_plans_assessed", d(2017, 1, 27)),
+        ("information_meeting", d(2017, 4, 6)),
+        ("assignments_worked_out", d(2017, 5, 24)),
+        ("investment_proposal", d(2017, 6, 8)),
+        ("progress_information", d(2017, 11, 9)),
+    ];
+    for (i, (name, date)) in steps.into_iter().enumerate() {
+        events.push(deliverable(
+            format!("step-{}", i + 1),
+            date,
+            "region",
+            name,
+            None,
+        ));
+    }
+    for (year, date) in [(2017, d(2018, 3, 15)), (2018, d(2019, 4, 2))] {
+        events.push(Event {
+            id: format!("monitoring-{year}"),
+            date,
+            body: EventBody::ReportSubmitted {
+                provider: "region".to_owned(),
+                name: "transformation_monitoring".to_owned(),
+                period: d(year, 1, 1),
+            },
+        });
+    }
     events
 }

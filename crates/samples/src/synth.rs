@@ -268,6 +268,7 @@ pub fn generate(config: &SynthConfig) -> Vec<Event> {
         provider: config.provider.clone(),
         amount: Decimal::new(amount, 2),
         unit: "day".to_owned(),
+        segment: None,
     };
     out.push(config.from, tariff(41000));
     for (y, amount) in [(2019, 41850), (2020, 42175)] {

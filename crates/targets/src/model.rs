@@ -197,7 +197,7 @@ pub struct Term {
     pub notes: Vec<String>,
 }
 
-/// A lot with a term of its own, starting with the contract.
+/// A lot (perceel) or a later phase with a term of its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -206,6 +206,9 @@ pub struct Lot {
     pub id: String,
     /// A human title.
     pub title: String,
+    /// Its first day (default: the contract start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<NaiveDate>,
     /// The lot's initial term in whole years.
     pub initial_term_years: u32,
     /// The lot's options to extend.
@@ -345,6 +348,10 @@ pub struct Target {
     pub min_group_size: Option<u32>,
     /// How it is judged.
     pub rule: Rule,
+    /// For a rate over stays: name in each verdict the stays that count against it (the
+    /// starts without an approval), so that a contract manager can act on each one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub name_cases: bool,
     /// The contract's own words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote: Option<String>,
@@ -927,14 +934,17 @@ pub enum Rule {
         /// The last day on which delivery is in time.
         on_or_before: NaiveDate,
     },
-    /// A step planned for a date (a meeting, a decision, a publication): on plan when it
-    /// happens within `tolerance_days` of the date, either way. Unlike a deadline, early
-    /// is off plan too.
+    /// A step planned for a date or a span of days (a meeting, a decision, "June 2018"):
+    /// on plan when it happens from `on` to `until` (or on `on`), give or take
+    /// `tolerance_days`. Unlike a deadline, early is off plan too.
     Planned {
         /// The step's name, as in `deliverable` events.
         deliverable: String,
-        /// The planned day.
+        /// The planned day, or the first day of the planned span.
         on: NaiveDate,
+        /// The last day of the planned span, if the plan names a span.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        until: Option<NaiveDate>,
         /// Days the step may be early or late and still be on plan (default 0).
         #[serde(default, skip_serializing_if = "is_zero")]
         tolerance_days: u32,

@@ -207,6 +207,7 @@ impl Ctx<'_, '_> {
             basis: Basis {
                 delivered_on: j.basis.delivered_on,
                 report: j.basis.report.clone(),
+                against_count: j.basis.against_count,
                 ..Basis::default()
             },
             ..self.frame(goal, scope, t, dim, &j, unit)

@@ -89,6 +89,9 @@ impl Ctx<'_, '_> {
                         }
                         let mut j = Judged::new(Check::Bound, Some(*period));
                         let measured = self.measure(&mut j, &subject, *period);
+                        if t.name_cases && wanted && !self.bare {
+                            self.name_cases(&mut j, &ind, region, *period);
+                        }
                         let mut required = *bound;
                         if *cumulative {
                             let this = j
@@ -279,11 +282,15 @@ impl Ctx<'_, '_> {
                 judged.push(j);
             }
             Rule::Planned {
-                on, tolerance_days, ..
+                on,
+                until,
+                tolerance_days,
+                ..
             } => {
-                let last = on
-                    .checked_add_days(chrono::Days::new(u64::from(*tolerance_days)))
-                    .unwrap_or(*on);
+                let until = until.unwrap_or(*on).max(*on);
+                let tolerance = chrono::Days::new(u64::from(*tolerance_days));
+                let last = until.checked_add_days(tolerance).unwrap_or(until);
+                let first = on.checked_sub_days(tolerance).unwrap_or(*on);
                 if self.only_due.is_some_and(|d| d != last) {
                     return;
                 }
@@ -295,10 +302,11 @@ impl Ctx<'_, '_> {
                         reason: indicators::NoValue::NoData,
                     },
                 };
+                j.planned_until = Some(until);
+                j.basis.planned_until = (until != *on).then_some(until);
                 if let Value::Date { value } = happened {
                     j.basis.delivered_on = Some(value);
-                    let off = (value - *on).num_days().abs();
-                    j.status = if off <= i64::from(*tolerance_days) {
+                    j.status = if first <= value && value <= last {
                         Status::Met
                     } else {
                         Status::NotMet
@@ -351,6 +359,23 @@ impl Ctx<'_, '_> {
             }
             out.push(self.verdict(goal, scope, t, dim, j));
         }
+    }
+
+    /// The stays that count against a rate over stays, into the verdict's basis.
+    fn name_cases(&self, j: &mut Judged, ind: &Indicator, region: Option<&str>, period: Period) {
+        let (Some(def), Some(span)) = (ind.definition(), span(period)) else {
+            return;
+        };
+        let misses = self.src.view.share_misses(&def, span, region, self.at);
+        j.basis.against_count = Some(misses.len() as u64);
+        j.basis.against = misses
+            .iter()
+            .take(crate::report::CLIENTS_LISTED)
+            .map(|m| crate::report::StayOut {
+                client: m.client.clone(),
+                admitted: m.admitted,
+            })
+            .collect();
     }
 
     /// A report of a reporting duty over `period`, due on `due`: in time, and (with

@@ -10,7 +10,7 @@ use crate::report::{Check, Status, Unit};
 use crate::sentences::{fill, sentences};
 use crate::text::{
     Lang, days, dimension_phrase, fmt_amount, fmt_date, fmt_period, fmt_steps, fmt_value,
-    indicator_name, status_word,
+    indicator_name, status_word, step_name,
 };
 
 impl Ctx<'_, '_> {
@@ -57,7 +57,21 @@ impl Ctx<'_, '_> {
     fn explain_planned(&self, head: &str, j: &Judged, lang: Lang) -> String {
         let w = sentences(lang);
         let status = status_word(j.status, lang);
-        let due = j.due.map(|d| fmt_date(d, lang)).unwrap_or_default();
+        let Some(on) = j.due else {
+            return String::new();
+        };
+        let until = j.planned_until.unwrap_or(on);
+        let due = if until == on {
+            fill(w.planned_when[0], &[("date", &fmt_date(on, lang))])
+        } else {
+            fill(
+                w.planned_when[1],
+                &[
+                    ("from", &fmt_date(on, lang)),
+                    ("until", &fmt_date(until, lang)),
+                ],
+            )
+        };
         let Some(d) = j.basis.delivered_on else {
             let s = if j.status == Status::NotMet {
                 w.planned_missed
@@ -66,11 +80,14 @@ impl Ctx<'_, '_> {
             };
             return fill(s, &[("head", head), ("due", &due), ("status", status)]);
         };
-        let off = j.due.map_or(0, |on| (d - on).num_days());
-        let s = match (j.status, off) {
-            (Status::Met, _) | (_, 0) => w.planned_on_plan,
-            (_, o) if o < 0 => w.planned_early,
-            _ => w.planned_late,
+        let (s, off) = if j.status == Status::Met {
+            (w.planned_on_plan, 0)
+        } else if d < on {
+            (w.planned_early, (on - d).num_days())
+        } else if d > until {
+            (w.planned_late, (d - until).num_days())
+        } else {
+            (w.planned_on_plan, 0)
         };
         fill(
             s,
@@ -78,7 +95,7 @@ impl Ctx<'_, '_> {
                 ("head", head),
                 ("date", &fmt_date(d, lang)),
                 ("due", &due),
-                ("days", &days(&off.abs().to_string(), lang)),
+                ("days", &days(&off.to_string(), lang)),
                 ("status", status),
             ],
         )
@@ -159,7 +176,8 @@ impl Ctx<'_, '_> {
         let name = indicator_name(&t.indicator, &self.contract.doc().labels, lang);
         let place = dimension_phrase(t.dimension, &self.region_name(t, dim), lang);
         if let Check::Planned = j.check {
-            return self.explain_planned(&format!("{name}{place}"), j, lang);
+            let step = step_name(&t.indicator, &self.contract.doc().labels, lang);
+            return self.explain_planned(&format!("{step}{place}"), j, lang);
         }
         if let (Check::Report, Some(r)) = (&j.check, &j.basis.report) {
             let period = j
@@ -319,7 +337,17 @@ impl Ctx<'_, '_> {
             .cumulative_since
             .map(|d| fill(w.running_total, &[("since", &fmt_date(d, lang))]))
             .unwrap_or_default();
-        format!("{head}: {measured_text}{running}{so_far}{req_text}; {tail}.")
+        let mut out = format!("{head}: {measured_text}{running}{so_far}{req_text}; {tail}.");
+        if let Some(n) = j.basis.against_count.filter(|n| *n > 0) {
+            let named: Vec<String> = j
+                .basis
+                .against
+                .iter()
+                .map(|s| format!("{} ({})", s.client, fmt_date(s.admitted, lang)))
+                .collect();
+            out.push_str(&fill(w.against, &[("stays", &listing(&named, n, lang))]));
+        }
+        out
     }
 
     /// "2 open stays", or "open stays" when disclosure control hides the number.

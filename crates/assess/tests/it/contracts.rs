@@ -61,10 +61,14 @@ fn each_contract_lints_to_the_findings_its_document_causes() {
     assert_eq!(findings("rijnmond"), []);
     assert_eq!(findings("haaglanden"), []);
     assert_eq!(findings("zaanstreek_waterland"), []);
-    // Change plans are due before the multi-year contract starts.
+    // Change plans are due, and the first step of the timeline is planned, before the
+    // multi-year contract starts.
     assert_eq!(
         findings("noordoost_brabant"),
-        [("date_outside_term".to_owned(), Severity::Warning)]
+        [
+            ("date_outside_term".to_owned(), Severity::Warning),
+            ("date_outside_term".to_owned(), Severity::Warning)
+        ]
     );
 }
 
@@ -138,8 +142,13 @@ fn haaglanden() {
         got.iter()
             .filter(|g| g.ends_with(": not met"))
             .collect::<Vec<_>>(),
-        ["documents-ready overall 2018-08-31: not met"]
+        [
+            // Decided on 22 May, three days before the plan: early is off plan too.
+            "boj-decision overall 2018-05-25: not met",
+            "documents-ready overall 2018-08-31: not met"
+        ]
     );
+    assert!(got.contains(&"colleges-decision overall 2018-05-28: met".to_owned()));
     assert!(got.contains(&"product-count overall 2019: met".to_owned()));
     insta::assert_snapshot!(
         "report_haaglanden_en",
@@ -155,28 +164,63 @@ fn zaanstreek_waterland() {
         .into_iter()
         .filter(|g| g.starts_with("approved-starts"))
         .collect();
-    assert_eq!(
-        starts,
-        [
-            "approved-starts overall 2022: met",
-            "approved-starts overall 2023: not met",
-            "approved-starts overall 2024: met"
-        ]
-    );
-    // 27 of the 30 starts in segment V in 2023 had an approval.
-    let y2023 = r
+    let expected: Vec<String> = ["verblijf-a", "verblijf-b", "verblijf-c"]
+        .iter()
+        .flat_map(|p| {
+            [("2022", "met"), ("2023", "not met"), ("2024", "met")]
+                .map(|(y, s)| format!("approved-starts {p} {y}: {s}"))
+        })
+        .collect();
+    assert_eq!(starts, expected);
+    // 27 of the 30 starts in segment V in 2023 had an approval, 9 of 10 per provider; each
+    // verdict names the start without one.
+    let unapproved: Vec<(String, Vec<String>)> = r
         .verdicts
         .iter()
-        .find(|v| {
+        .filter(|v| {
             v.result == "approved-starts" && v.period.as_ref().is_some_and(|p| p.label == "2023")
         })
-        .expect("present");
-    assert_eq!(
-        y2023.basis.measured_value,
-        Some(assess::ExactValue::Share {
-            numerator: 27,
-            denominator: 30
+        .map(|v| {
+            assert_eq!(
+                v.basis.measured_value,
+                Some(assess::ExactValue::Share {
+                    numerator: 9,
+                    denominator: 10
+                })
+            );
+            (
+                v.dimension.clone(),
+                v.basis.against.iter().map(|s| s.client.clone()).collect(),
+            )
         })
+        .collect();
+    assert_eq!(
+        unapproved,
+        [
+            ("verblijf-a".to_owned(), vec!["z155".to_owned()]),
+            ("verblijf-b".to_owned(), vec!["z095".to_owned()]),
+            ("verblijf-c".to_owned(), vec!["z125".to_owned()]),
+        ]
+    );
+    // The hourly tariff of a segment C provider in 2023 breaks the payment per month; the
+    // administrative protocol is breached by verblijf-b three quarters running, which
+    // gives the region its right to dissolve the contract.
+    assert!(rows(&r).contains(&"bc-per-month overall 2023: not met".to_owned()));
+    assert_eq!(
+        rows(&r)
+            .into_iter()
+            .filter(|g| g.starts_with("administrative-protocol") && g.ends_with(": not met"))
+            .collect::<Vec<_>>(),
+        [
+            "administrative-protocol verblijf-b 2023-01-01 to 2023-03-31: not met",
+            "administrative-protocol verblijf-b 2023-04-01 to 2023-06-30: not met",
+            "administrative-protocol verblijf-b 2023-07-01 to 2023-09-30: not met",
+            "administrative-protocol verblijf-c 2023-04-01 to 2023-06-30: not met",
+        ]
+    );
+    assert_eq!(
+        r.consequences[0].status,
+        assess::ConsequenceStatus::Triggered
     );
     insta::assert_snapshot!(
         "report_zaanstreek_waterland_en",

@@ -75,10 +75,12 @@ impl Engine {
                 provider,
                 unit,
                 amount,
+                segment,
             } => EventBody::Tariff {
                 provider: s(provider),
                 amount: self.decimal(amount),
                 unit: s(unit),
+                segment: o(segment),
             },
             Fields::Deliverable {
                 provider,
@@ -228,10 +230,12 @@ impl Engine {
                 provider,
                 amount,
                 unit,
+                segment,
             } => Fields::Tariff {
                 provider: self.sym(provider)?,
                 unit: self.sym(unit)?,
                 amount: self.decimal_index(amount),
+                segment: self.opt(segment)?,
             },
             EventBody::Deliverable {
                 provider,

@@ -229,6 +229,9 @@ pub enum EventBody<S = String> {
         amount: Decimal,
         /// The unit (`day`, `hour`, `month`, …).
         unit: S,
+        /// The contract segment the tariff is for, if any (an addition to format version
+        /// 1): a contract can pay one segment per day and another per month.
+        segment: Option<S>,
     },
     /// A document was delivered.
     Deliverable {
@@ -362,10 +365,12 @@ impl<S> Event<S> {
                 provider,
                 amount,
                 unit,
+                segment,
             } => EventBody::Tariff {
                 provider: s(provider),
                 amount: *amount,
                 unit: s(unit),
+                segment: o(segment),
             },
             EventBody::Deliverable {
                 provider,
@@ -545,10 +550,12 @@ impl<S: AsRef<str>> Serialize for Event<S> {
                 provider,
                 amount,
                 unit,
+                segment,
             } => {
                 m.serialize_entry("provider", provider)?;
                 m.serialize_entry("amount", &amount.to_string())?;
                 m.serialize_entry("unit", unit)?;
+                opt(&mut m, "segment", segment)?;
             }
             EventBody::Deliverable {
                 provider,

@@ -268,6 +268,7 @@ impl<'de> Raw<'de> {
                     provider,
                     amount,
                     unit: req(take(F_UNIT, true)?),
+                    segment: take(F_SEGMENT, false)?,
                 }
             }
             Kind::Deliverable => EventBody::Deliverable {

@@ -11,7 +11,7 @@ mod pass;
 mod reports;
 mod special;
 
-pub use reports::ReportCoverage;
+pub use reports::{ReportCoverage, StayRef};
 
 pub(crate) use knowledge::Known;
 use knowledge::Overlay;

@@ -451,9 +451,11 @@ impl<'a> View<'a> {
                 provider,
                 unit,
                 amount,
+                segment,
             } => {
                 facts.provider = provider;
                 facts.unit = unit;
+                facts.segment = segment;
                 facts.value = Some(e.decimal(amount));
             }
             Fields::Deliverable {

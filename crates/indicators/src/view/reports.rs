@@ -173,3 +173,95 @@ impl<'a> View<'a> {
         out
     }
 }
+
+/// A stay named by a query: its client and the day it started.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub struct StayRef {
+    /// The client's pseudonym.
+    pub client: String,
+    /// The admission day.
+    pub admitted: NaiveDate,
+}
+
+impl<'a> View<'a> {
+    /// The stays a share counts against itself: those its definition selects over
+    /// `period` (and `region`, if given) that do not pass its `of` filter, as known as of
+    /// a date, sorted by client and day. Empty for a definition that is not a share over
+    /// stays.
+    ///
+    /// This names the cases behind a rate: the starts in segment V without an approval,
+    /// the discharges that ended early.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use indicators::{Engine, Indicator, ParseOptions, Span};
+    ///
+    /// let mut e = Engine::new();
+    /// let _ = e.push_jsonl(br#"
+    /// {"id":"a1","kind":"admission","date":"2019-01-10","client":"c1","region":"r"}
+    /// {"id":"a2","kind":"admission","date":"2019-02-01","client":"c2","region":"r"}
+    /// {"id":"x2","kind":"authorization_extension","date":"2019-05-01","client":"c2","reason":"goals_not_achieved"}
+    /// "#, ParseOptions::default());
+    /// let def = Indicator::ExtensionRate.definition().expect("a share");
+    /// let y = Span::calendar_year(2019)?;
+    /// // The extension rate counts stays that were extended: c1 was not.
+    /// let misses = e.view().share_misses(&def, y, None, NaiveDate::from_ymd_opt(2019, 12, 31).unwrap());
+    /// assert_eq!(misses.iter().map(|m| m.client.as_str()).collect::<Vec<_>>(), ["c1"]);
+    /// # Ok::<(), indicators::Error>(())
+    /// ```
+    #[must_use]
+    pub fn share_misses(
+        &self,
+        def: &CustomIndicator,
+        period: Span,
+        region: Option<&str>,
+        as_of: impl Into<AsOf>,
+    ) -> Vec<StayRef> {
+        let (Over::Stays, Some(anchor), crate::custom::Measure::Share { .. }) =
+            (def.over, def.date, &def.measure)
+        else {
+            return Vec::new();
+        };
+        let known = self.known(as_of.into());
+        let e = self.engine;
+        let asof = known.asof;
+        let (start, end) = period.days();
+        let leaf = Leaf::new(def, e);
+        let region = region.map(|r| e.find_string(r).unwrap_or(UNKNOWN));
+        let mut out = Vec::new();
+        for (client, (stays, bridges)) in e.stays_of_clients(&known.overlay.clients).enumerate() {
+            for s in stays.iter().filter(|s| s.admitted <= asof) {
+                if region.is_some_and(|r| r != s.region) {
+                    continue;
+                }
+                let f = facts(s, bridges, asof);
+                let day = match anchor {
+                    Anchor::Admission => f.admitted,
+                    Anchor::Discharge => f.discharged,
+                };
+                if day == NEVER || day < start || day >= end {
+                    continue;
+                }
+                let selected = leaf
+                    .filter
+                    .as_ref()
+                    .is_none_or(|c| c.stay3(&f, false) == eval::Tri::Yes);
+                let hit = leaf
+                    .share
+                    .as_ref()
+                    .is_some_and(|c| c.stay3(&f, false) == eval::Tri::Yes);
+                if selected && !hit {
+                    if let Some(name) = e.client_name(client as u32) {
+                        out.push(StayRef {
+                            client: name.to_owned(),
+                            admitted: from_day_number(s.admitted),
+                        });
+                    }
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+}

@@ -107,6 +107,7 @@ pub(crate) fn tariff(id: &str, date: &str, amount: &str, unit: &str) -> Event {
             provider: "jzp".into(),
             amount,
             unit: unit.into(),
+            segment: None,
         },
     )
 }

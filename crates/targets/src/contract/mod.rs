@@ -54,10 +54,12 @@ pub enum ScheduleItem {
         /// The last day in time.
         due: NaiveDate,
     },
-    /// A step planned for a day, with its tolerance either way.
+    /// A step planned for a day or span, with its tolerance either way.
     Planned {
-        /// The planned day.
+        /// The planned day, or the first of the planned span.
         on: NaiveDate,
+        /// The last day of the planned span (`on` for a single day).
+        until: NaiveDate,
         /// Days early or late still on plan.
         tolerance_days: u32,
     },

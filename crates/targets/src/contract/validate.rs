@@ -98,7 +98,24 @@ impl Validator {
             .initial_term_years
             .saturating_add(ext.times.saturating_mul(ext.years_each));
         let term = years(term_years).and_then(|e| Period::new(doc.start, e).ok());
-        let max_term = years(max_years).and_then(|e| Period::new(doc.start, e).ok());
+        // The longest possible term reaches the end of the longest lot or phase.
+        let lot_end = |l: &crate::model::Lot| -> Option<NaiveDate> {
+            let ext = l
+                .extension
+                .map_or(0, |e| e.times.saturating_mul(e.years_each));
+            let years = l.initial_term_years.saturating_add(ext);
+            l.start
+                .unwrap_or(doc.start)
+                .checked_add_months(Months::new(years.checked_mul(12)?))
+        };
+        let max_end = doc
+            .term
+            .iter()
+            .flat_map(|t| t.lots.iter())
+            .filter_map(lot_end)
+            .chain(years(max_years))
+            .max();
+        let max_term = max_end.and_then(|e| Period::new(doc.start, e).ok());
         if term.is_none() || max_term.is_none() {
             self.problem(
                 "$.initial_term_years",
@@ -170,6 +187,12 @@ impl Validator {
                     self.problem(
                         format!("$.term.lots[{i}].initial_term_years"),
                         "a lot's initial term must be at least one year",
+                    );
+                }
+                if l.start.is_some_and(|s| s < doc.start) {
+                    self.problem(
+                        format!("$.term.lots[{i}].start"),
+                        format!("a lot cannot start before the contract on {}", doc.start),
                     );
                 }
             }
@@ -414,6 +437,25 @@ impl Validator {
                 ),
             );
         }
+        if t.name_cases
+            && !matches!(
+                t.indicator,
+                IndicatorRef::ShareStaysOver30Weeks
+                    | IndicatorRef::ExtensionRate
+                    | IndicatorRef::DropOutRate
+                    | IndicatorRef::GoalRealisationRate
+                    | IndicatorRef::ShareStartedWithin { .. }
+                    | IndicatorRef::Custom { rate: true, .. }
+            )
+        {
+            self.problem(
+                format!("{path}.name_cases"),
+                format!(
+                    "`{}` is not a share of stays, so it has no stays to name",
+                    t.indicator.key()
+                ),
+            );
+        }
         if let IndicatorRef::WaitingDaysPercentile { percentile, .. } = &t.indicator {
             if !(1..=100).contains(percentile) {
                 self.problem(
@@ -602,8 +644,15 @@ impl Validator {
             Rule::Planned {
                 deliverable,
                 on,
+                until,
                 tolerance_days,
             } => {
+                if until.is_some_and(|u| u < *on) {
+                    self.problem(
+                        format!("{rpath}.until"),
+                        format!("the span ends before it starts on {on}"),
+                    );
+                }
                 match &t.indicator {
                     IndicatorRef::DeliveredOn { deliverable: d } if d == deliverable => {}
                     _ => self.problem(
@@ -616,6 +665,7 @@ impl Validator {
                 }
                 out.push(ScheduleItem::Planned {
                     on: *on,
+                    until: until.unwrap_or(*on).max(*on),
                     tolerance_days: *tolerance_days,
                 });
             }

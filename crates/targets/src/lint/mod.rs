@@ -130,7 +130,7 @@ pub fn lint(contract: &Contract) -> Vec<Finding> {
 /// let c = Contract::from_json(samples::contracts::NOORDOOST_BRABANT)?;
 /// let text = lint::render_text(&lint::lint(&c));
 /// assert!(text.starts_with("warning [date_outside_term] $.goals[0].results[0].rule.on_or_before: deadline 2016-12-31"));
-/// assert!(text.ends_with("0 error(s), 1 warning(s)\n"));
+/// assert!(text.ends_with("0 error(s), 2 warning(s)\n"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn render_text(findings: &[Finding]) -> String {
@@ -210,6 +210,45 @@ impl Linter<'_> {
         }
         self.contradictions(&paths);
         self.consequences();
+        self.term();
+    }
+
+    /// The dated entries of the term against the term: review dates inside it, contracts
+    /// signed before the start.
+    fn term(&mut self) {
+        let c = self.c;
+        let Some(term) = &c.doc().term else { return };
+        let max_term = c.max_term();
+        let start = c.doc().start;
+        for (i, r) in term.review_dates.iter().enumerate() {
+            if r.date <= max_term.start() || r.date >= max_term.end() {
+                self.push(
+                    "date_outside_term",
+                    Severity::Warning,
+                    format!("$.term.review_dates[{i}].date"),
+                    format!(
+                        "review date {} lies outside the longest possible term {max_term}",
+                        r.date
+                    ),
+                    format!(
+                        "herzieningsdatum {} valt buiten de langst mogelijke looptijd {}",
+                        crate::period::date_nl(r.date),
+                        max_term.to_string_nl()
+                    ),
+                );
+            }
+        }
+        if let Some(sign_by) = term.sign_by {
+            if sign_by >= start {
+                self.push(
+                    "signed_after_start",
+                    Severity::Warning,
+                    "$.term.sign_by".to_owned(),
+                    format!("contracts may be signed as late as {sign_by}, on or after the start on {start}: care in between rests on no signed contract"),
+                    format!("contracten mogen uiterlijk {} getekend worden, op of na de start op {}: de zorg daartussen rust op geen getekend contract", crate::period::date_nl(sign_by), crate::period::date_nl(start)),
+                );
+            }
+        }
     }
 
     fn target(&mut self, t: &Target, path: &str) {
@@ -341,7 +380,28 @@ impl Linter<'_> {
                     );
                 }
             }
-            Rule::Reporting { .. } => {}
+            Rule::Reporting {
+                valid_from,
+                valid_until,
+                ..
+            } => {
+                let outside = valid_from.is_some_and(|d| d < max_term.start())
+                    || valid_until.is_some_and(|d| d > max_term.end());
+                if outside {
+                    self.push(
+                        "date_outside_term",
+                        Severity::Warning,
+                        rpath.clone(),
+                        format!(
+                            "the reporting duty runs outside the longest possible term {max_term}"
+                        ),
+                        format!(
+                            "de rapportageplicht loopt buiten de langst mogelijke looptijd {}",
+                            max_term.to_string_nl()
+                        ),
+                    );
+                }
+            }
             Rule::Bound {
                 valid_until,
                 valid_from,
