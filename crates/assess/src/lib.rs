@@ -97,6 +97,8 @@ pub mod guide {
     pub mod assessment {}
     #[doc = include_str!("../guide/time.md")]
     pub mod time {}
+    #[doc = include_str!("../guide/obligations.md")]
+    pub mod obligations {}
 }
 
 /// Loads a contract from JSON text and checks it in full: everything

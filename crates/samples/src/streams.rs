@@ -345,6 +345,29 @@ pub fn rijnmond_sample_events() -> Vec<Event> {
             value,
         ));
     }
+    // The transformation monitor, every quarter from 2023, 30 days after the quarter;
+    // the edition of the third quarter of 2025 never comes.
+    for year in 2023..2028 {
+        for q in 0..4u32 {
+            if (year, q) == (2025, 2) {
+                continue;
+            }
+            let end = if q == 3 {
+                d(year + 1, 1, 1)
+            } else {
+                d(year, q * 3 + 4, 1)
+            };
+            events.push(Event {
+                id: format!("monitor-{year}q{}", q + 1),
+                date: end + chrono::Duration::days(29),
+                body: EventBody::ReportSubmitted {
+                    provider: "region".to_owned(),
+                    name: "transformation_monitor".to_owned(),
+                    period: d(year, q * 3 + 1, 1),
+                },
+            });
+        }
+    }
     events
 }
 
