@@ -511,6 +511,13 @@ pub fn zaanstreek_waterland_sample_events() -> Vec<Event> {
             },
         });
     }
+    events.push(deliverable(
+        "council-information".to_owned(),
+        d(2022, 3, 24),
+        "region",
+        "council_information",
+        None,
+    ));
     // Providers contracted for segment V: 7 for V only, 4 with B and 14 with C.
     for (i, (metric, value)) in [
         ("contracted_providers_v_only", "7"),
