@@ -297,15 +297,8 @@ impl<'a> Assessor<'a> {
                         name: r.name.clone(),
                     })
                     .collect(),
-                segments: contract
-                    .doc()
-                    .segments
-                    .iter()
-                    .map(|s| RegionName {
-                        id: s.id.clone(),
-                        name: s.name.clone(),
-                    })
-                    .collect(),
+                segments: names(&contract.doc().segments),
+                provider_categories: names(&contract.doc().provider_categories),
             },
             as_of,
             disclosure: self.options.disclosure,
@@ -349,6 +342,16 @@ impl<'a> Assessor<'a> {
             samples: marks.all,
         })
     }
+}
+
+/// Ids and names, as a report lists them.
+fn names(list: &[targets::model::Segment]) -> Vec<RegionName> {
+    list.iter()
+        .map(|s| RegionName {
+            id: s.id.clone(),
+            name: s.name.clone(),
+        })
+        .collect()
 }
 
 /// The monitoring tables of a contract, over its term up to `as_of`.

@@ -203,17 +203,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
     if !report.monitoring.is_empty() {
         let _ = writeln!(out, "## {}\n", w.monitoring);
         for m in &report.monitoring {
-            let (title, period) = match m.table {
-                targets::model::MonitoringTable::InflowByReason => {
-                    (w.monitoring_tables[0], w.monitoring_period[0])
-                }
-                targets::model::MonitoringTable::OutflowByDestination => {
-                    (w.monitoring_tables[1], w.monitoring_period[0])
-                }
-                targets::model::MonitoringTable::StayLengthBands => {
-                    (w.monitoring_tables[2], w.monitoring_period[1])
-                }
-            };
+            let (title, period) = crate::text::monitoring_heads(m.table, lang);
             let _ = writeln!(out, "### {title}\n");
             let (keys, rows) = crate::text::monitoring_grid(m, lang);
             if keys.is_empty() {
@@ -252,16 +242,10 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 c[0], c[1], c[2], c[3]
             );
             for r in &o.rows {
-                let measured = r
-                    .measured
-                    .as_ref()
-                    .map(|n| num(&n.display, lang))
-                    .or_else(|| r.date.map(|d| fmt_date(d, lang)))
-                    .unwrap_or_else(|| "–".to_owned());
-                let stated = r
-                    .stated
-                    .as_ref()
-                    .map_or_else(|| "–".to_owned(), |n| num(&n.display, lang));
+                let (measured, stated) = crate::text::observed_values(r, lang);
+                let dash = || "–".to_owned();
+                let (measured, stated) =
+                    (measured.unwrap_or_else(dash), stated.unwrap_or_else(dash));
                 let _ = writeln!(
                     out,
                     "| {} | {} | {measured} | {stated} |",

@@ -766,6 +766,9 @@ pub struct ContractInfo {
     /// The segments' names by id, likewise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub segments: Vec<RegionName>,
+    /// The provider categories' names by id, likewise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provider_categories: Vec<RegionName>,
 }
 
 impl ContractInfo {
@@ -783,6 +786,7 @@ impl ContractInfo {
         self.regions
             .iter()
             .chain(&self.segments)
+            .chain(&self.provider_categories)
             .find(|r| r.id == dimension)
             .map_or_else(|| dimension.to_owned(), |r| r.name.clone())
     }

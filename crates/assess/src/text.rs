@@ -356,6 +356,12 @@ pub(crate) fn dimension_phrase(kind: targets::model::Dimension, name: &str, lang
             Lang::Nl => " buiten de genoemde segmenten".to_owned(),
         },
         (Dimension::PerSegment, _) => format!(" segment {name}"),
+        (Dimension::PerProviderCategory, _) if name == crate::judge::UNDECLARED => match lang {
+            Lang::En => " of providers outside the declared categories".to_owned(),
+            Lang::Nl => " van aanbieders buiten de genoemde categorieën".to_owned(),
+        },
+        (Dimension::PerProviderCategory, Lang::En) => format!(" provider category {name}"),
+        (Dimension::PerProviderCategory, Lang::Nl) => format!(" aanbiedercategorie {name}"),
         (_, Lang::En) => format!(" provider {name}"),
         (_, Lang::Nl) => format!(" aanbieder {name}"),
     }
@@ -451,7 +457,7 @@ pub struct Words {
     pub overall: &'static str,
     /// The name of the `overall` dimension.
     pub overall_name: &'static str,
-    /// The name of the stays outside the declared segments.
+    /// The name of the stays outside the declared segments or provider categories.
     pub undeclared_name: &'static str,
     /// The heading of the rejected records.
     pub rejected: &'static str,
@@ -503,7 +509,7 @@ const EN: Words = Words {
     finding_in: "goal {goal}, result {result}",
     overall: "All regions together: the contract area judged as a whole, every stay of every region counted once.",
     overall_name: "all regions together",
-    undeclared_name: "no declared segment",
+    undeclared_name: "outside the declared values",
     rejected: "Rejected records",
     rejected_more: "{shown} of {total} shown.",
 };
@@ -552,7 +558,7 @@ const NL: Words = Words {
     finding_in: "doel {goal}, resultaat {result}",
     overall: "Alle regio's samen: het contractgebied als geheel beoordeeld, elk verblijf van elke regio één keer geteld.",
     overall_name: "alle regio's samen",
-    undeclared_name: "geen genoemd segment",
+    undeclared_name: "buiten de genoemde waarden",
     rejected: "Afgewezen records",
     rejected_more: "{shown} van {total} getoond.",
 };
@@ -703,6 +709,32 @@ pub fn rejection(r: &indicators::Rejected, lang: Lang) -> String {
     };
     s.push_str(&why);
     s
+}
+
+/// The measured and the stated value of an observed row as text in `lang` (a date for an
+/// observed delivery); `None` where there is none.
+pub fn observed_values(r: &crate::ObservedRow, lang: Lang) -> (Option<String>, Option<String>) {
+    let measured = r
+        .measured
+        .as_ref()
+        .map(|n| localised(&n.display, lang))
+        .or_else(|| r.date.map(|d| fmt_date(d, lang)));
+    let stated = r.stated.as_ref().map(|n| localised(&n.display, lang));
+    (measured, stated)
+}
+
+/// The title of a monitoring table and the head of its first column (month or year).
+pub fn monitoring_heads(
+    table: targets::model::MonitoringTable,
+    lang: Lang,
+) -> (&'static str, &'static str) {
+    use targets::model::MonitoringTable;
+    let w = words(lang);
+    match table {
+        MonitoringTable::InflowByReason => (w.monitoring_tables[0], w.monitoring_period[0]),
+        MonitoringTable::OutflowByDestination => (w.monitoring_tables[1], w.monitoring_period[0]),
+        MonitoringTable::StayLengthBands => (w.monitoring_tables[2], w.monitoring_period[1]),
+    }
 }
 
 /// A monitoring table as a grid: the column keys (in first-seen order for reasons and

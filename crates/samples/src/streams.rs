@@ -68,6 +68,17 @@ fn plus(date: NaiveDate, days: u64) -> NaiveDate {
     date.checked_add_days(Days::new(days)).unwrap_or(date)
 }
 
+/// Deliveries of the region, one per step, with ids `step-1`, `step-2`, … in order.
+fn region_steps(steps: &[(&str, NaiveDate)]) -> Vec<Event> {
+    steps
+        .iter()
+        .enumerate()
+        .map(|(i, (name, date))| {
+            deliverable(format!("step-{}", i + 1), *date, "region", name, None)
+        })
+        .collect()
+}
+
 fn measurement(id: String, date: NaiveDate, metric: &str, value: &str) -> Event {
     Event {
         id,
@@ -412,15 +423,7 @@ pub fn haaglanden_sample_events() -> Vec<Event> {
         ("publication", d(2018, 11, 6)),
         ("final_award", d(2019, 7, 15)),
     ];
-    for (i, (name, date)) in steps.into_iter().enumerate() {
-        events.push(deliverable(
-            format!("step-{}", i + 1),
-            date,
-            "region",
-            name,
-            None,
-        ));
-    }
+    events.extend(region_steps(&steps));
     events
 }
 
@@ -631,15 +634,7 @@ pub fn noordoost_brabant_sample_events() -> Vec<Event> {
         ("investment_proposal", d(2017, 6, 8)),
         ("progress_information", d(2017, 11, 9)),
     ];
-    for (i, (name, date)) in steps.into_iter().enumerate() {
-        events.push(deliverable(
-            format!("step-{}", i + 1),
-            date,
-            "region",
-            name,
-            None,
-        ));
-    }
+    events.extend(region_steps(&steps));
     for (year, date) in [(2017, d(2018, 3, 15)), (2018, d(2019, 4, 2))] {
         events.push(Event {
             id: format!("monitoring-{year}"),

@@ -91,6 +91,11 @@ pub struct ContractDoc {
     /// per: the declared values of the admissions' `segment`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub segments: Vec<Segment>,
+    /// The categories of providers (Rijnmond's A system providers, B performance
+    /// providers, C flex providers) that results judged `per_provider_category` are
+    /// judged per: each provider names its `category`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provider_categories: Vec<Segment>,
     /// More about the term than its length: lots with terms of their own, review dates,
     /// the date contracts must be signed by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -118,7 +123,7 @@ pub struct Observation {
     /// What is observed.
     pub indicator: IndicatorRef,
     /// Per which dimension (default overall).
-    #[serde(default = "overall_dimension")]
+    #[serde(default = "overall_dimension", skip_serializing_if = "is_overall")]
     pub dimension: Dimension,
     /// The periods observed.
     pub periods: Vec<PeriodSpec>,
@@ -139,6 +144,10 @@ pub struct Observation {
 
 fn overall_dimension() -> Dimension {
     Dimension::Overall
+}
+
+fn is_overall(d: &Dimension) -> bool {
+    *d == Dimension::Overall
 }
 
 /// A table of monitoring data.
@@ -295,6 +304,9 @@ pub struct Provider {
     /// Named decimal facts, such as `contract_value` in euros.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub facts: BTreeMap<String, Decimal>,
+    /// The provider's category, one of the contract's `provider_categories`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
 }
 
 /// Whether a goal is the provider's contractual duty.
@@ -584,6 +596,9 @@ pub enum Dimension {
     PerProvider,
     /// Once per segment of the contract (`segments`), from the admissions' `segment`.
     PerSegment,
+    /// Once per provider category of the contract (`provider_categories`), from the
+    /// provider of each stay and the category the contract gives it.
+    PerProviderCategory,
 }
 
 /// The dimension value of [`Dimension::Overall`] in baselines and reports.

@@ -4,8 +4,52 @@
 
 use super::*;
 
-/// The dimension value of the stays outside every declared segment.
+/// The dimension value of the stays outside every declared segment or provider category.
 pub(crate) const UNDECLARED: &str = "undeclared";
+
+impl Ctx<'_, '_> {
+    /// The filter that narrows a result to one segment or provider category (or to the
+    /// stays outside every declared one); none for other dimensions.
+    pub(super) fn narrowing(&self, dimension: Dimension, dim: &str) -> Option<Filter> {
+        let doc = self.contract.doc();
+        let in_category = |c: Option<&str>| -> Vec<String> {
+            doc.providers
+                .iter()
+                .filter(|p| match c {
+                    Some(c) => p.category.as_deref() == Some(c),
+                    None => p.category.is_some(),
+                })
+                .map(|p| p.id.clone())
+                .collect()
+        };
+        let (filter, declared) = match dimension {
+            Dimension::PerSegment => (
+                Filter::Segment {
+                    is: vec![dim.to_owned()],
+                },
+                Filter::Segment {
+                    is: doc.segments.iter().map(|s| s.id.clone()).collect(),
+                },
+            ),
+            Dimension::PerProviderCategory => (
+                Filter::Provider {
+                    is: in_category(Some(dim)),
+                },
+                Filter::Provider {
+                    is: in_category(None),
+                },
+            ),
+            _ => return None,
+        };
+        Some(if dim == UNDECLARED {
+            Filter::Not {
+                of: Box::new(declared),
+            }
+        } else {
+            filter
+        })
+    }
+}
 
 /// How many stays or events a judged value rests on.
 fn cases(j: &Judged) -> u64 {
@@ -30,27 +74,12 @@ impl Ctx<'_, '_> {
         let (region, provider) = match t.dimension {
             Dimension::PerRegion => (Some(dim), None),
             Dimension::PerProvider => (None, Some(dim)),
-            Dimension::Overall | Dimension::PerSegment => (None, None),
+            Dimension::Overall | Dimension::PerSegment | Dimension::PerProviderCategory => {
+                (None, None)
+            }
         };
-        // Per segment: the stays of one declared segment, or those of none of them.
-        let declared = || {
-            self.contract
-                .doc()
-                .segments
-                .iter()
-                .map(|s| s.id.clone())
-                .collect::<Vec<_>>()
-        };
-        let undeclared = t.dimension == Dimension::PerSegment && dim == UNDECLARED;
-        let only = match t.dimension {
-            Dimension::PerSegment if undeclared => Some(Filter::Not {
-                of: Box::new(Filter::Segment { is: declared() }),
-            }),
-            Dimension::PerSegment => Some(Filter::Segment {
-                is: vec![dim.to_owned()],
-            }),
-            _ => None,
-        };
+        let undeclared = dim == UNDECLARED;
+        let only = self.narrowing(t.dimension, dim);
         let facts_of = provider.unwrap_or(&self.contract.doc().contractor);
         let applies = t
             .applies_to

@@ -17,7 +17,7 @@ impl Ctx<'_, '_> {
     /// The explanation of a verdict whose numbers disclosure control leaves out.
     pub(super) fn suppressed_text(&self, t: &Target, dim: &str, j: &Judged, lang: Lang) -> String {
         let name = indicator_name(&t.indicator, &self.contract.doc().labels, lang);
-        let place = dimension_phrase(t.dimension, &self.region_name(t, dim), lang);
+        let place = dimension_phrase(t.dimension, &self.region_name(t.dimension, dim), lang);
         let period = j
             .period
             .map(period_out)
@@ -34,15 +34,22 @@ impl Ctx<'_, '_> {
         )
     }
 
-    pub(super) fn region_name(&self, t: &Target, dim: &str) -> String {
-        match t.dimension {
-            Dimension::PerSegment => self
-                .contract
-                .doc()
-                .segments
-                .iter()
-                .find(|s| s.id == dim)
-                .map_or_else(|| dim.to_owned(), |s| s.name.clone()),
+    /// The name of a dimension value: a region's, segment's or provider category's name.
+    pub(super) fn region_name(&self, dimension: Dimension, dim: &str) -> String {
+        let doc = self.contract.doc();
+        let named = match dimension {
+            Dimension::PerSegment => &doc.segments,
+            Dimension::PerProviderCategory => &doc.provider_categories,
+            _ => return self.region_name_of(dimension, dim),
+        };
+        named
+            .iter()
+            .find(|s| s.id == dim)
+            .map_or_else(|| dim.to_owned(), |s| s.name.clone())
+    }
+
+    fn region_name_of(&self, dimension: Dimension, dim: &str) -> String {
+        match dimension {
             Dimension::PerRegion => self
                 .contract
                 .doc()
@@ -174,7 +181,7 @@ impl Ctx<'_, '_> {
     pub(super) fn explain(&self, t: &Target, dim: &str, j: &Judged, lang: Lang) -> String {
         let unit = unit_of(&t.indicator);
         let name = indicator_name(&t.indicator, &self.contract.doc().labels, lang);
-        let place = dimension_phrase(t.dimension, &self.region_name(t, dim), lang);
+        let place = dimension_phrase(t.dimension, &self.region_name(t.dimension, dim), lang);
         if let Check::Planned = j.check {
             let step = step_name(&t.indicator, &self.contract.doc().labels, lang);
             return self.explain_planned(&format!("{step}{place}"), j, lang);

@@ -119,21 +119,14 @@ pub(crate) fn verdicts(
     options: &Options,
     want: Want,
 ) -> Vec<Verdict> {
-    let Want { only_due, bare } = want;
-    let ctx = Ctx {
-        contract,
-        src,
-        customs,
-        as_of: at.date(),
-        at,
-        options,
-        only_due,
-        bare,
-    };
+    let ctx = Ctx::new(contract, src, customs, at, options, want);
     let mut out = Vec::new();
     for (goal, target) in contract.targets() {
         let mut dims = contract.dimension_values(target.dimension);
-        if target.dimension == Dimension::PerSegment {
+        if matches!(
+            target.dimension,
+            Dimension::PerSegment | Dimension::PerProviderCategory
+        ) {
             dims.push(checks::UNDECLARED.to_owned());
         }
         for dim in dims {
@@ -183,6 +176,28 @@ impl Judged {
             steps: Vec::new(),
             maturing: None,
             planned_until: None,
+        }
+    }
+}
+
+impl<'a, 'v> Ctx<'a, 'v> {
+    fn new(
+        contract: &'a Contract,
+        src: &'a Source<'a, 'v>,
+        customs: &'a Customs,
+        at: AsOf,
+        options: &'a Options,
+        want: Want,
+    ) -> Ctx<'a, 'v> {
+        Ctx {
+            contract,
+            src,
+            customs,
+            as_of: at.date(),
+            at,
+            options,
+            only_due: want.only_due,
+            bare: want.bare,
         }
     }
 }

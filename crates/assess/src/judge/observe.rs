@@ -14,16 +14,7 @@ pub(crate) fn observations(
     at: AsOf,
     options: &Options,
 ) -> Vec<ObservationOut> {
-    let ctx = Ctx {
-        contract,
-        src,
-        customs,
-        as_of: at.date(),
-        at,
-        options,
-        only_due: None,
-        bare: false,
-    };
+    let ctx = Ctx::new(contract, src, customs, at, options, Want::REPORT);
     contract
         .doc()
         .observations
@@ -44,18 +35,12 @@ impl Ctx<'_, '_> {
         };
         let mut rows = Vec::new();
         for dim in self.contract.dimension_values(o.dimension) {
-            let (region, provider, only) = match o.dimension {
-                Dimension::PerRegion => (Some(dim.as_str()), None, None),
-                Dimension::PerProvider => (None, Some(dim.as_str()), None),
-                Dimension::PerSegment => (
-                    None,
-                    None,
-                    Some(Filter::Segment {
-                        is: vec![dim.clone()],
-                    }),
-                ),
-                Dimension::Overall => (None, None, None),
+            let (region, provider) = match o.dimension {
+                Dimension::PerRegion => (Some(dim.as_str()), None),
+                Dimension::PerProvider => (None, Some(dim.as_str())),
+                _ => (None, None),
             };
+            let only = self.narrowing(o.dimension, &dim);
             let ind = indicator(&o.indicator, provider, only.as_ref(), self.customs);
             for &p in self.contract.observed_periods(&o.id) {
                 let value = self.value(&ind, p, region);
@@ -104,24 +89,7 @@ impl Ctx<'_, '_> {
         let w = sentences(lang);
         let unit = unit_of(&o.indicator);
         let name = indicator_name(&o.indicator, &self.contract.doc().labels, lang);
-        let dim_name = match o.dimension {
-            Dimension::PerRegion | Dimension::PerSegment => self
-                .contract
-                .doc()
-                .regions
-                .iter()
-                .map(|r| (&r.id, &r.name))
-                .chain(
-                    self.contract
-                        .doc()
-                        .segments
-                        .iter()
-                        .map(|s| (&s.id, &s.name)),
-                )
-                .find(|(id, _)| *id == dim)
-                .map_or_else(|| dim.to_owned(), |(_, n)| n.clone()),
-            _ => dim.to_owned(),
-        };
+        let dim_name = self.region_name(o.dimension, dim);
         let place = dimension_phrase(o.dimension, &dim_name, lang);
         let head = format!("{name}{place}, {}", fmt_period(&period_out(p), lang));
         let value = match (measured, date) {

@@ -329,3 +329,67 @@ fn verdicts_resting_on_a_sample_value_are_marked() {
     let err = targets::Contract::from_json(&doc.to_string()).expect_err("refused");
     assert_eq!(err.problems()[0].path, "$.samples[0].at");
 }
+
+/// Inflow per provider category: p1 is an A provider (two starts), p2 a B provider (one),
+/// p3 has no category and p9 is not in the contract (one start each): 2, 1, and 2 starts
+/// of providers outside the declared categories, reported as such.
+#[test]
+fn a_result_per_provider_category_reports_the_providers_without_one() {
+    let c = contract(
+        json!([{ "id": "inflow", "title": "Inflow per category", "indicator": { "name": "inflow" },
+                 "dimension": "per_provider_category",
+                 "rule": { "kind": "bound", "op": "<=", "bound": "1", "valid_until": "2020-01-01" } }]),
+        json!({
+            "provider_categories": [ { "id": "A", "name": "system providers" }, { "id": "B", "name": "performance providers" } ],
+            "providers": [
+                { "id": "p1", "category": "A" }, { "id": "p2", "category": "B" }, { "id": "p3" }
+            ],
+            "contractor": "p1"
+        }),
+    );
+    let start = |id: &str, client: &str, provider: &str| {
+        line(
+            id,
+            "admission",
+            "2019-03-01",
+            json!({ "client": client, "region": "r1", "provider": provider }),
+        )
+    };
+    let ev = start("1", "a", "p1")
+        + &start("2", "b", "p1")
+        + &start("3", "c", "p2")
+        + &start("4", "d", "p3")
+        + &start("5", "e", "p9");
+    let r = run(&c, &ev, "2019-12-31");
+    let got: Vec<(String, Status, String)> = r
+        .verdicts
+        .iter()
+        .map(|v| {
+            let m = v.measured.as_ref().map(|m| m.display.clone());
+            (v.dimension.clone(), v.status, m.unwrap_or_default())
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("A".to_owned(), Status::NotMet, "2".to_owned()),
+            ("B".to_owned(), Status::Met, "1".to_owned()),
+            (
+                "undeclared".to_owned(),
+                Status::InsufficientData,
+                "2".to_owned()
+            ),
+        ]
+    );
+    assert!(
+        r.verdicts[0]
+            .explanation
+            .en
+            .starts_with("Inflow provider category system providers, 2019: 2;")
+    );
+    // A provider naming a category the contract does not declare is refused.
+    let mut doc: Value = serde_json::from_str(&c.to_json()).expect("json");
+    doc["providers"][2]["category"] = json!("Z");
+    let err = targets::Contract::from_json(&doc.to_string()).expect_err("refused");
+    assert_eq!(err.problems()[0].path, "$.providers[2].category");
+}

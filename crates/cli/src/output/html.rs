@@ -84,6 +84,15 @@ fn label(x: f64, lang: Lang) -> String {
     }
 }
 
+/// Opens a table with a row of column heads.
+fn table_head(o: &mut String, cols: &[&str]) {
+    o.push_str("<table><tr>");
+    for c in cols {
+        let _ = write!(o, "<th>{}</th>", esc(c));
+    }
+    o.push_str("</tr>\n");
+}
+
 /// The display text of a number in the report's language.
 fn shown(n: &Number, lang: Lang) -> String {
     assess::text::localised(&n.display, lang)
@@ -426,6 +435,27 @@ td.n{{text-align:right;white-space:nowrap}}th{{background:#f3f3f3}}
         }
     }
 
+    // Monitoring data.
+    if !report.monitoring.is_empty() {
+        let _ = writeln!(o, "<h2>{}</h2>", esc(w.monitoring));
+        for m in &report.monitoring {
+            let (title, period) = assess::text::monitoring_heads(m.table, lang);
+            let _ = writeln!(o, "<h3>{}</h3>", esc(title));
+            let (keys, rows) = assess::text::monitoring_grid(m, lang);
+            let mut head = vec![period];
+            head.extend(keys.iter().map(String::as_str));
+            table_head(&mut o, &head);
+            for (label, counts) in rows {
+                let _ = write!(o, "<tr><td>{}</td>", esc(&label));
+                for c in counts {
+                    let _ = write!(o, "<td class=n>{c}</td>");
+                }
+                let _ = writeln!(o, "</tr>");
+            }
+            let _ = writeln!(o, "</table>");
+        }
+    }
+
     // Observations.
     if !report.observations.is_empty() {
         let _ = writeln!(o, "<h2>{}</h2>", esc(w.observations));
@@ -437,27 +467,10 @@ td.n{{text-align:right;white-space:nowrap}}th{{background:#f3f3f3}}
                 esc(&ob.title),
                 esc(&ob.indicator)
             );
-            let c = &w.obs_cols;
-            let _ = writeln!(
-                o,
-                "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-                esc(c[0]),
-                esc(c[1]),
-                esc(c[2]),
-                esc(c[3])
-            );
+            table_head(&mut o, &w.obs_cols);
             for r in &ob.rows {
-                let measured = r
-                    .measured
-                    .as_ref()
-                    .map(|n| shown(n, lang))
-                    .or_else(|| r.date.map(|d| fmt_date(d, lang)))
-                    .unwrap_or_default();
-                let stated = r
-                    .stated
-                    .as_ref()
-                    .map(|n| shown(n, lang))
-                    .unwrap_or_default();
+                let (measured, stated) = assess::text::observed_values(r, lang);
+                let (measured, stated) = (measured.unwrap_or_default(), stated.unwrap_or_default());
                 let _ = writeln!(
                     o,
                     "<tr title=\"{}\"><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
@@ -475,15 +488,7 @@ td.n{{text-align:right;white-space:nowrap}}th{{background:#f3f3f3}}
     // Consequences.
     let _ = writeln!(o, "<h2>{}</h2>", esc(w.consequences));
     if !report.consequences.is_empty() {
-        let c = &w.cons_cols;
-        let _ = writeln!(
-            o,
-            "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-            esc(c[0]),
-            esc(c[1]),
-            esc(c[2]),
-            esc(c[3])
-        );
+        table_head(&mut o, &w.cons_cols);
         for c in &report.consequences {
             let _ = writeln!(
                 o,

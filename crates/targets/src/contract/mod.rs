@@ -93,6 +93,11 @@ pub(crate) fn dimension_values(doc: &ContractDoc, dimension: Dimension) -> Vec<S
         Dimension::PerRegion => doc.regions.iter().map(|r| r.id.clone()).collect(),
         Dimension::PerProvider => doc.providers.iter().map(|p| p.id.clone()).collect(),
         Dimension::PerSegment => doc.segments.iter().map(|s| s.id.clone()).collect(),
+        Dimension::PerProviderCategory => doc
+            .provider_categories
+            .iter()
+            .map(|s| s.id.clone())
+            .collect(),
     }
 }
 

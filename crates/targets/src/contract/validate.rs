@@ -167,6 +167,23 @@ impl Validator {
                 );
             }
         }
+        for (i, p) in doc.providers.iter().enumerate() {
+            if let Some(c) = &p.category {
+                if !doc.provider_categories.iter().any(|k| &k.id == c) {
+                    self.problem(
+                        format!("$.providers[{i}].category"),
+                        format!("`{c}` is not one of the contract's provider_categories"),
+                    );
+                }
+            }
+        }
+        self.unique(
+            "provider category",
+            doc.provider_categories
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (format!("$.provider_categories[{i}].id"), s.id.as_str())),
+        );
         self.unique(
             "segment",
             doc.segments
@@ -346,6 +363,17 @@ impl Validator {
 
     /// Every sample mark points at something in the document.
     fn samples(&mut self, doc: &ContractDoc) {
+        // Serializing recurses as deep as the document nests: a document with a condition
+        // nested beyond the limit is refused for that, unwritten.
+        let too_deep = doc
+            .goals
+            .iter()
+            .flat_map(|g| &g.results)
+            .filter_map(|t| t.applies_to.as_ref())
+            .any(|c| c.depth() > MAX_NESTING);
+        if doc.samples.is_empty() || too_deep {
+            return;
+        }
         let Ok(json) = serde_json::to_value(doc) else {
             return;
         };
@@ -389,6 +417,10 @@ impl Validator {
                 format!("{path}.dimension"),
                 "judged per segment but the contract lists no segments",
             ),
+            Dimension::PerProviderCategory if doc.provider_categories.is_empty() => self.problem(
+                format!("{path}.dimension"),
+                "judged per provider category but the contract lists no provider categories",
+            ),
             _ => {}
         }
         if let Some(depth) = t.applies_to.as_ref().map(crate::model::Condition::depth) {
@@ -418,21 +450,22 @@ impl Validator {
                 );
             }
         }
-        if t.dimension == Dimension::PerSegment
-            && matches!(
-                t.indicator,
-                IndicatorRef::BridgingDays
-                    | IndicatorRef::WaitingDaysPercentile { .. }
-                    | IndicatorRef::MaxTariff { .. }
-                    | IndicatorRef::DeliveredOn { .. }
-                    | IndicatorRef::Measured { .. }
-                    | IndicatorRef::Report { .. }
-            )
-        {
+        if matches!(
+            t.dimension,
+            Dimension::PerSegment | Dimension::PerProviderCategory
+        ) && matches!(
+            t.indicator,
+            IndicatorRef::BridgingDays
+                | IndicatorRef::WaitingDaysPercentile { .. }
+                | IndicatorRef::MaxTariff { .. }
+                | IndicatorRef::DeliveredOn { .. }
+                | IndicatorRef::Measured { .. }
+                | IndicatorRef::Report { .. }
+        ) {
             self.problem(
                 format!("{path}.dimension"),
                 format!(
-                    "`{}` is not counted over stays, so it cannot be judged per segment",
+                    "`{}` is not counted over stays, so it cannot be judged per segment or provider category",
                     t.indicator.key()
                 ),
             );

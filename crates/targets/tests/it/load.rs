@@ -15,7 +15,7 @@ fn paths(e: &Error) -> Vec<String> {
 #[test]
 fn the_bundled_contract_loads_with_its_schedules() {
     let c = Contract::from_json(samples::contracts::JEUGDZORGPLUS_NHN).expect("valid");
-    assert_eq!(c.targets().count(), 12);
+    assert_eq!(c.targets().count(), 15);
     assert_eq!(c.term().to_string(), "2019-01-01 to 2020-12-31");
     assert_eq!(c.max_term().to_string(), "2019-01-01 to 2022-12-31");
     // The tariff cap holds until 2021-01-01: calendar years 2019 and 2020.
@@ -34,6 +34,18 @@ fn the_bundled_contract_loads_with_its_schedules() {
         .map(|p| p.to_string())
         .collect();
     assert_eq!(bridging, ["2019", "2020"]);
+    // The quarterly client report: one check per quarter of the term, due 30 days after.
+    let reports: Vec<String> = c
+        .schedule("quarterly-client-report")
+        .iter()
+        .filter_map(|s| match s {
+            targets::ScheduleItem::Report { due, .. } => Some(due.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(reports.len(), 8);
+    assert_eq!(reports[0], "2019-04-30");
+    assert_eq!(reports[7], "2021-01-30");
 }
 
 #[test]
