@@ -6,8 +6,9 @@
 //! the columns of its kind and leaving the others empty. Read as:
 //!
 //! - an empty cell is an absent field (pandas and DuckDB write missing values so);
-//! - `date` is `YYYY-MM-DD`, or a timestamp `YYYY-MM-DD HH:MM:SS` / `YYYY-MM-DDTHH:MM:SS`
-//!   with optional fraction and zone, of which the day as written is taken;
+//! - `date` (and a report's `period`) is `YYYY-MM-DD`, or a timestamp
+//!   `YYYY-MM-DD HH:MM:SS` / `YYYY-MM-DDTHH:MM:SS` with optional fraction and zone, of
+//!   which the day as written is taken;
 //! - `amount` and `value` are decimals, written as numbers (`423`, `423.0`, `4.23e2`) or
 //!   decimal strings; scientific notation is converted exactly;
 //! - a column with an empty name is the index pandas writes by default, and is skipped;
@@ -163,9 +164,9 @@ fn row_event(
             continue;
         }
         let value = match *field {
-            "date" => day_of(cell).ok_or_else(|| {
+            "date" | "period" => day_of(cell).ok_or_else(|| {
                 problem(
-                    "date",
+                    field,
                     format!("{cell:?} is not a date YYYY-MM-DD or a timestamp"),
                 )
             })?,
@@ -245,6 +246,47 @@ mod tests {
         assert_eq!(day_of("2019-02-30"), None);
         assert_eq!(day_of("10-01-2019"), None);
         assert_eq!(day_of("2019-01-10 lunch"), None);
+    }
+
+    #[test]
+    fn a_report_row_takes_the_day_of_its_period() {
+        let columns = [
+            Some("id"),
+            Some("kind"),
+            Some("date"),
+            Some("provider"),
+            Some("name"),
+            Some("period"),
+        ];
+        let row = csv::StringRecord::from(vec![
+            "s1",
+            "report_submitted",
+            "2019-04-20 09:30:00",
+            "p",
+            "clients",
+            "2019-01-01 00:00:00",
+        ]);
+        let line = row_event(&columns, &row).expect("a row");
+        let e = indicators::Event::from_json(&line).expect("an event");
+        assert_eq!(
+            e.to_json(),
+            r#"{"id":"s1","kind":"report_submitted","date":"2019-04-20","provider":"p","name":"clients","period":"2019-01-01"}"#
+        );
+        let bad = csv::StringRecord::from(vec![
+            "s2",
+            "report_submitted",
+            "2019-04-20",
+            "p",
+            "clients",
+            "Q1",
+        ]);
+        assert_eq!(
+            row_event(&columns, &bad)
+                .expect_err("refused")
+                .field
+                .as_deref(),
+            Some("period")
+        );
     }
 
     #[test]
