@@ -349,7 +349,7 @@ impl Ctx<'_, '_> {
                 judged.push(j);
             }
             Rule::Reporting { complete, .. } => {
-                let Some(IndicatorRef::Report { report }) = Some(&t.indicator) else {
+                let IndicatorRef::Report { report } = &t.indicator else {
                     return;
                 };
                 for item in schedule {
