@@ -124,6 +124,10 @@ impl Samples {
 
     /// The marks a verdict of result `result` for dimension value `dim` rests on.
     pub(crate) fn of_verdict(&self, contract: &Contract, result: &str, dim: &str) -> Vec<String> {
+        // Most contracts mark nothing: no lookups per verdict then.
+        if self.all.is_empty() {
+            return Vec::new();
+        }
         let mut out = self.global.clone();
         out.extend(self.by_result.get(result).into_iter().flatten().cloned());
         if let Some((_, t)) = contract.target(result) {
