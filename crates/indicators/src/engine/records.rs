@@ -111,11 +111,7 @@ impl Engine {
             },
             Fields::Referral { client, crisis } => EventBody::Referral {
                 client: s(client),
-                urgency: if crisis {
-                    Urgency::Crisis
-                } else {
-                    Urgency::Regular
-                },
+                urgency: Urgency::of_crisis(crisis),
             },
             Fields::ReportSubmitted {
                 provider,

@@ -135,7 +135,9 @@ impl Compiled {
             Compiled::Segment(v) => Tri::of(v.contains(&s.segment)),
             Compiled::Approved(b) => Tri::of(s.approved == *b),
             Compiled::Referred(b) => Tri::of(s.waiting.is_some() == *b),
-            Compiled::Urgency(v) => Tri::of(s.waiting.is_some() && v.contains(&urgency(s.crisis))),
+            Compiled::Urgency(v) => {
+                Tri::of(s.waiting.is_some() && v.contains(&crate::Urgency::of_crisis(s.crisis)))
+            }
             // Waiting days are fixed at admission.
             Compiled::Waiting(min, max) => Tri::of(
                 s.waiting
@@ -174,14 +176,6 @@ impl Compiled {
             Compiled::Unit(v) => v.contains(&e.unit),
             _ => false,
         }
-    }
-}
-
-fn urgency(crisis: bool) -> crate::Urgency {
-    if crisis {
-        crate::Urgency::Crisis
-    } else {
-        crate::Urgency::Regular
     }
 }
 

@@ -167,6 +167,15 @@ impl Urgency {
             Urgency::Crisis => "crisis",
         }
     }
+
+    /// The urgency a stored crisis flag stands for.
+    pub(crate) fn of_crisis(crisis: bool) -> Urgency {
+        if crisis {
+            Urgency::Crisis
+        } else {
+            Urgency::Regular
+        }
+    }
 }
 
 /// What happened, with the fields of its kind.

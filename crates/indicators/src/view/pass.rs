@@ -430,11 +430,7 @@ impl<'a> View<'a> {
                         facts.segment = segment;
                     }
                     Fields::Referral { crisis, .. } => {
-                        facts.urgency = Some(if crisis {
-                            crate::Urgency::Crisis
-                        } else {
-                            crate::Urgency::Regular
-                        });
+                        facts.urgency = Some(crate::Urgency::of_crisis(crisis));
                     }
                     _ => {}
                 }

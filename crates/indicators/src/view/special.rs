@@ -15,12 +15,12 @@ impl<'a> View<'a> {
         urgency: Option<crate::Urgency>,
     ) -> Vec<Vec<Value>> {
         let asof = known.asof;
+        let crisis = urgency.map(|u| u == crate::Urgency::Crisis);
         let mut waits = vec![vec![Vec::<i64>::new(); self.regions.len() + 1]; periods.len()];
         for (stays, bridges) in self.engine.stays_of_clients(&known.overlay.clients) {
             for s in stays.iter().filter(|s| s.admitted <= asof) {
                 let f = facts(s, bridges, asof);
                 let Some(w) = f.waiting else { continue };
-                let crisis = urgency.map(|u| u == crate::Urgency::Crisis);
                 if crisis.is_some_and(|c| c != f.crisis) {
                     continue;
                 }
