@@ -428,12 +428,12 @@ impl Ctx<'_, '_> {
         let view = self.src.view;
         let in_time_as_of =
             AsOf::new(self.as_of.min(due)).with_corrections_through(self.at.corrections_through());
-        let in_time = view.report_coverage(name, provider, span, in_time_as_of);
+        let (in_time, lines_in_time) = view.report_lines(name, provider, span, in_time_as_of);
         let now = view.report_coverage(name, provider, span, self.at);
         // A report in time is judged on the lines sent by the due date; a late one on
         // what it holds now, so that its content is still described.
-        let reported = if in_time.submitted.is_some() {
-            &in_time.reported
+        let reported = if in_time.is_some() {
+            &lines_in_time
         } else {
             &now.reported
         };
@@ -476,7 +476,7 @@ impl Ctx<'_, '_> {
         }
         let whole = !complete || (missing.is_empty() && unexpected.is_empty());
         let before_due = self.as_of < due;
-        j.status = match (period.is_complete(self.as_of), in_time.submitted, whole) {
+        j.status = match (period.is_complete(self.as_of), in_time, whole) {
             (false, _, _) => Status::Pending,
             (true, Some(_), true) => {
                 j.early = before_due;

@@ -85,15 +85,42 @@ impl<'a> View<'a> {
         as_of: impl Into<AsOf>,
     ) -> ReportCoverage {
         let known = self.known(as_of.into());
+        let (submitted, reported) = self.lines(name, provider, period, &known);
+        let (start, end) = period.days();
+        ReportCoverage {
+            submitted,
+            in_care: self.in_care(provider, start, end, &known),
+            reported,
+        }
+    }
+
+    /// The report `name` for `period` (of `provider`, or of anyone) as known as of a
+    /// date, without who was in care: the day of its first submission, and the clients
+    /// its lines name (sorted, each once). [`View::report_coverage`] adds who was in care.
+    #[must_use]
+    pub fn report_lines(
+        &self,
+        name: &str,
+        provider: Option<&str>,
+        period: Span,
+        as_of: impl Into<AsOf>,
+    ) -> (Option<NaiveDate>, Vec<String>) {
+        self.lines(name, provider, period, &self.known(as_of.into()))
+    }
+
+    fn lines(
+        &self,
+        name: &str,
+        provider: Option<&str>,
+        period: Span,
+        known: &Known<'_>,
+    ) -> (Option<NaiveDate>, Vec<String>) {
         let e = self.engine;
         let asof = known.asof;
-        let (start, end) = period.days();
+        let (start, _) = period.days();
+        // Nobody ever reported under this name.
         let Some(name) = e.find_string(name) else {
-            // Nobody ever reported under this name; who was in care still counts.
-            return ReportCoverage {
-                in_care: self.in_care(provider, start, end, &known),
-                ..ReportCoverage::default()
-            };
+            return (None, Vec::new());
         };
         let provider_sym = provider.map(|p| e.find_string(p).unwrap_or(UNKNOWN));
         let of_provider = |p: Sym| provider_sym.is_none_or(|want| want == p);
@@ -131,11 +158,7 @@ impl<'a> View<'a> {
         }
         reported.sort_unstable();
         reported.dedup();
-        ReportCoverage {
-            submitted: submitted.map(from_day_number),
-            in_care: self.in_care(provider, start, end, &known),
-            reported,
-        }
+        (submitted.map(from_day_number), reported)
     }
 
     /// The clients with a stay in `[start, end)` as known, of `provider` if given, sorted.
