@@ -288,14 +288,7 @@ impl Ctx<'_, '_> {
                 }
                 let mut j = Judged::new(Check::Deadline, None);
                 j.due = Some(*on_or_before);
-                // A delivery counts whenever it happened: ask over all of time.
-                let delivered = match Period::new(NaiveDate::MIN, NaiveDate::MAX) {
-                    Ok(all) => self.value(&ind, all, region),
-                    Err(_) => Value::None {
-                        reason: indicators::NoValue::NoData,
-                    },
-                };
-                if let Value::Date { value } = delivered {
+                if let Some(value) = self.delivered_on(&ind, region) {
                     j.basis.delivered_on = Some(value);
                     j.status = if value <= *on_or_before {
                         Status::Met
@@ -310,30 +303,25 @@ impl Ctx<'_, '_> {
                 }
                 judged.push(j);
             }
-            Rule::Planned {
-                on,
-                until,
-                tolerance_days,
-                ..
-            } => {
-                let until = until.unwrap_or(*on).max(*on);
-                let tolerance = chrono::Days::new(u64::from(*tolerance_days));
+            Rule::Planned { .. } => {
+                let Some(&ScheduleItem::Planned {
+                    on,
+                    until,
+                    tolerance_days,
+                }) = schedule.first()
+                else {
+                    return;
+                };
+                let tolerance = chrono::Days::new(u64::from(tolerance_days));
                 let last = until.checked_add_days(tolerance).unwrap_or(until);
-                let first = on.checked_sub_days(tolerance).unwrap_or(*on);
+                let first = on.checked_sub_days(tolerance).unwrap_or(on);
                 if self.only_due.is_some_and(|d| d != last) {
                     return;
                 }
                 let mut j = Judged::new(Check::Planned, None);
-                j.due = Some(*on);
-                let happened = match Period::new(NaiveDate::MIN, NaiveDate::MAX) {
-                    Ok(all) => self.value(&ind, all, region),
-                    Err(_) => Value::None {
-                        reason: indicators::NoValue::NoData,
-                    },
-                };
-                j.planned_until = Some(until);
-                j.basis.planned_until = (until != *on).then_some(until);
-                if let Value::Date { value } = happened {
+                j.due = Some(on);
+                j.basis.planned_until = (until != on).then_some(until);
+                if let Some(value) = self.delivered_on(&ind, region) {
                     j.basis.delivered_on = Some(value);
                     j.status = if first <= value && value <= last {
                         Status::Met
@@ -387,6 +375,15 @@ impl Ctx<'_, '_> {
                 _ => {}
             }
             out.push(self.verdict(goal, scope, t, dim, j));
+        }
+    }
+
+    /// The first delivery of a deliverable, whenever it happened (asked over all of time).
+    fn delivered_on(&self, ind: &Indicator, region: Option<&str>) -> Option<NaiveDate> {
+        let all = Period::new(NaiveDate::MIN, NaiveDate::MAX).ok()?;
+        match self.value(ind, all, region) {
+            Value::Date { value } => Some(value),
+            _ => None,
         }
     }
 

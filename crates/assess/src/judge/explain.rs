@@ -37,28 +37,20 @@ impl Ctx<'_, '_> {
     /// The name of a dimension value: a region's, segment's or provider category's name.
     pub(super) fn region_name(&self, dimension: Dimension, dim: &str) -> String {
         let doc = self.contract.doc();
-        let named = match dimension {
-            Dimension::PerSegment => &doc.segments,
-            Dimension::PerProviderCategory => &doc.provider_categories,
-            _ => return self.region_name_of(dimension, dim),
+        let named = |list: &[targets::model::Segment]| {
+            list.iter().find(|s| s.id == dim).map(|s| s.name.clone())
         };
-        named
-            .iter()
-            .find(|s| s.id == dim)
-            .map_or_else(|| dim.to_owned(), |s| s.name.clone())
-    }
-
-    fn region_name_of(&self, dimension: Dimension, dim: &str) -> String {
         match dimension {
-            Dimension::PerRegion => self
-                .contract
-                .doc()
+            Dimension::PerRegion => doc
                 .regions
                 .iter()
                 .find(|r| r.id == dim)
-                .map_or_else(|| dim.to_owned(), |r| r.name.clone()),
-            _ => dim.to_owned(),
+                .map(|r| r.name.clone()),
+            Dimension::PerSegment => named(&doc.segments),
+            Dimension::PerProviderCategory => named(&doc.provider_categories),
+            _ => None,
         }
+        .unwrap_or_else(|| dim.to_owned())
     }
 
     fn explain_planned(&self, head: &str, j: &Judged, lang: Lang) -> String {
@@ -67,7 +59,7 @@ impl Ctx<'_, '_> {
         let Some(on) = j.due else {
             return String::new();
         };
-        let until = j.planned_until.unwrap_or(on);
+        let until = j.basis.planned_until.unwrap_or(on);
         let due = if until == on {
             fill(w.planned_when[0], &[("date", &fmt_date(on, lang))])
         } else {

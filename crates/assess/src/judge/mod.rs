@@ -154,8 +154,6 @@ struct Judged {
     /// The open stays of a maturing cohort, and the lowest and highest value still
     /// possible in the contract's unit (`None`: no bound).
     maturing: Option<(u64, Option<Ratio>, Option<Ratio>)>,
-    /// For a planned step over a span: its last planned day (`due` is its first).
-    planned_until: Option<NaiveDate>,
 }
 
 impl Judged {
@@ -175,7 +173,6 @@ impl Judged {
             step_unit: None,
             steps: Vec::new(),
             maturing: None,
-            planned_until: None,
         }
     }
 }

@@ -296,16 +296,10 @@ td.n{{text-align:right;white-space:nowrap}}th{{background:#f3f3f3}}
     }
 
     // Summary per goal.
-    let _ = writeln!(
-        o,
-        "<h2>{}</h2>\n<table><tr><th>{}</th>",
-        esc(w.summary),
-        esc(w.goal)
-    );
-    for c in &w.cols {
-        let _ = write!(o, "<th>{}</th>", esc(c));
-    }
-    let _ = writeln!(o, "</tr>");
+    let _ = writeln!(o, "<h2>{}</h2>", esc(w.summary));
+    let mut head = vec![w.goal];
+    head.extend(w.cols);
+    table_head(&mut o, &head);
     for g in &report.summary.per_goal {
         let c = &g.counts;
         let _ = writeln!(
@@ -365,17 +359,7 @@ td.n{{text-align:right;white-space:nowrap}}th{{background:#f3f3f3}}
                 o.push_str(&svg);
                 o.push('\n');
             }
-            let t = &w.table;
-            let _ = writeln!(
-                o,
-                "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-                esc(t[0]),
-                esc(t[1]),
-                esc(t[2]),
-                esc(t[3]),
-                esc(t[4]),
-                esc(t[5])
-            );
+            table_head(&mut o, &w.table);
             for v in verdicts {
                 let class = crate::output::csv::status_code(v.status);
                 let period = v.period.as_ref().map_or_else(
