@@ -23,6 +23,8 @@ pub(crate) struct Opened {
     pub(crate) name: String,
     pub(crate) format: InputFormat,
     pub(crate) reader: Box<dyn BufRead>,
+    /// The size of the file when it is one and not compressed, to size the engine once.
+    pub(crate) plain_len: Option<u64>,
     bar: Option<ProgressBar>,
 }
 
@@ -84,6 +86,7 @@ pub(crate) fn open(
         name: name.to_owned(),
         format,
         reader,
+        plain_len: len.filter(|_| !gzip),
         bar,
     })
 }

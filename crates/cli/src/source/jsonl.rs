@@ -13,6 +13,9 @@ pub(crate) struct Jsonl {
 
 impl Source for Jsonl {
     fn read(&mut self, input: &mut Opened, engine: &mut Engine) -> Result<SourceSummary, Failure> {
+        if let Some(len) = input.plain_len {
+            engine.reserve(usize::try_from(len / 100).unwrap_or(0));
+        }
         let s = engine
             .push_reader(&mut input.reader, self.options)
             .map_err(|e| Failure::read(&input.name, e))?;
