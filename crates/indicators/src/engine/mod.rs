@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::event::{
     Event, EventBody, EventError, ExtensionReason, Kind, ParseOptions, Urgency, parse_line,
+    parse_text,
 };
 use crate::intern::{NONE, StrTable, Sym};
 use crate::span::{day_number, from_day_number};

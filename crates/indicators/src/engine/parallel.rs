@@ -43,6 +43,9 @@ struct Hashers {
     strings: foldhash::fast::RandomState,
 }
 
+/// What parsing one line gave.
+type ParsedLine<'a> = Result<Option<Event<std::borrow::Cow<'a, str>>>, EventError>;
+
 /// A list of parsed events, sent back empty to be filled again.
 type Events = Vec<(Event<Piece>, u64, Option<u64>)>;
 
@@ -67,13 +70,15 @@ fn parse_chunk(bytes: Vec<u8>, mut events: Events, options: ParseOptions, h: &Ha
             Piece::Own(s.into())
         }
     };
-    for (n, line) in bytes.split(|b| *b == b'\n').enumerate() {
+    // The whole chunk is checked as UTF-8 once (it nearly always is), so no line is
+    // checked again; a chunk with a bad byte is read line by line as bytes.
+    let text = String::from_utf8(bytes).map_err(std::string::FromUtf8Error::into_bytes);
+    // `None` for a blank line.
+    let mut each = |n: usize, parsed: Option<ParsedLine<'_>>| {
         out.lines_in_chunk = n + 1;
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
+        let Some(parsed) = parsed else { return };
         out.lines += 1;
-        match parse_line(line, options) {
+        match parsed {
             Ok(Some(e)) => {
                 let id = h.ids.hash_one(e.id.as_ref());
                 let client = e.client().map(|c| h.strings.hash_one(c));
@@ -83,8 +88,22 @@ fn parse_chunk(bytes: Vec<u8>, mut events: Events, options: ParseOptions, h: &Ha
             // Numbered within the chunk for now.
             Err(err) => out.malformed.push(malformed(err, n + 1)),
         }
+    };
+    match &text {
+        Ok(s) => {
+            for (n, line) in s.split('\n').enumerate() {
+                let blank = line.bytes().all(|b| b.is_ascii_whitespace());
+                each(n, (!blank).then(|| parse_text(line, options)));
+            }
+        }
+        Err(bytes) => {
+            for (n, line) in bytes.split(|b| *b == b'\n').enumerate() {
+                let blank = line.iter().all(u8::is_ascii_whitespace);
+                each(n, (!blank).then(|| parse_line(line, options)));
+            }
+        }
     }
-    out.text = String::from_utf8(bytes).map_err(std::string::FromUtf8Error::into_bytes);
+    out.text = text;
     out
 }
 

@@ -14,6 +14,7 @@
 
 mod parse;
 
+pub(crate) use parse::parse_text;
 pub use parse::{EventError, FIELDS, MAX_LINE_BYTES, ParseOptions, parse_line};
 
 use std::borrow::Cow;

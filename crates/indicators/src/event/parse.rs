@@ -126,6 +126,31 @@ const F_URGENCY: usize = 15;
 const F_PERIOD: usize = 16;
 const N_FIELDS: usize = 17;
 
+/// The position of a key in [`FIELDS`]; a `match` compiles to a switch on the length and
+/// a compare or two, where a walk of the list compared every key in turn.
+fn field_index(key: &str) -> Option<usize> {
+    Some(match key {
+        "id" => F_ID,
+        "kind" => F_KIND,
+        "date" => F_DATE,
+        "client" => F_CLIENT,
+        "region" => F_REGION,
+        "provider" => F_PROVIDER,
+        "reason" => F_REASON,
+        "destination" => F_DESTINATION,
+        "amount" => F_AMOUNT,
+        "unit" => F_UNIT,
+        "name" => F_NAME,
+        "metric" => F_METRIC,
+        "value" => F_VALUE,
+        "target" => F_TARGET,
+        "segment" => F_SEGMENT,
+        "urgency" => F_URGENCY,
+        "period" => F_PERIOD,
+        _ => return None,
+    })
+}
+
 /// The fields as read, before the kind's rules are checked.
 struct Raw<'de> {
     fields: [Option<Cow<'de, str>>; N_FIELDS],
@@ -157,7 +182,7 @@ impl<'de> Visitor<'de> for RawVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw<'de>, A::Error> {
         let mut fields: [Option<Cow<'de, str>>; N_FIELDS] = Default::default();
         while let Some(CowStr(key)) = map.next_key::<CowStr<'de>>()? {
-            match FIELDS.iter().position(|f| *f == key) {
+            match field_index(&key) {
                 Some(i) => {
                     if fields[i].is_some() {
                         return Err(de::Error::custom(format_args!(
@@ -373,19 +398,37 @@ pub fn parse_line(
     line: &[u8],
     options: ParseOptions,
 ) -> Result<Option<Event<Cow<'_, str>>>, EventError> {
+    match std::str::from_utf8(line) {
+        Ok(text) => parse_text(text, options),
+        // serde_json says where the bad byte is.
+        Err(_) if line.len() <= MAX_LINE_BYTES => parse_line_with_serde(line, options),
+        Err(_) => Err(too_long()),
+    }
+}
+
+/// [`parse_line`] for a line known to be UTF-8 (a reader that checked its whole chunk
+/// at once checks no line again).
+pub(crate) fn parse_text(
+    line: &str,
+    options: ParseOptions,
+) -> Result<Option<Event<Cow<'_, str>>>, EventError> {
     if line.len() > MAX_LINE_BYTES {
-        return Err(EventError {
-            line: None,
-            id: None,
-            field: None,
-            // The same words whether the line was read whole or skipped unread, so that
-            // the accounting does not depend on how the input was cut.
-            message: format!("the line is longer than {MAX_LINE_BYTES} bytes"),
-        });
+        return Err(too_long());
     }
     match scan(line, options) {
         Some(raw) => raw.into_event(),
-        None => parse_line_with_serde(line, options),
+        None => parse_line_with_serde(line.as_bytes(), options),
+    }
+}
+
+fn too_long() -> EventError {
+    EventError {
+        line: None,
+        id: None,
+        field: None,
+        // The same words whether the line was read whole or skipped unread, so that
+        // the accounting does not depend on how the input was cut.
+        message: format!("the line is longer than {MAX_LINE_BYTES} bytes"),
     }
 }
 
@@ -421,12 +464,12 @@ fn parse_line_with_serde(
 
 /// A fast path for the common shape of a line: one flat object whose keys are known
 /// fields and whose values are strings without escapes. Anything else (escapes, numbers,
-/// nesting, a repeated or unknown key, bad UTF-8, a syntax error) returns `None`, and the
-/// line goes to serde_json, which accepts or rejects it with the precise message. Tests
-/// check that both paths agree on every line the scanner accepts.
-fn scan(line: &[u8], options: ParseOptions) -> Option<Raw<'_>> {
-    // Validate once; quotes are ASCII, so every slice between them is a `str` too.
-    let text = std::str::from_utf8(line).ok()?;
+/// nesting, a repeated or unknown key, a syntax error) returns `None`, and the line goes
+/// to serde_json, which accepts or rejects it with the precise message. Tests check that
+/// both paths agree on every line the scanner accepts.
+fn scan(text: &str, options: ParseOptions) -> Option<Raw<'_>> {
+    // Quotes are ASCII, so every slice between them is a `str` too.
+    let line = text.as_bytes();
     let n = line.len();
     let skip = |mut i: usize| {
         while i < n && matches!(line[i], b' ' | b'\t' | b'\r' | b'\n') {
@@ -464,7 +507,7 @@ fn scan(line: &[u8], options: ParseOptions) -> Option<Raw<'_>> {
                 return None;
             }
             let (value, next) = string(skip(i + 1))?;
-            let f = FIELDS.iter().position(|f| *f == key)?;
+            let f = field_index(key)?;
             if fields[f].is_some() {
                 return None;
             }
@@ -570,7 +613,7 @@ mod tests {
 
     fn same(line: &str) {
         let o = ParseOptions::default();
-        if let Some(raw) = scan(line.as_bytes(), o) {
+        if let Some(raw) = scan(line, o) {
             let slow = parse_line_with_serde(line.as_bytes(), o);
             assert_eq!(raw.into_event(), slow, "{line}");
         }
@@ -587,10 +630,7 @@ mod tests {
             r#"{}"#,
             r#"{"id":""}"#,
         ] {
-            assert!(
-                scan(line.as_bytes(), ParseOptions::default()).is_some(),
-                "{line}"
-            );
+            assert!(scan(line, ParseOptions::default()).is_some(), "{line}");
             same(line);
         }
         for line in [
@@ -602,10 +642,7 @@ mod tests {
             r#"{"id":"a",}"#,
             "{\"id\":\"a\u{c}\"}",
         ] {
-            assert!(
-                scan(line.as_bytes(), ParseOptions::default()).is_none(),
-                "{line}"
-            );
+            assert!(scan(line, ParseOptions::default()).is_none(), "{line}");
         }
     }
 

@@ -286,8 +286,9 @@ proptest! {
 
 /// Parsing on several threads is parsing on one: the same summary, accounting and table,
 /// whatever the size of the pieces the input is cut into, with a byte order mark, blank
-/// lines, lines that are not events, duplicates, retractions, conflicts and a line longer
-/// than a line may be.
+/// lines, lines that are not events, duplicates, retractions, conflicts, a line longer
+/// than a line may be and lines that are not UTF-8 (a piece with one is read line by
+/// line; the others are checked whole).
 #[test]
 fn parsing_on_threads_is_parsing_on_one_thread() {
     // Enough clients that a view on several threads evaluates them in shares.
@@ -314,6 +315,17 @@ fn parsing_on_threads_is_parsing_on_one_thread() {
     text.push_str(
         "{\"id\":\"last\",\"kind\":\"discharge\",\"date\":\"2020-01-01\",\"client\":\"c0000001\"}",
     );
+    // Two lines with a byte that is not UTF-8, far apart.
+    let mut bytes = text.into_bytes();
+    for at in [bytes.len() / 3, 2 * bytes.len() / 3] {
+        let nl = at
+            + bytes[at..]
+                .iter()
+                .position(|b| *b == b'\n')
+                .expect("a line ends");
+        bytes.splice(nl + 1..nl + 1, b"{\"id\":\"\xff\"}\n".iter().copied());
+    }
+    let text = bytes;
     let periods: Vec<Span> = (2017..=2020)
         .map(|y| Span::calendar_year(y).expect("year"))
         .collect();
@@ -322,7 +334,7 @@ fn parsing_on_threads_is_parsing_on_one_thread() {
     let mut one = Engine::new();
     let s1 = one
         .push_reader(
-            std::io::Cursor::new(text.as_bytes()),
+            std::io::Cursor::new(&text),
             indicators::ParseOptions::default(),
         )
         .expect("reads");
@@ -331,11 +343,17 @@ fn parsing_on_threads_is_parsing_on_one_thread() {
         one.view().table(&catalogue, &periods, as_of),
     );
     assert!(acc1.rejected > 10 && acc1.duplicates > 0 && !acc1.retracted.is_empty());
+    let not_utf8 = acc1
+        .rejections
+        .iter()
+        .filter(|r| r.reason.to_string().contains("invalid unicode"))
+        .count();
+    assert_eq!(not_utf8, 2, "{:?}", acc1.rejections);
     for (threads, chunk) in [(2, 1), (2, 7), (3, 1000), (2, 64 << 10), (4, 4 << 20)] {
         let mut many = Engine::new().with_threads(threads).with_chunk_bytes(chunk);
         // Reads as small as the pieces, so that lines, and the byte order mark, are cut
         // at every place.
-        let reader = std::io::BufReader::with_capacity(chunk.min(1 << 16), text.as_bytes());
+        let reader = std::io::BufReader::with_capacity(chunk.min(1 << 16), &text[..]);
         let s2 = many
             .push_reader(reader, indicators::ParseOptions::default())
             .expect("reads");
@@ -358,7 +376,7 @@ fn parsing_on_threads_is_parsing_on_one_thread() {
         );
         // A whole buffer too.
         let mut buffered = Engine::new().with_threads(threads).with_chunk_bytes(chunk);
-        let s3 = buffered.push_jsonl(text.as_bytes(), indicators::ParseOptions::default());
+        let s3 = buffered.push_jsonl(&text, indicators::ParseOptions::default());
         assert_eq!(s1, s3);
         assert_eq!(acc1, buffered.view().accounting());
     }
