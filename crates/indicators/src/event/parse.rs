@@ -213,164 +213,173 @@ impl<'de> Visitor<'de> for RawVisitor {
 
 impl<'de> Raw<'de> {
     /// Checks the kind's rules. `Ok(None)`: an unknown kind, skipped by request.
-    fn into_event(self) -> Result<Option<Event<Cow<'de, str>>>, EventError> {
-        let mut f = self.fields;
-        let id = f[F_ID]
-            .take()
-            .ok_or_else(|| EventError::new(None, Some("id"), "missing"))?;
-        if id.trim().is_empty() {
-            return Err(EventError::new(None, Some("id"), "is empty"));
-        }
-        let err = |field: usize, msg: String| EventError::new(Some(&id), Some(FIELDS[field]), msg);
-        let kind_text = f[F_KIND]
-            .take()
-            .ok_or_else(|| err(F_KIND, "missing".to_owned()))?;
-        let Some(kind) = Kind::parse(&kind_text) else {
-            if self.options.ignore_unknown {
-                return Ok(None);
-            }
-            return Err(err(F_KIND, format!("unknown kind {kind_text:?}")));
-        };
-        let date_text = f[F_DATE]
-            .take()
-            .ok_or_else(|| err(F_DATE, "missing".to_owned()))?;
-        let date = parse_date(&date_text)
-            .ok_or_else(|| err(F_DATE, format!("{date_text:?} is not a date YYYY-MM-DD")))?;
-
-        let mut take = |i: usize, required: bool| -> Result<Option<Cow<'de, str>>, EventError> {
-            match f[i].take() {
-                Some(v) if v.trim().is_empty() => Err(err(i, "is empty".to_owned())),
-                Some(v) => Ok(Some(v)),
-                None if required => Err(err(i, format!("missing, required for kind {kind}"))),
-                None => Ok(None),
-            }
-        };
-        let decimal = |i: usize, v: Cow<'de, str>| -> Result<Decimal, EventError> {
-            parse_decimal(&v).map_err(|e| err(i, format!("{v:?} is not a decimal: {e}")))
-        };
-        let req = |v: Option<Cow<'de, str>>| v.unwrap_or_default();
-        let body = match kind {
-            Kind::Admission => EventBody::Admission {
-                client: req(take(F_CLIENT, true)?),
-                region: req(take(F_REGION, true)?),
-                provider: take(F_PROVIDER, false)?,
-                reason: take(F_REASON, false)?,
-                segment: take(F_SEGMENT, false)?,
-            },
-            Kind::Discharge => EventBody::Discharge {
-                client: req(take(F_CLIENT, true)?),
-                destination: take(F_DESTINATION, false)?,
-                reason: take(F_REASON, false)?,
-            },
-            Kind::GoalsAchieved => EventBody::GoalsAchieved {
-                client: req(take(F_CLIENT, true)?),
-            },
-            Kind::AuthorizationExtension => {
-                let client = req(take(F_CLIENT, true)?);
-                let r = req(take(F_REASON, true)?);
-                let reason = match &*r {
-                    "goals_not_achieved" => ExtensionReason::GoalsNotAchieved,
-                    "other" => ExtensionReason::Other,
-                    other => {
-                        return Err(err(
-                            F_REASON,
-                            format!("{other:?} is not `goals_not_achieved` or `other`"),
-                        ));
-                    }
-                };
-                EventBody::AuthorizationExtension { client, reason }
-            }
-            Kind::BridgingStart => EventBody::BridgingStart {
-                client: req(take(F_CLIENT, true)?),
-            },
-            Kind::BridgingEnd => EventBody::BridgingEnd {
-                client: req(take(F_CLIENT, true)?),
-            },
-            Kind::Tariff => {
-                let provider = req(take(F_PROVIDER, true)?);
-                let amount = decimal(F_AMOUNT, req(take(F_AMOUNT, true)?))?;
-                EventBody::Tariff {
-                    provider,
-                    amount,
-                    unit: req(take(F_UNIT, true)?),
-                    segment: take(F_SEGMENT, false)?,
-                }
-            }
-            Kind::Deliverable => EventBody::Deliverable {
-                provider: req(take(F_PROVIDER, true)?),
-                name: req(take(F_NAME, true)?),
-                region: take(F_REGION, false)?,
-            },
-            Kind::Measurement => {
-                let metric = req(take(F_METRIC, true)?);
-                let value = decimal(F_VALUE, req(take(F_VALUE, true)?))?;
-                EventBody::Measurement {
-                    metric,
-                    value,
-                    region: take(F_REGION, false)?,
-                    provider: take(F_PROVIDER, false)?,
-                }
-            }
-            Kind::Retraction => EventBody::Retraction {
-                target: req(take(F_TARGET, true)?),
-            },
-            Kind::Approval => EventBody::Approval {
-                client: req(take(F_CLIENT, true)?),
-                segment: take(F_SEGMENT, false)?,
-            },
-            Kind::Referral => {
-                let client = req(take(F_CLIENT, true)?);
-                let u = req(take(F_URGENCY, true)?);
-                let urgency = match &*u {
-                    "regular" => Urgency::Regular,
-                    "crisis" => Urgency::Crisis,
-                    other => {
-                        return Err(err(
-                            F_URGENCY,
-                            format!("{other:?} is not `regular` or `crisis`"),
-                        ));
-                    }
-                };
-                EventBody::Referral { client, urgency }
-            }
-            Kind::ReportSubmitted | Kind::ReportedClient => {
-                let client = if kind == Kind::ReportedClient {
-                    Some(req(take(F_CLIENT, true)?))
-                } else {
-                    None
-                };
-                let provider = req(take(F_PROVIDER, true)?);
-                let name = req(take(F_NAME, true)?);
-                let text = req(take(F_PERIOD, true)?);
-                let period = parse_date(&text).ok_or_else(|| {
-                    err(
-                        F_PERIOD,
-                        format!("{text:?} is not a date YYYY-MM-DD (the period's first day)"),
-                    )
-                })?;
-                match client {
-                    Some(client) => EventBody::ReportedClient {
-                        client,
-                        provider,
-                        name,
-                        period,
-                    },
-                    None => EventBody::ReportSubmitted {
-                        provider,
-                        name,
-                        period,
-                    },
-                }
-            }
-        };
-        // Whatever is left does not belong to this kind.
-        if let Some(i) = f.iter().position(Option::is_some) {
-            if !self.options.ignore_unknown {
-                return Err(err(i, format!("does not belong to a `{kind}` event")));
-            }
-        }
-        Ok(Some(Event { id, date, body }))
+    fn into_event(mut self) -> Result<Option<Event<Cow<'de, str>>>, EventError> {
+        check(&mut self.fields, self.options)
     }
+}
+
+/// Checks the kind's rules on the fields as read, taking them out. `Ok(None)`: an unknown
+/// kind, skipped by request. The fields are borrowed rather than moved: they are a few
+/// hundred bytes, and copying them showed in profiles.
+fn check<'de>(
+    f: &mut [Option<Cow<'de, str>>; N_FIELDS],
+    options: ParseOptions,
+) -> Result<Option<Event<Cow<'de, str>>>, EventError> {
+    let id = f[F_ID]
+        .take()
+        .ok_or_else(|| EventError::new(None, Some("id"), "missing"))?;
+    if id.trim().is_empty() {
+        return Err(EventError::new(None, Some("id"), "is empty"));
+    }
+    let err = |field: usize, msg: String| EventError::new(Some(&id), Some(FIELDS[field]), msg);
+    let kind_text = f[F_KIND]
+        .take()
+        .ok_or_else(|| err(F_KIND, "missing".to_owned()))?;
+    let Some(kind) = Kind::parse(&kind_text) else {
+        if options.ignore_unknown {
+            return Ok(None);
+        }
+        return Err(err(F_KIND, format!("unknown kind {kind_text:?}")));
+    };
+    let date_text = f[F_DATE]
+        .take()
+        .ok_or_else(|| err(F_DATE, "missing".to_owned()))?;
+    let date = parse_date(&date_text)
+        .ok_or_else(|| err(F_DATE, format!("{date_text:?} is not a date YYYY-MM-DD")))?;
+
+    let mut take = |i: usize, required: bool| -> Result<Option<Cow<'de, str>>, EventError> {
+        match f[i].take() {
+            Some(v) if v.trim().is_empty() => Err(err(i, "is empty".to_owned())),
+            Some(v) => Ok(Some(v)),
+            None if required => Err(err(i, format!("missing, required for kind {kind}"))),
+            None => Ok(None),
+        }
+    };
+    let decimal = |i: usize, v: Cow<'de, str>| -> Result<Decimal, EventError> {
+        parse_decimal(&v).map_err(|e| err(i, format!("{v:?} is not a decimal: {e}")))
+    };
+    let req = |v: Option<Cow<'de, str>>| v.unwrap_or_default();
+    let body = match kind {
+        Kind::Admission => EventBody::Admission {
+            client: req(take(F_CLIENT, true)?),
+            region: req(take(F_REGION, true)?),
+            provider: take(F_PROVIDER, false)?,
+            reason: take(F_REASON, false)?,
+            segment: take(F_SEGMENT, false)?,
+        },
+        Kind::Discharge => EventBody::Discharge {
+            client: req(take(F_CLIENT, true)?),
+            destination: take(F_DESTINATION, false)?,
+            reason: take(F_REASON, false)?,
+        },
+        Kind::GoalsAchieved => EventBody::GoalsAchieved {
+            client: req(take(F_CLIENT, true)?),
+        },
+        Kind::AuthorizationExtension => {
+            let client = req(take(F_CLIENT, true)?);
+            let r = req(take(F_REASON, true)?);
+            let reason = match &*r {
+                "goals_not_achieved" => ExtensionReason::GoalsNotAchieved,
+                "other" => ExtensionReason::Other,
+                other => {
+                    return Err(err(
+                        F_REASON,
+                        format!("{other:?} is not `goals_not_achieved` or `other`"),
+                    ));
+                }
+            };
+            EventBody::AuthorizationExtension { client, reason }
+        }
+        Kind::BridgingStart => EventBody::BridgingStart {
+            client: req(take(F_CLIENT, true)?),
+        },
+        Kind::BridgingEnd => EventBody::BridgingEnd {
+            client: req(take(F_CLIENT, true)?),
+        },
+        Kind::Tariff => {
+            let provider = req(take(F_PROVIDER, true)?);
+            let amount = decimal(F_AMOUNT, req(take(F_AMOUNT, true)?))?;
+            EventBody::Tariff {
+                provider,
+                amount,
+                unit: req(take(F_UNIT, true)?),
+                segment: take(F_SEGMENT, false)?,
+            }
+        }
+        Kind::Deliverable => EventBody::Deliverable {
+            provider: req(take(F_PROVIDER, true)?),
+            name: req(take(F_NAME, true)?),
+            region: take(F_REGION, false)?,
+        },
+        Kind::Measurement => {
+            let metric = req(take(F_METRIC, true)?);
+            let value = decimal(F_VALUE, req(take(F_VALUE, true)?))?;
+            EventBody::Measurement {
+                metric,
+                value,
+                region: take(F_REGION, false)?,
+                provider: take(F_PROVIDER, false)?,
+            }
+        }
+        Kind::Retraction => EventBody::Retraction {
+            target: req(take(F_TARGET, true)?),
+        },
+        Kind::Approval => EventBody::Approval {
+            client: req(take(F_CLIENT, true)?),
+            segment: take(F_SEGMENT, false)?,
+        },
+        Kind::Referral => {
+            let client = req(take(F_CLIENT, true)?);
+            let u = req(take(F_URGENCY, true)?);
+            let urgency = match &*u {
+                "regular" => Urgency::Regular,
+                "crisis" => Urgency::Crisis,
+                other => {
+                    return Err(err(
+                        F_URGENCY,
+                        format!("{other:?} is not `regular` or `crisis`"),
+                    ));
+                }
+            };
+            EventBody::Referral { client, urgency }
+        }
+        Kind::ReportSubmitted | Kind::ReportedClient => {
+            let client = if kind == Kind::ReportedClient {
+                Some(req(take(F_CLIENT, true)?))
+            } else {
+                None
+            };
+            let provider = req(take(F_PROVIDER, true)?);
+            let name = req(take(F_NAME, true)?);
+            let text = req(take(F_PERIOD, true)?);
+            let period = parse_date(&text).ok_or_else(|| {
+                err(
+                    F_PERIOD,
+                    format!("{text:?} is not a date YYYY-MM-DD (the period's first day)"),
+                )
+            })?;
+            match client {
+                Some(client) => EventBody::ReportedClient {
+                    client,
+                    provider,
+                    name,
+                    period,
+                },
+                None => EventBody::ReportSubmitted {
+                    provider,
+                    name,
+                    period,
+                },
+            }
+        }
+    };
+    // Whatever is left does not belong to this kind.
+    if let Some(i) = f.iter().position(Option::is_some) {
+        if !options.ignore_unknown {
+            return Err(err(i, format!("does not belong to a `{kind}` event")));
+        }
+    }
+    Ok(Some(Event { id, date, body }))
 }
 
 /// Parses `YYYY-MM-DD` exactly (four-digit year, two-digit month and day).
@@ -415,9 +424,11 @@ pub(crate) fn parse_text(
     if line.len() > MAX_LINE_BYTES {
         return Err(too_long());
     }
-    match scan(line, options) {
-        Some(raw) => raw.into_event(),
-        None => parse_line_with_serde(line.as_bytes(), options),
+    let mut fields: [Option<Cow<'_, str>>; N_FIELDS] = Default::default();
+    if scan(line, &mut fields) {
+        check(&mut fields, options)
+    } else {
+        parse_line_with_serde(line.as_bytes(), options)
     }
 }
 
@@ -467,7 +478,11 @@ fn parse_line_with_serde(
 /// nesting, a repeated or unknown key, a syntax error) returns `None`, and the line goes
 /// to serde_json, which accepts or rejects it with the precise message. Tests check that
 /// both paths agree on every line the scanner accepts.
-fn scan(text: &str, options: ParseOptions) -> Option<Raw<'_>> {
+fn scan<'a>(text: &'a str, fields: &mut [Option<Cow<'a, str>>; N_FIELDS]) -> bool {
+    scan_into(text, fields).is_some()
+}
+
+fn scan_into<'a>(text: &'a str, fields: &mut [Option<Cow<'a, str>>; N_FIELDS]) -> Option<()> {
     // Quotes are ASCII, so every slice between them is a `str` too.
     let line = text.as_bytes();
     let n = line.len();
@@ -491,7 +506,6 @@ fn scan(text: &str, options: ParseOptions) -> Option<Raw<'_>> {
         }
         Some((text.get(start..start + len)?, start + len + 1))
     };
-    let mut fields: [Option<Cow<'_, str>>; N_FIELDS] = Default::default();
     let mut i = skip(0);
     if line.get(i) != Some(&b'{') {
         return None;
@@ -523,7 +537,7 @@ fn scan(text: &str, options: ParseOptions) -> Option<Raw<'_>> {
             }
         }
     }
-    (skip(i) == n).then_some(Raw { fields, options })
+    (skip(i) == n).then_some(())
 }
 
 fn json_error(e: &serde_json::Error) -> EventError {
@@ -613,9 +627,10 @@ mod tests {
 
     fn same(line: &str) {
         let o = ParseOptions::default();
-        if let Some(raw) = scan(line, o) {
+        let mut fields = Default::default();
+        if scan(line, &mut fields) {
             let slow = parse_line_with_serde(line.as_bytes(), o);
-            assert_eq!(raw.into_event(), slow, "{line}");
+            assert_eq!(check(&mut fields, o), slow, "{line}");
         }
     }
 
@@ -630,7 +645,7 @@ mod tests {
             r#"{}"#,
             r#"{"id":""}"#,
         ] {
-            assert!(scan(line, ParseOptions::default()).is_some(), "{line}");
+            assert!(scan(line, &mut Default::default()), "{line}");
             same(line);
         }
         for line in [
@@ -642,7 +657,7 @@ mod tests {
             r#"{"id":"a",}"#,
             "{\"id\":\"a\u{c}\"}",
         ] {
-            assert!(scan(line, ParseOptions::default()).is_none(), "{line}");
+            assert!(!scan(line, &mut Default::default()), "{line}");
         }
     }
 
