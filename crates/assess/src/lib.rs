@@ -69,7 +69,7 @@ mod samples;
 mod sentences;
 pub mod text;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::Datelike;
 pub use chrono::NaiveDate;
@@ -179,8 +179,21 @@ pub struct Assessor<'a> {
     data: DataSummary,
     /// The rejections a report lists, read from the accounting once.
     rejections: std::cell::OnceCell<Vec<RejectionOut>>,
+    /// Corrections per region, per (decision date, as-of date), grouped once for every
+    /// contract assessed.
+    corrections: CorrectionGroups<'a>,
     options: Options,
 }
+
+/// The corrections a restatement can list: those of events dated by the as-of day, and
+/// the same per region (`None`: those without a region, which concern every region).
+type Grouped<'a> = (
+    Vec<&'a indicators::Correction>,
+    BTreeMap<Option<&'a str>, Vec<&'a indicators::Correction>>,
+);
+
+type CorrectionGroups<'a> =
+    std::cell::RefCell<HashMap<(NaiveDate, NaiveDate), std::rc::Rc<Grouped<'a>>>>;
 
 impl<'a> Assessor<'a> {
     /// An assessor over `view` with the default [`Options`].
@@ -202,8 +215,31 @@ impl<'a> Assessor<'a> {
                 ignored: c.ignored,
             },
             rejections: std::cell::OnceCell::new(),
+            corrections: CorrectionGroups::default(),
             options,
         }
+    }
+
+    /// The corrections dated after `due` and by `as_of`, grouped per region.
+    fn grouped(&self, due: NaiveDate, as_of: NaiveDate) -> std::rc::Rc<Grouped<'a>> {
+        let view: &'a View<'a> = self.view;
+        self.corrections
+            .borrow_mut()
+            .entry((due, as_of))
+            .or_insert_with(|| {
+                let all: Vec<&indicators::Correction> = view
+                    .corrections(due, as_of)
+                    .iter()
+                    .filter(|c| c.target_date <= as_of)
+                    .collect();
+                let mut by_region: BTreeMap<Option<&str>, Vec<&indicators::Correction>> =
+                    BTreeMap::new();
+                for c in &all {
+                    by_region.entry(c.region.as_deref()).or_default().push(c);
+                }
+                std::rc::Rc::new((all, by_region))
+            })
+            .clone()
     }
 
     /// Assesses a contract as of the end of `as_of`. See [`assess`].
@@ -233,6 +269,7 @@ impl<'a> Assessor<'a> {
             &self.options,
             as_of,
             &mut verdicts,
+            &|due| self.grouped(due, as_of),
         );
         let marks = samples::Samples::of(contract);
         for v in &mut verdicts {
@@ -471,13 +508,14 @@ fn list(ids: &[&str], more: Option<&str>, and: &str) -> String {
 /// Marks the verdicts that corrections dated after their decision date changed: each is
 /// compared with the same assessment counting only the corrections dated on or before
 /// its decision date (the last day of its period, or its due date).
-fn restate(
+fn restate<'c>(
     contract: &Contract,
     src: &judge::Source<'_, '_>,
     customs: &judge::Customs,
     options: &Options,
     as_of: NaiveDate,
     verdicts: &mut [Verdict],
+    grouped: &dyn Fn(NaiveDate) -> std::rc::Rc<Grouped<'c>>,
 ) {
     let mut by_due: BTreeMap<NaiveDate, Vec<usize>> = BTreeMap::new();
     for (i, v) in verdicts.iter().enumerate() {
@@ -495,16 +533,6 @@ fn restate(
         let corrections = src.view.corrections(due, as_of);
         if corrections.is_empty() {
             continue;
-        }
-        // The corrections of events dated by the as-of day, per region; those without a
-        // region concern every region.
-        let all: Vec<&indicators::Correction> = corrections
-            .iter()
-            .filter(|c| c.target_date <= as_of)
-            .collect();
-        let mut by_region: BTreeMap<Option<&str>, Vec<&indicators::Correction>> = BTreeMap::new();
-        for c in &all {
-            by_region.entry(c.region.as_deref()).or_default().push(c);
         }
         let frozen = judge::verdicts(
             contract,
@@ -534,6 +562,8 @@ fn restate(
             }
             // The corrections that concern the verdict's region (all of them for a
             // verdict over all regions or per provider), oldest first.
+            let groups = grouped(due);
+            let (all, by_region) = &*groups;
             let (count, listed): (usize, Vec<&indicators::Correction>) =
                 if regions.contains(&v.dimension.as_str()) {
                     let none = by_region.get(&None).map_or(&[][..], Vec::as_slice);

@@ -4,6 +4,8 @@
 //! decimals for days, percentages, euros and plain numbers; counts without decimals
 //! when whole. It is applied to text only; verdicts compare exact ratios.
 
+use std::fmt::Write as _;
+
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use targets::model::{IndicatorRef, OVERALL};
@@ -74,21 +76,19 @@ pub(crate) fn fmt_value(r: &Ratio, unit: Unit, lang: Lang) -> String {
         .then(|| r.to_exact_decimal())
         .flatten()
         .filter(|d| d.normalize().scale() <= 1);
-    let mut s = match (whole, one_decimal) {
-        (Some(d), _) => d.trunc().to_string(),
+    let point = if lang == Lang::Nl { ',' } else { '.' };
+    let s = match (whole, one_decimal) {
+        (Some(d), _) => decimal_text(d.trunc(), point),
         (None, Some(mut d)) => {
             d.rescale(1);
-            d.to_string()
+            decimal_text(d, point)
         }
         (None, None) => {
             let mut x = r.to_display(2);
             x.rescale(2);
-            x.to_string()
+            decimal_text(x, point)
         }
     };
-    if lang == Lang::Nl {
-        s = s.replace('.', ",");
-    }
     match unit {
         Unit::Percent => format!("{s} %"),
         Unit::Euro => format!("€ {s}"),
@@ -96,6 +96,35 @@ pub(crate) fn fmt_value(r: &Ratio, unit: Unit, lang: Lang) -> String {
         Unit::MillionEuro => format!("€ {s} million"),
         _ => s,
     }
+}
+
+/// A decimal as its `Display` writes it (every digit of its scale), with `point` for the
+/// decimal point. Reports write thousands of numbers; the common ones (a mantissa that
+/// fits 64 bits) are written here without the general formatter.
+pub(crate) fn decimal_text(d: Decimal, point: char) -> String {
+    let (m, scale) = (d.mantissa(), d.scale());
+    let fast = i64::try_from(m)
+        .ok()
+        .filter(|m| *m != 0 || !d.is_sign_negative());
+    let (Some(m), true) = (fast, scale <= 18) else {
+        let s = d.to_string();
+        return if point == '.' {
+            s
+        } else {
+            s.replace('.', &point.to_string())
+        };
+    };
+    let mut out = String::with_capacity(24);
+    if m < 0 {
+        out.push('-');
+    }
+    let (a, p) = (m.unsigned_abs(), 10u64.pow(scale));
+    let _ = write!(out, "{}", a / p);
+    if scale > 0 {
+        out.push(point);
+        let _ = write!(out, "{:0width$}", a % p, width = scale as usize);
+    }
+    out
 }
 
 /// A difference in a unit, as text, without sign, with its unit word.
@@ -784,6 +813,29 @@ pub fn monitoring_grid(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy as _;
+
+    proptest::proptest! {
+        /// The fast writing of a decimal is its `Display`, whatever the mantissa and scale
+        /// (the 64-bit path and the general one, negative zero included).
+        #[test]
+        fn a_decimal_is_written_as_display_writes_it(
+            m in proptest::prop_oneof![
+                proptest::num::i64::ANY.prop_map(i128::from),
+                (-(1i128 << 95)..(1i128 << 95)),
+                proptest::strategy::Just(0i128),
+            ],
+            scale in 0u32..=28,
+            negative_zero in proptest::bool::ANY,
+        ) {
+            let mut d = Decimal::from_i128_with_scale(m, scale);
+            if m == 0 && negative_zero {
+                d.set_sign_negative(true);
+            }
+            proptest::prop_assert_eq!(decimal_text(d, '.'), d.to_string());
+            proptest::prop_assert_eq!(decimal_text(d, ','), d.to_string().replace('.', ","));
+        }
+    }
 
     fn r(n: i64, d: i64) -> Ratio {
         Ratio::new(Decimal::from(n), Decimal::from(d)).expect("positive")

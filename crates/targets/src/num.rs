@@ -489,6 +489,9 @@ impl Ratio {
     /// The quotient is computed with 28 significant digits and then rounded, so the
     /// result is the correctly rounded value for any `decimals` up to about 20.
     pub fn to_display(&self, decimals: u32) -> Decimal {
+        if self.den == Decimal::ONE {
+            return round_for_display(self.num, decimals);
+        }
         // Division by a positive decimal never fails; a huge quotient saturates in text only.
         let q = self.num.checked_div(self.den).unwrap_or(Decimal::MAX);
         round_for_display(q, decimals)
@@ -505,6 +508,10 @@ impl Ratio {
 
     /// Whether the quotient is exactly representable as a decimal, and if so, that decimal.
     pub fn to_exact_decimal(&self) -> Option<Decimal> {
+        // Most values a report shows are whole counts over one: no division needed.
+        if self.den == Decimal::ONE {
+            return Some(self.num.normalize());
+        }
         let q = self.num.checked_div(self.den)?;
         // Exact when multiplying back gives the numerator.
         (exact_mul(q, self.den).ok()? == self.num.normalize()).then(|| q.normalize())
