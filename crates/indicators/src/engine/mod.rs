@@ -229,7 +229,7 @@ impl Engine {
     }
 
     /// The size of the pieces JSON Lines are cut into for the parsing threads (default
-    /// 4 MiB): larger pieces mean fewer hand-overs, smaller ones less memory in flight
+    /// 1 MiB): larger pieces mean fewer hand-overs, smaller ones less memory in flight
     /// (about three pieces per thread).
     #[must_use]
     pub fn with_chunk_bytes(mut self, bytes: usize) -> Engine {
@@ -252,11 +252,17 @@ impl Engine {
         e
     }
 
-    /// Makes room for about `events` more events.
+    /// Makes room for about `events` more events, and for the clients they are likely
+    /// to name (one per three events). Room reserved and not used is address space, not
+    /// memory; growing by doubling instead copies and touches twice what it keeps.
     pub fn reserve(&mut self, events: usize) {
         self.slots.reserve(events);
         self.next.reserve(events);
         self.ids.reserve(events, events * 12);
+        let clients = events / 3;
+        self.clients.reserve(clients);
+        self.strings.reserve(clients, clients * 10);
+        self.client_of.reserve(clients);
     }
 
     /// The number of distinct event ids seen (placeholders named only by retractions

@@ -152,7 +152,7 @@ impl Engine {
             strings: self.strings.hasher(),
         };
         let chunk_bytes = match self.chunk_bytes {
-            0 => 4 << 20,
+            0 => 1 << 20,
             n => n,
         };
         let mut summary = JsonlSummary::default();
