@@ -100,13 +100,18 @@ fn settled(values: Vec<Vec<Value>>) -> Grid {
 
 impl<'a> View<'a> {
     pub(crate) fn new(engine: &'a Engine, retracted: &'a Retracted) -> View<'a> {
-        let mut found: BTreeMap<String, Sym> = BTreeMap::new();
+        // A string has one symbol, so regions are collected by symbol (a flag per symbol
+        // seen) and named once each.
+        let mut seen: Vec<bool> = Vec::new();
         let mut add = |sym: Sym| {
-            if let Some(r) = engine.string(sym) {
-                if !found.contains_key(r) {
-                    found.insert(r.to_owned(), sym);
-                }
+            if sym == NONE {
+                return;
             }
+            let i = sym as usize;
+            if seen.len() <= i {
+                seen.resize(i + 1, false);
+            }
+            seen[i] = true;
         };
         for (stays, _) in engine.stays_by_client() {
             for s in stays {
@@ -130,6 +135,12 @@ impl<'a> View<'a> {
                 }
             });
         }
+        let found: BTreeMap<String, Sym> = seen
+            .iter()
+            .enumerate()
+            .filter(|(_, seen)| **seen)
+            .filter_map(|(i, _)| engine.string(i as Sym).map(|r| (r.to_owned(), i as Sym)))
+            .collect();
         let regions: Vec<(String, Sym)> = found.into_iter().collect();
         let max = regions
             .iter()
