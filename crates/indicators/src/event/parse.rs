@@ -482,6 +482,31 @@ fn scan<'a>(text: &'a str, fields: &mut [Option<Cow<'a, str>>; N_FIELDS]) -> boo
     scan_into(text, fields).is_some()
 }
 
+/// The position of the first quote, backslash or control character in `b`: where a
+/// JSON string without escapes ends, or where the fast path gives up. Eight bytes at a
+/// time (a word compared bytewise): the lowest byte a test flags is always a true match,
+/// since a false flag needs a borrow from a true match below it.
+fn string_stop(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x;
+    let mut words = b.chunks_exact(8);
+    for (k, w) in words.by_ref().enumerate() {
+        let x = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        let hits = (zero_byte(x ^ (ONES * u64::from(b'"')))
+            | zero_byte(x ^ (ONES * u64::from(b'\\')))
+            | (x.wrapping_sub(ONES * 0x20) & !x))
+            & HIGH;
+        if hits != 0 {
+            return Some(k * 8 + (hits.trailing_zeros() / 8) as usize);
+        }
+    }
+    let rest = words.remainder();
+    rest.iter()
+        .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+        .map(|p| b.len() - rest.len() + p)
+}
+
 fn scan_into<'a>(text: &'a str, fields: &mut [Option<Cow<'a, str>>; N_FIELDS]) -> Option<()> {
     // Quotes are ASCII, so every slice between them is a `str` too.
     let line = text.as_bytes();
@@ -498,9 +523,7 @@ fn scan_into<'a>(text: &'a str, fields: &mut [Option<Cow<'a, str>>; N_FIELDS]) -
             return None;
         }
         let start = i + 1;
-        let len = line[start..]
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+        let len = string_stop(&line[start..])?;
         if line[start + len] != b'"' {
             return None;
         }
@@ -662,6 +685,24 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The word-at-a-time search finds what a byte-at-a-time one finds.
+        #[test]
+        fn a_string_stops_where_a_byte_search_says(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::num::u8::ANY,
+                    proptest::strategy::Just(b'"'),
+                    proptest::strategy::Just(b'\\'),
+                    0x1fu8..0x23,
+                    0x5bu8..0x5e,
+                ],
+                0..40,
+            )
+        ) {
+            let slow = bytes.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20);
+            proptest::prop_assert_eq!(string_stop(&bytes), slow);
+        }
+
         #[test]
         fn the_fast_path_agrees_with_serde_on_anything(line in r#"[{}":, a-z0-9_\-]{0,60}"#) {
             same(&line);
