@@ -136,9 +136,8 @@ fn load_events(
     }
     let loaded = input::load(&mut engine, names, input)?;
     // The counts decide; the list of rejections is built only when it is written out.
-    let view = engine.view();
-    let counts = view.counts();
-    let rejections = || view.accounting().rejections;
+    let counts = engine.counts();
+    let rejections = || engine.view().accounting().rejections;
     if let Some(path) = &input.rejects {
         let mut text = String::new();
         for r in &rejections() {
@@ -186,7 +185,6 @@ fn load_events(
             counts.rejected, counts.read
         );
     }
-    drop(view);
     if loaded.skipped > 0 {
         eprintln!(
             "note: records skipped on purpose (unknown kinds, other iJw messages, other product categories): {}",

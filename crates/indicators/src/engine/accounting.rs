@@ -77,8 +77,25 @@ impl Engine {
         self.account(retracted, true)
     }
 
-    /// The counts of [`Engine::accounting`] without building the lists.
-    pub(crate) fn counts(&self, retracted: &Retracted) -> Counts {
+    /// What became of every record read, as counts: [`crate::View::counts`] without
+    /// building a view (the list of rejections comes from [`crate::View::accounting`]).
+    ///
+    /// ```
+    /// use indicators::{Engine, ParseOptions};
+    ///
+    /// let mut engine = Engine::new();
+    /// let _ = engine.push_jsonl(b"{\"id\":\"1\",\"kind\":\"discharge\",\"date\":\"2019-01-10\",\"client\":\"c\"}\nnot json\n", ParseOptions::default());
+    /// let c = engine.counts();
+    /// assert_eq!((c.read, c.accepted, c.rejected), (2, 0, 2));
+    /// assert_eq!(c, engine.view().counts());
+    /// ```
+    #[must_use]
+    pub fn counts(&self) -> Counts {
+        self.counts_with(&self.retracted)
+    }
+
+    /// The counts of the accounting under `retracted`, without building the lists.
+    pub(crate) fn counts_with(&self, retracted: &Retracted) -> Counts {
         let a = self.account(retracted, false);
         Counts {
             read: a.read,

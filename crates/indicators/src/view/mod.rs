@@ -207,7 +207,7 @@ impl<'a> View<'a> {
     /// The counts of [`View::accounting`], without building its lists.
     #[must_use]
     pub fn counts(&self) -> crate::engine::Counts {
-        self.engine.counts(self.retracted)
+        self.engine.counts_with(self.retracted)
     }
 
     /// The valid retractions dated after `after` and on or before `through`, oldest
