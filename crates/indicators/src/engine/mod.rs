@@ -179,12 +179,13 @@ impl Engine {
         Engine::default()
     }
 
-    /// Parses JSON Lines ([`Engine::push_reader`], [`Engine::push_jsonl`]) on `threads`
-    /// threads while the calling thread adds the events in input order, and evaluates
-    /// indicators over the stays of `threads` shares of the clients at once; 0 or 1 does
-    /// everything on the calling thread. What the engine holds, and every value a view
-    /// gives, do not depend on the setting. The library reads no configuration: a program that wants every core
-    /// passes `std::thread::available_parallelism()`.
+    /// Uses `threads` threads in all: JSON Lines ([`Engine::push_reader`],
+    /// [`Engine::push_jsonl`]) are parsed by `threads - 1` workers and by the calling
+    /// thread, which also adds the events in input order, and indicators are evaluated
+    /// over the stays of `threads` shares of the clients at once; 0 or 1 does everything
+    /// on the calling thread. What the engine holds, and every value a view gives, do not
+    /// depend on the setting. The library reads no configuration: a program that wants
+    /// every core passes `std::thread::available_parallelism()`.
     ///
     /// ```
     /// use indicators::{Engine, ParseOptions};

@@ -1,7 +1,10 @@
 //! Reading JSON Lines on several threads: this thread cuts the input into chunks of whole
 //! lines and adds the events in input order, while worker threads parse the chunks, check
-//! their text and hash their ids and clients. What is added, and in what order, is what
-//! the one-thread reader adds; a test compares the two on dirty streams cut at every size.
+//! their text and hash their ids and clients. With `threads` threads there are
+//! `threads - 1` workers, and this thread parses a chunk itself when every worker already
+//! has one waiting: adding is this thread's alone, and a worker more would take cores from
+//! it. What is added, and in what order, is what the one-thread reader adds; a test
+//! compares the two on dirty streams cut at every size.
 //!
 //! A worker gives each chunk back with its events as pieces of the chunk (offsets, so
 //! that the chunk and its events travel together without borrowing), an owned string for
@@ -134,13 +137,26 @@ enum Cut {
 struct Adder {
     lines: usize,
     spare: Vec<Vec<u8>>,
+    /// Emptied event lists of the chunks parsed on this thread.
+    spare_events: Vec<Events>,
     /// For each line skipped as too long: how many chunks were sent before it.
     too_long: VecDeque<usize>,
     received: usize,
 }
 
+/// A chunk cut and not added yet: with a worker (which gives chunks back in the order it
+/// took them), or parsed here already.
+enum Pending {
+    Worker(usize),
+    Here(Parsed),
+}
+
 impl Engine {
-    /// [`Engine::push_reader`] on `threads` parsing threads (at least 1) besides this one.
+    /// [`Engine::push_reader`] on `threads` threads (at least 2): `threads - 1` workers
+    /// parse while this thread cuts the input, adds the parsed chunks in input order, and
+    /// parses a chunk itself whenever every worker already has one waiting. So that adding,
+    /// which only this thread can do, is never starved of a core by the workers, there
+    /// are as many busy threads as `threads`.
     pub(super) fn push_reader_threaded<R: BufRead>(
         &mut self,
         mut reader: R,
@@ -155,12 +171,13 @@ impl Engine {
             0 => 1 << 20,
             n => n,
         };
+        let workers = threads.saturating_sub(1).max(1);
         let mut summary = JsonlSummary::default();
         std::thread::scope(|scope| {
-            let mut to: Vec<SyncSender<Vec<u8>>> = Vec::with_capacity(threads);
-            let mut from: Vec<Receiver<Parsed>> = Vec::with_capacity(threads);
-            let mut back: Vec<SyncSender<Events>> = Vec::with_capacity(threads);
-            for _ in 0..threads {
+            let mut to: Vec<SyncSender<Vec<u8>>> = Vec::with_capacity(workers);
+            let mut from: Vec<Receiver<Parsed>> = Vec::with_capacity(workers);
+            let mut back: Vec<SyncSender<Events>> = Vec::with_capacity(workers);
+            for _ in 0..workers {
                 let (send_chunk, take_chunk) = sync_channel::<Vec<u8>>(1);
                 let (send_parsed, take_parsed) = sync_channel::<Parsed>(1);
                 // Emptied event lists come back, so that their memory is used again.
@@ -181,18 +198,30 @@ impl Engine {
                 from.push(take_parsed);
                 back.push(send_back);
             }
-            // Chunks go to the workers in turn and come back in the same turn, so that
-            // events are added in input order. At most two chunks per worker are out.
             let mut adder = Adder {
                 lines: 0,
                 spare: Vec::new(),
+                spare_events: Vec::new(),
                 too_long: VecDeque::new(),
                 received: 0,
             };
-            let mut sent = 0usize;
+            // Chunks cut and not added yet, in input order; at most two per thread.
+            let mut order: VecDeque<Pending> = VecDeque::new();
+            let limit = 2 * threads;
+            let (mut sent, mut turn) = (0usize, 0usize);
             let mut result = Ok(());
             let mut cutter = Cutter::default();
             loop {
+                // Add what is ready at the front, in order, without waiting.
+                while let Some(p) = Self::ready(&mut order, &from) {
+                    self.add_parsed(p, &back, &mut adder, &mut summary);
+                }
+                if order.len() >= limit {
+                    if let Some(p) = Self::wait(&mut order, &from) {
+                        self.add_parsed(p, &back, &mut adder, &mut summary);
+                    }
+                    continue;
+                }
                 let spare = adder.spare.pop().unwrap_or_default();
                 let cut = match cutter.next(&mut reader, chunk_bytes, spare) {
                     Ok(Some(c)) => c,
@@ -209,22 +238,26 @@ impl Engine {
                     }
                     Cut::Chunk(c) => c,
                 };
-                if sent - adder.received == 2 * threads {
-                    {
-                        let w = adder.received % threads;
-                        self.add_parsed(&from[w], &back[w], &mut adder, &mut summary);
-                    }
-                }
-                if to[sent % threads].send(chunk).is_err() {
-                    break;
-                }
                 sent += 1;
-            }
-            while adder.received < sent {
-                {
-                    let w = adder.received % threads;
-                    self.add_parsed(&from[w], &back[w], &mut adder, &mut summary);
+                // The next worker in turn takes it if it has room; otherwise it is parsed
+                // here, and the worker keeps its turn.
+                let w = turn % workers;
+                match to[w].try_send(chunk) {
+                    Ok(()) => {
+                        order.push_back(Pending::Worker(w));
+                        turn += 1;
+                    }
+                    Err(std::sync::mpsc::TrySendError::Full(chunk)) => {
+                        let events = adder.spare_events.pop().unwrap_or_default();
+                        order.push_back(Pending::Here(parse_chunk(
+                            chunk, events, options, &hashers,
+                        )));
+                    }
+                    Err(std::sync::mpsc::TrySendError::Disconnected(_)) => break,
                 }
+            }
+            while let Some(p) = Self::wait(&mut order, &from) {
+                self.add_parsed(p, &back, &mut adder, &mut summary);
             }
             self.number_too_long(&mut adder, &mut summary);
             drop(to);
@@ -232,6 +265,37 @@ impl Engine {
         })?;
         self.settle();
         Ok(summary)
+    }
+
+    /// The chunk at the front of `order` if it is parsed, without waiting.
+    fn ready(
+        order: &mut VecDeque<Pending>,
+        from: &[Receiver<Parsed>],
+    ) -> Option<(Parsed, Option<usize>)> {
+        match order.front()? {
+            Pending::Here(_) => match order.pop_front() {
+                Some(Pending::Here(p)) => Some((p, None)),
+                _ => None,
+            },
+            Pending::Worker(w) => {
+                let w = *w;
+                let p = from[w].try_recv().ok()?;
+                order.pop_front();
+                Some((p, Some(w)))
+            }
+        }
+    }
+
+    /// The chunk at the front of `order`, waiting for its worker if need be; `None` when
+    /// nothing is pending (or a worker is gone, which only a panic there can cause).
+    fn wait(
+        order: &mut VecDeque<Pending>,
+        from: &[Receiver<Parsed>],
+    ) -> Option<(Parsed, Option<usize>)> {
+        match order.pop_front()? {
+            Pending::Here(p) => Some((p, None)),
+            Pending::Worker(w) => from[w].recv().ok().map(|p| (p, Some(w))),
+        }
     }
 
     /// Rejects the lines skipped as too long whose place is known: after all the chunks
@@ -244,16 +308,16 @@ impl Engine {
         }
     }
 
-    /// Adds the next parsed chunk from `worker`, in input order.
+    /// Adds the next parsed chunk, in input order; `worker` is the worker that parsed it,
+    /// to hand its emptied event list back to.
     fn add_parsed(
         &mut self,
-        worker: &Receiver<Parsed>,
-        back: &SyncSender<Events>,
+        (mut p, worker): (Parsed, Option<usize>),
+        back: &[SyncSender<Events>],
         adder: &mut Adder,
         summary: &mut JsonlSummary,
     ) {
         self.number_too_long(adder, summary);
-        let Ok(mut p) = worker.recv() else { return };
         adder.received += 1;
         summary.lines += p.lines;
         summary.events += p.events.len() as u64;
@@ -281,8 +345,13 @@ impl Engine {
         }
         drop(batch);
         p.events.clear();
-        // Kept only if the worker has room for it.
-        let _ = back.try_send(p.events);
+        match worker {
+            // Kept only if the worker has room for it.
+            Some(w) => {
+                let _ = back[w].try_send(p.events);
+            }
+            None => adder.spare_events.push(p.events),
+        }
         let mut buffer = match p.text {
             Ok(s) => s.into_bytes(),
             Err(b) => b,
