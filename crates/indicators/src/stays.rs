@@ -168,31 +168,57 @@ fn priority(kind: Kind) -> u8 {
     }
 }
 
+/// The working lists of a derivation, kept from one client to the next so that deriving
+/// many clients does not allocate for each (see [`derive`]).
+#[derive(Default)]
+pub(crate) struct Scratch {
+    admissions: Vec<Sym>,
+    approvals: Approvals,
+    referrals: std::collections::VecDeque<(i32, bool)>,
+    goals: Vec<i32>,
+    /// The events of one day, a queue per kind, each in canonical order.
+    queues: [std::collections::VecDeque<usize>; Kind::ALL.len()],
+}
+
 /// Sorts `events` (the client's slots) into the canonical order and derives its stays.
-/// `active(slot)` tells whether a slot takes part (live, not retracted).
+/// `active(slot)` tells whether a slot takes part (live, not retracted). `scratch` holds
+/// working lists; it may come from the previous client, whatever it held.
 pub(crate) fn derive(
     slots: &Slots<'_>,
     events: &mut [Sym],
     active: &dyn Fn(Sym) -> bool,
     out: Out<'_>,
+    scratch: &mut Scratch,
 ) {
     sort_canonically(slots, events);
     let stays_base = out.stays.len();
     let bridges_base = out.bridges.len();
+    let Scratch {
+        admissions,
+        approvals,
+        referrals,
+        goals,
+        queues,
+    } = scratch;
+    admissions.clear();
+    approvals.clear();
+    referrals.clear();
+    goals.clear();
+    for q in queues.iter_mut() {
+        q.clear();
+    }
     let mut c = Client {
         stays: out.stays,
         bridges: out.bridges,
         stays_base,
         bridges_base,
-        admissions: Vec::new(),
-        approvals: Approvals::default(),
-        referrals: std::collections::VecDeque::new(),
-        goals: Vec::new(),
+        admissions,
+        approvals,
+        referrals,
+        goals,
         open: None,
         bridge: None,
     };
-    // The events of one day, a queue per kind, each in canonical order.
-    let mut queues: [std::collections::VecDeque<usize>; Kind::ALL.len()] = Default::default();
     let mut i = 0;
     while i < events.len() {
         let date = slots.record(events[i]).date;
@@ -284,6 +310,12 @@ struct Approvals {
 }
 
 impl Approvals {
+    fn clear(&mut self) {
+        self.any.clear();
+        self.by_segment.clear();
+        self.given = 0;
+    }
+
     fn push(&mut self, day: i32, segment: Sym) {
         self.given += 1;
         let a = (day, self.given);
@@ -315,13 +347,13 @@ struct Client<'a> {
     stays_base: usize,
     bridges_base: usize,
     /// The admission slot of each stay of this client, for rejection messages.
-    admissions: Vec<Sym>,
+    admissions: &'a mut Vec<Sym>,
     /// Approvals not yet used by an admission.
-    approvals: Approvals,
+    approvals: &'a mut Approvals,
     /// Referrals (day, crisis) not yet taken by an admission, oldest first.
-    referrals: std::collections::VecDeque<(i32, bool)>,
+    referrals: &'a mut std::collections::VecDeque<(i32, bool)>,
     /// The days the goals of this client's closed stays were reached, in order.
-    goals: Vec<i32>,
+    goals: &'a mut Vec<i32>,
     open: Option<usize>,
     bridge: Option<usize>,
 }

@@ -33,6 +33,7 @@ impl Engine {
             |s: Sym| slots.slots[s as usize].status == Status::Live && !retracted.contains_key(&s);
         let mut events: Vec<Sym> = Vec::new();
         let mut rejected = Vec::new();
+        let mut scratch = Scratch::default();
         // Every admission makes at most one stay: size the arena once instead of doubling.
         self.stays.reserve(
             self.admissions
@@ -59,6 +60,7 @@ impl Engine {
                     bridges: &mut self.bridges,
                     rejected: &mut rejected,
                 },
+                &mut scratch,
             );
             // Keep the list in canonical order, so that later walks need no sort.
             client.head = events.first().copied().unwrap_or(NONE);
@@ -144,6 +146,7 @@ impl Engine {
                 bridges: &mut d.bridges,
                 rejected: &mut d.rejected,
             },
+            &mut Scratch::default(),
         );
         d.rejected.sort_unstable_by_key(|(slot, _)| *slot);
         d

@@ -24,7 +24,7 @@ use crate::event::{
 };
 use crate::intern::{NONE, StrTable, Sym};
 use crate::span::{day_number, from_day_number};
-use crate::stays::{Out, RejectReason, Stay, derive};
+use crate::stays::{Out, RejectReason, Scratch, Stay, derive};
 pub(crate) use crate::store::Record;
 use crate::store::{Content, Fields, Slots, Status};
 
