@@ -219,7 +219,16 @@ fn report(a: args::ReportArgs) -> Result<ExitCode, Failure> {
         ReportFormat::Html => output::html::render(&report, lang),
     };
     emit(a.output.as_deref(), &text)?;
+    drop(view);
+    leave(engine);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Ends the engine's life without freeing it: the process exits next, and handing a few
+/// hundred megabytes back to the allocator region by region (24 ms for 2M events) takes
+/// longer than the exit, which returns everything at once.
+fn leave(engine: Engine) {
+    std::mem::forget(engine);
 }
 
 fn lint(a: args::LintArgs) -> Result<ExitCode, Failure> {
@@ -349,6 +358,8 @@ fn indicators_table(a: args::IndicatorsArgs) -> Result<ExitCode, Failure> {
         }
     };
     emit(a.output.as_deref(), &text)?;
+    drop(view);
+    leave(engine);
     Ok(ExitCode::SUCCESS)
 }
 
