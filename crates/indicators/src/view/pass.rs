@@ -16,6 +16,21 @@ fn merge_accs(into: &mut Accs, plus: &Accs, minus: Option<&Accs>) {
     }
 }
 
+/// Completes the overall column (0) of accumulators filled by [`View::add_stays`] and
+/// [`View::add_event`]: those add a stay or event to its region's column only (to column
+/// 0 when it has no region), and the overall value is that plus every region's, which
+/// the exact merge gives with one addition per region instead of one per stay.
+fn add_regions_to_overall(accs: &mut Accs) {
+    let none = Acc::default();
+    for row in accs.iter_mut().flatten() {
+        if let Some((overall, regions)) = row.split_first_mut() {
+            for r in regions.iter() {
+                overall.merge(r, &none);
+            }
+        }
+    }
+}
+
 impl<'a> View<'a> {
     pub(super) fn grid_for_unknown_region(
         &self,
@@ -253,6 +268,7 @@ impl<'a> View<'a> {
                         self.add_event(&plan, &mut accs, rec, ev)
                     });
                 }
+                add_regions_to_overall(&mut accs);
                 let accs = Arc::new(accs);
                 if let Ok(mut m) = self.base.lock() {
                     m.insert(key, accs.clone());
@@ -293,10 +309,14 @@ impl<'a> View<'a> {
                 }
             }
         }
+        add_regions_to_overall(&mut plus);
+        add_regions_to_overall(&mut minus);
         merge_accs(&mut accs, &plus, Some(&minus));
         Arc::new(accs)
     }
 
+    /// Adds stays to the accumulators of their region (column 0 for a stay without one);
+    /// [`add_regions_to_overall`] completes the overall column once all are added.
     pub(super) fn add_stays(
         &self,
         plan: &Plan<'_>,
@@ -322,11 +342,7 @@ impl<'a> View<'a> {
                 for (p, &(a, b)) in plan.bounds.iter().enumerate() {
                     if a <= day && day < b {
                         let settle = plan.cohort[li] && plan.complete[p];
-                        let row = &mut accs[li][p];
-                        row[0].add_stay(leaf, &f, settle);
-                        if slot > 0 {
-                            row[slot].add_stay(leaf, &f, settle);
-                        }
+                        accs[li][p][slot].add_stay(leaf, &f, settle);
                     }
                 }
             }
@@ -348,11 +364,7 @@ impl<'a> View<'a> {
             }
             for (p, &(a, b)) in plan.bounds.iter().enumerate() {
                 if a <= rec.date && rec.date < b {
-                    let row = &mut accs[li][p];
-                    row[0].add_event(leaf, ev);
-                    if slot > 0 {
-                        row[slot].add_event(leaf, ev);
-                    }
+                    accs[li][p][slot].add_event(leaf, ev);
                 }
             }
         }
