@@ -67,6 +67,45 @@ pub fn localised(display: &str, lang: Lang) -> String {
 /// A value in a unit, as text: whole counts, days and plain numbers without decimals when
 /// the exact value is whole, everything else with two decimals, half away from zero.
 pub(crate) fn fmt_value(r: &Ratio, unit: Unit, lang: Lang) -> String {
+    let point = if lang == Lang::Nl { ',' } else { '.' };
+    let s = decimal_text(shown(r, unit), point);
+    match unit {
+        Unit::Percent => format!("{s} %"),
+        Unit::Euro => format!("€ {s}"),
+        Unit::MillionEuro if lang == Lang::Nl => format!("€ {s} mln"),
+        Unit::MillionEuro => format!("€ {s} million"),
+        _ => s,
+    }
+}
+
+/// How many values [`shown`] remembers per thread.
+const SHOWN: usize = 32;
+
+thread_local! {
+    /// The values [`shown`] computed last: an explanation is written in two languages,
+    /// and the second finds its numbers here instead of dividing and rounding again.
+    static RECENTLY_SHOWN: std::cell::RefCell<[Option<(Ratio, Unit, Decimal)>; SHOWN]> =
+        const { std::cell::RefCell::new([None; SHOWN]) };
+}
+
+/// The decimal [`fmt_value`] writes for `r` in `unit`: the exact value when it is whole
+/// (counts, days, plain numbers) or has one decimal (millions), otherwise rounded to two
+/// decimals, half away from zero. A function of the value alone, so it may be remembered.
+fn shown(r: &Ratio, unit: Unit) -> Decimal {
+    let at = {
+        let (n, d) = (
+            r.numerator().mantissa() as u64,
+            r.denominator().mantissa() as u64,
+        );
+        ((n ^ d.rotate_left(17) ^ unit as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 59) as usize
+    };
+    let hit = RECENTLY_SHOWN.with(|c| match c.borrow()[at] {
+        Some((key, u, d)) if key == *r && u == unit => Some(d),
+        _ => None,
+    });
+    if let Some(d) = hit {
+        return d;
+    }
     let whole = matches!(unit, Unit::Count | Unit::Days | Unit::Number)
         .then(|| r.to_exact_decimal())
         .flatten()
@@ -76,26 +115,20 @@ pub(crate) fn fmt_value(r: &Ratio, unit: Unit, lang: Lang) -> String {
         .then(|| r.to_exact_decimal())
         .flatten()
         .filter(|d| d.normalize().scale() <= 1);
-    let point = if lang == Lang::Nl { ',' } else { '.' };
-    let s = match (whole, one_decimal) {
-        (Some(d), _) => decimal_text(d.trunc(), point),
+    let d = match (whole, one_decimal) {
+        (Some(d), _) => d.trunc(),
         (None, Some(mut d)) => {
             d.rescale(1);
-            decimal_text(d, point)
+            d
         }
         (None, None) => {
             let mut x = r.to_display(2);
             x.rescale(2);
-            decimal_text(x, point)
+            x
         }
     };
-    match unit {
-        Unit::Percent => format!("{s} %"),
-        Unit::Euro => format!("€ {s}"),
-        Unit::MillionEuro if lang == Lang::Nl => format!("€ {s} mln"),
-        Unit::MillionEuro => format!("€ {s} million"),
-        _ => s,
-    }
+    RECENTLY_SHOWN.with(|c| c.borrow_mut()[at] = Some((*r, unit, d)));
+    d
 }
 
 /// A decimal as its `Display` writes it (every digit of its scale), with `point` for the
@@ -229,17 +262,27 @@ pub fn fmt_date(d: NaiveDate, lang: Lang) -> String {
 
 /// A period as text: "2019", or "1 July 2019 to 30 June 2020" / "1 juli 2019 t/m 30 juni 2020".
 pub fn fmt_period(p: &PeriodOut, lang: Lang) -> String {
-    let last = p.end.pred_opt().unwrap_or(p.end);
-    if p.start.month() == 1
-        && p.start.day() == 1
-        && p.end.year() == p.start.year() + 1
-        && p.end.ordinal() == 1
+    fmt_span(p.start, p.end, lang)
+}
+
+/// [`fmt_period`] of a contract period, without building its report form first.
+pub(crate) fn fmt_contract_period(p: targets::period::Period, lang: Lang) -> String {
+    fmt_span(p.start(), p.end(), lang)
+}
+
+/// The period from `start` up to (not including) `end`, as text.
+fn fmt_span(start: NaiveDate, end: NaiveDate, lang: Lang) -> String {
+    let last = end.pred_opt().unwrap_or(end);
+    if start.month() == 1
+        && start.day() == 1
+        && end.year() == start.year() + 1
+        && end.ordinal() == 1
     {
-        return p.start.year().to_string();
+        return start.year().to_string();
     }
     match lang {
-        Lang::En => format!("{} to {}", fmt_date(p.start, lang), fmt_date(last, lang)),
-        Lang::Nl => format!("{} t/m {}", fmt_date(p.start, lang), fmt_date(last, lang)),
+        Lang::En => format!("{} to {}", fmt_date(start, lang), fmt_date(last, lang)),
+        Lang::Nl => format!("{} t/m {}", fmt_date(start, lang), fmt_date(last, lang)),
     }
 }
 
@@ -834,6 +877,34 @@ mod tests {
             }
             proptest::prop_assert_eq!(decimal_text(d, '.'), d.to_string());
             proptest::prop_assert_eq!(decimal_text(d, ','), d.to_string().replace('.', ","));
+        }
+    }
+
+    proptest::proptest! {
+        /// What a value is written as does not depend on what was written before it
+        /// (the memory of recently shown values): written in one order and again in the
+        /// reverse order, with the same values at other scales in between, every text is
+        /// the same.
+        #[test]
+        fn a_value_is_written_the_same_whatever_came_before(
+            values in proptest::collection::vec((-100_000i64..100_000, 1i64..1_000, 0usize..6), 1..80)
+        ) {
+            let units = [Unit::Count, Unit::Days, Unit::Number, Unit::Percent, Unit::Euro, Unit::MillionEuro];
+            let ratio = |n: i64, d: i64, scale: u32| {
+                let mut num = Decimal::from(n);
+                let mut den = Decimal::from(d);
+                num.rescale(scale);
+                den.rescale(scale);
+                Ratio::new(num, den).expect("positive")
+            };
+            let first: Vec<String> = values
+                .iter()
+                .map(|&(n, d, u)| fmt_value(&ratio(n, d, 0), units[u], Lang::Nl))
+                .collect();
+            for (i, &(n, d, u)) in values.iter().enumerate().rev() {
+                let _ = fmt_value(&ratio(n * 3, d * 3, 1), units[(u + 1) % 6], Lang::En);
+                proptest::prop_assert_eq!(&fmt_value(&ratio(n, d, 2), units[u], Lang::Nl), &first[i]);
+            }
         }
     }
 

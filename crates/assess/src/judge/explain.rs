@@ -5,12 +5,12 @@ use targets::change::{Convention, StepUnit};
 use targets::model::{BoundOp, Dimension, Target};
 use targets::num::Ratio;
 
-use super::{Ctx, Judged, Missing, period_out, unit_of};
+use super::{Ctx, Judged, Missing, unit_of};
 use crate::report::{Check, Status, Unit};
 use crate::sentences::{fill, sentences};
 use crate::text::{
-    Lang, days, dimension_phrase, fmt_amount, fmt_date, fmt_period, fmt_steps, fmt_value,
-    indicator_name, status_word, step_name,
+    Lang, days, dimension_phrase, fmt_amount, fmt_contract_period, fmt_date, fmt_period, fmt_steps,
+    fmt_value, indicator_name, status_word, step_name,
 };
 
 impl Ctx<'_, '_> {
@@ -20,8 +20,7 @@ impl Ctx<'_, '_> {
         let place = dimension_phrase(t.dimension, &self.region_name(t.dimension, dim), lang);
         let period = j
             .period
-            .map(period_out)
-            .map(|p| format!(", {}", fmt_period(&p, lang)))
+            .map(|p| format!(", {}", fmt_contract_period(p, lang)))
             .unwrap_or_default();
         let threshold = self.options.disclosure.map_or(0, |d| d.threshold);
         fill(
@@ -181,7 +180,7 @@ impl Ctx<'_, '_> {
         if let (Check::Report, Some(r)) = (&j.check, &j.basis.report) {
             let period = j
                 .period
-                .map(|p| fmt_period(&period_out(p), lang))
+                .map(|p| fmt_contract_period(p, lang))
                 .unwrap_or_default();
             return self.explain_report(&format!("{name}{place}, {period}"), j, r, lang);
         }
@@ -238,8 +237,7 @@ impl Ctx<'_, '_> {
         }
         let period = j
             .period
-            .map(period_out)
-            .map(|p| fmt_period(&p, lang))
+            .map(|p| fmt_contract_period(p, lang))
             .unwrap_or_default();
         let head = format!("{name}{place}, {period}");
         if j.status == Status::NotApplicable {
@@ -460,7 +458,7 @@ fn condition_text(c: &targets::model::Condition) -> String {
 
 pub(super) fn missing_text(m: Option<&Missing>, lang: Lang) -> String {
     let w = sentences(lang);
-    let period = |p: &targets::period::Period| fmt_period(&period_out(*p), lang);
+    let period = |p: &targets::period::Period| fmt_contract_period(*p, lang);
     match m {
         Some(Missing::NoValue(indicators::NoValue::ZeroDenominator)) => {
             w.zero_denominator.to_owned()

@@ -4,7 +4,7 @@
 use super::*;
 use crate::report::{ObservationOut, ObservedRow};
 use crate::sentences::{fill, sentences};
-use crate::text::{dimension_phrase, fmt_date, fmt_period, fmt_value, indicator_name};
+use crate::text::{dimension_phrase, fmt_contract_period, fmt_date, fmt_value, indicator_name};
 
 /// The observations of the contract as of `at`, in document order.
 pub(crate) fn observations(
@@ -91,7 +91,7 @@ impl Ctx<'_, '_> {
         let name = indicator_name(&o.indicator, &self.contract.doc().labels, lang);
         let dim_name = self.region_name(o.dimension, dim);
         let place = dimension_phrase(o.dimension, &dim_name, lang);
-        let head = format!("{name}{place}, {}", fmt_period(&period_out(p), lang));
+        let head = format!("{name}{place}, {}", fmt_contract_period(p, lang));
         let value = match (measured, date) {
             (_, Some(d)) => fmt_date(d, lang),
             (Some(m), None) => fmt_value(&m, unit, lang),
