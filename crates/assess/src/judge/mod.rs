@@ -77,6 +77,31 @@ struct Ctx<'a, 'v> {
     /// Verdicts for comparison only: status, exact values and dates, without displays,
     /// margins or explanations.
     bare: bool,
+    /// Every period the contract judges or measures a baseline over: an indicator asked
+    /// for one of them is evaluated over all of them in the same pass.
+    spans: Vec<Span>,
+}
+
+/// The periods of every result's schedule and every baseline of `contract`, sorted.
+fn spans_of(contract: &Contract) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::new();
+    for (_, t) in contract.targets() {
+        out.extend(
+            contract
+                .schedule(&t.id)
+                .iter()
+                .filter_map(ScheduleItem::period)
+                .filter_map(span),
+        );
+        if let Rule::SteppedChange { baseline, .. } | Rule::Milestone { baseline, .. } = &t.rule {
+            if let Ok(Some(p)) = contract.baseline_period(baseline) {
+                out.extend(span(p));
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Which verdicts to give, and how fully.
@@ -195,6 +220,7 @@ impl<'a, 'v> Ctx<'a, 'v> {
             options,
             only_due: want.only_due,
             bare: want.bare,
+            spans: spans_of(contract),
         }
     }
 }
@@ -215,13 +241,30 @@ impl Ctx<'_, '_> {
         let rows = match cached {
             Some(v) => v,
             None => {
+                // One pass over the stays evaluates the indicator over every period of
+                // the contract: the other periods are asked for next, and a pass per
+                // period would walk every stay again.
+                let mut spans = self.spans.clone();
+                if !spans.contains(&span) {
+                    spans.push(span);
+                }
                 let table = self
                     .src
                     .view
-                    .table(std::slice::from_ref(ind), &[span], self.at);
-                let v = std::rc::Rc::new(table.rows);
-                self.src.cache.borrow_mut().insert(key, v.clone());
-                v
+                    .table(std::slice::from_ref(ind), &spans, self.at);
+                let mut cache = self.src.cache.borrow_mut();
+                for s in &spans {
+                    let rows: Vec<indicators::Row> = table
+                        .rows
+                        .iter()
+                        .filter(|r| r.period == *s)
+                        .cloned()
+                        .collect();
+                    cache
+                        .entry((ind.clone(), *s, self.at))
+                        .or_insert_with(|| std::rc::Rc::new(rows));
+                }
+                cache.get(&key).cloned().unwrap_or_default()
             }
         };
         match rows.iter().find(|r| r.region.as_deref() == region) {

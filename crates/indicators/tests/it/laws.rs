@@ -381,3 +381,38 @@ fn parsing_on_threads_is_parsing_on_one_thread() {
         assert_eq!(acc1, buffered.view().accounting());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// A period's values do not depend on which other periods are evaluated in the same
+    /// pass: a table over several overlapping periods has, for each, the rows of a table
+    /// over that period alone (as of the end and as of a date before some retractions).
+    #[test]
+    fn a_period_is_evaluated_the_same_beside_others(seed in any::<u64>(), clients in 20usize..60) {
+        let mut engine = Engine::new();
+        engine.extend(&stream(seed, clients, true));
+        let view = engine.view();
+        let span = |a: &str, b: &str| Span::new(d(a), d(b)).expect("span");
+        let periods = [
+            year(2018),
+            span("2018-07-01", "2019-07-01"),
+            year(2019),
+            span("2019-03-01", "2019-04-01"),
+        ];
+        let catalogue = Indicator::catalogue();
+        for as_of in [d("2020-12-31"), d("2019-06-30")] {
+            let together = view.table(&catalogue, &periods, as_of);
+            let counted = together
+                .rows
+                .iter()
+                .any(|r| matches!(r.value, indicators::Value::Count { value } if value > 0));
+            prop_assert!(counted, "the stream counts something in these periods");
+            for p in periods {
+                let alone = view.table(&catalogue, &[p], as_of);
+                let beside: Vec<_> = together.rows.iter().filter(|r| r.period == p).cloned().collect();
+                prop_assert_eq!(&alone.rows, &beside);
+            }
+        }
+    }
+}
