@@ -11,7 +11,8 @@
 # `pip install duckdb`. Prints each run, then the median, minimum and maximum of each
 # side and the ratio of the medians. Both sides are timed the same way: the wall clock
 # of the whole process (reading the file, computing, writing the result to /dev/null);
-# DuckDB's own count of load plus compute is printed beside it.
+# DuckDB's own count of load plus compute is printed beside it. With GNU time at
+# /usr/bin/time, each run's peak resident memory is printed too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,22 +33,29 @@ clients=$(( events * 10 / 36 ))
 echo "stream: $(wc -l < "$dir/events.jsonl") events, $(du -m "$dir/events.jsonl" | cut -f1) MB"
 
 now() { date +%s.%N; }
+# Peak RSS of a command in MiB when GNU time is there (its report goes to a file, so the
+# command's own output is untouched).
+measure=()
+if [ -x /usr/bin/time ]; then measure=(/usr/bin/time -f %M -o "$dir/rss"); fi
+rss() { if [ -s "$dir/rss" ]; then echo "$(( $(tail -1 "$dir/rss") / 1024 )) MiB"; else echo "?"; fi; }
 ours=()
 peer=()
 for i in $(seq 1 "$runs"); do
   t0=$(now)
-  "$bin" indicators "$dir/events.jsonl" --as-of 2021-12-31 --years 2017-2021 --quiet \
-    --format json -o /dev/null
+  "${measure[@]}" "$bin" indicators "$dir/events.jsonl" --as-of 2021-12-31 --years 2017-2021 \
+    --quiet --format json -o /dev/null
   t1=$(now)
-  duck=$(python3 "$script" "$dir/events.jsonl" --as-of 2021-12-31 --years 2017-2021 \
-    --threads "$threads" 2>&1 >/dev/null | sed -n 's/^duckdb seconds //p')
+  ours_rss=$(rss)
+  duck=$("${measure[@]}" python3 "$script" "$dir/events.jsonl" --as-of 2021-12-31 \
+    --years 2017-2021 --threads "$threads" 2>&1 >/dev/null | sed -n 's/^duckdb seconds //p')
   t2=$(now)
+  peer_rss=$(rss)
   a=$(echo "$t1 - $t0" | bc -l)
   b=$(echo "$t2 - $t1" | bc -l)
   ours+=("$a")
   peer+=("$b")
-  printf 'run %d: outcome-targets %.3f s, duckdb (%s threads) %.3f s (its own count of load+compute: %s s)\n' \
-    "$i" "$a" "$threads" "$b" "$duck"
+  printf 'run %d: outcome-targets %.3f s (%s), duckdb (%s threads) %.3f s (%s; its own count of load+compute: %s s)\n' \
+    "$i" "$a" "$ours_rss" "$threads" "$b" "$peer_rss" "$duck"
 done
 
 stats() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {printf "median %.3f s, min %.3f s, max %.3f s", v[int((NR+1)/2)], v[1], v[NR]}'; }
