@@ -1,6 +1,6 @@
 //! Ingest plus the full catalogue of built-in indicators, per calendar year (2015 to
 //! 2020) and per region, for 1M and 10M generated dirty events, from events in memory and
-//! from JSON Lines bytes.
+//! from JSON Lines bytes (on one thread, and on every core as the command reads).
 
 use benches::{jsonl, stream, years};
 use chrono::NaiveDate;
@@ -33,6 +33,15 @@ fn ingest_and_catalogue(c: &mut Criterion) {
         group.bench_function(format!("jsonl/{}M", n / 1_000_000), |b| {
             b.iter(|| {
                 let mut e = Engine::new();
+                let _ = e.push_jsonl(&bytes, ParseOptions::default());
+                catalogue(&mut e)
+            })
+        });
+        // As the command reads: on every core.
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        group.bench_function(format!("jsonl/{}M/{cores} threads", n / 1_000_000), |b| {
+            b.iter(|| {
+                let mut e = Engine::new().with_threads(cores);
                 let _ = e.push_jsonl(&bytes, ParseOptions::default());
                 catalogue(&mut e)
             })

@@ -416,3 +416,48 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// The laws hold on several threads: a stream with duplicates, shuffled, read as JSON
+    /// Lines on 2 or 3 threads in small pieces (whole, in two calls, and as two engines
+    /// merged) gives what one thread gives for the same events in their original order.
+    #[test]
+    fn the_laws_hold_on_threads(
+        seed in any::<u64>(),
+        order in any::<u64>(),
+        clients in 5usize..30,
+        threads in 2usize..4,
+        split in any::<u64>(),
+    ) {
+        let events = stream(seed, clients, true);
+        let mut input = events.clone();
+        input.extend(events.iter().step_by(7).cloned());
+        let lines = |evs: &[Event]| evs.iter().map(|e| e.to_json() + "\n").collect::<String>();
+        let read = |engine: &mut Engine, text: &str| {
+            engine
+                .push_reader(std::io::Cursor::new(text.as_bytes()), indicators::ParseOptions::default())
+                .expect("in memory");
+        };
+        let mut one = Engine::new();
+        read(&mut one, &lines(&input));
+        let expected = outcome(&mut one);
+        shuffle(&mut input, order);
+        let threaded = || Engine::new().with_threads(threads).with_chunk_bytes(256);
+        let mut whole = threaded();
+        read(&mut whole, &lines(&input));
+        prop_assert_eq!(outcome(&mut whole), expected.clone());
+        let at = (split as usize) % input.len();
+        let (first, second) = input.split_at(at);
+        let mut incremental = threaded();
+        read(&mut incremental, &lines(first));
+        read(&mut incremental, &lines(second));
+        prop_assert_eq!(outcome(&mut incremental), expected.clone());
+        let (mut a, mut b) = (threaded(), threaded());
+        read(&mut a, &lines(first));
+        read(&mut b, &lines(second));
+        a.merge(&b);
+        prop_assert_eq!(outcome(&mut a), expected);
+    }
+}
