@@ -18,6 +18,7 @@
 //! of the file is read.
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 
 use indicators::{Engine, EventError, ParseOptions};
 use rust_decimal::Decimal;
@@ -87,6 +88,7 @@ impl Source for Csv {
         // Events go to the engine in batches: it derives the clients a call touches once
         // per call.
         let mut batch: Vec<indicators::Event> = Vec::with_capacity(BATCH);
+        let mut json = String::new();
         loop {
             match reader.read_record(&mut record) {
                 Ok(false) => break,
@@ -111,8 +113,8 @@ impl Source for Csv {
             if record.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
-            match row_event(&columns, &record) {
-                Ok(json) => match indicators::parse_line(json.as_bytes(), self.options) {
+            match row_event_into(&columns, &record, &mut json) {
+                Ok(()) => match indicators::parse_line(json.as_bytes(), self.options) {
                     Ok(Some(e)) => {
                         batch.push(e.to_owned_event());
                         if batch.len() == BATCH {
@@ -141,37 +143,55 @@ impl Source for Csv {
 const BATCH: usize = 8192;
 
 /// The row as one JSON event line, cells normalised.
+#[cfg(test)]
 fn row_event(
     columns: &[Option<&'static str>],
     record: &csv::StringRecord,
 ) -> Result<String, EventError> {
-    let id = columns
-        .iter()
-        .zip(record.iter())
-        .find(|(c, _)| **c == Some("id"))
-        .map(|(_, v)| v.trim().to_owned());
+    let mut line = String::with_capacity(record.as_slice().len() + 16 * columns.len());
+    row_event_into(columns, record, &mut line)?;
+    Ok(line)
+}
+
+/// [`row_event`] into `line` (cleared first): the fields written straight as JSON text,
+/// each value escaped as JSON escapes a string.
+fn row_event_into(
+    columns: &[Option<&'static str>],
+    record: &csv::StringRecord,
+    line: &mut String,
+) -> Result<(), EventError> {
     let problem = |field: &str, message: String| EventError {
         line: None,
-        id: id.clone().filter(|i| !i.is_empty()),
+        id: columns
+            .iter()
+            .zip(record.iter())
+            .find(|(c, _)| **c == Some("id"))
+            .map(|(_, v)| v.trim().to_owned())
+            .filter(|i| !i.is_empty()),
         field: Some(field.to_owned()),
         message,
     };
-    let mut object = serde_json::Map::new();
+    line.clear();
+    line.push('{');
     for (column, cell) in columns.iter().zip(record.iter()) {
         let Some(field) = column else { continue };
         let cell = cell.trim();
         if cell.is_empty() {
             continue;
         }
-        let value = match *field {
+        let owned;
+        let value: &str = match *field {
             "date" | "period" => day_of(cell).ok_or_else(|| {
                 problem(
                     field,
                     format!("{cell:?} is not a date YYYY-MM-DD or a timestamp"),
                 )
             })?,
-            "amount" | "value" => decimal_text(cell)
-                .ok_or_else(|| problem(field, format!("{cell:?} is not a number")))?,
+            "amount" | "value" => {
+                owned = decimal_text(cell)
+                    .ok_or_else(|| problem(field, format!("{cell:?} is not a number")))?;
+                &owned
+            }
             "format_version" => {
                 let v = decimal_text(cell)
                     .ok_or_else(|| problem(field, format!("{cell:?} is not a number")))?;
@@ -180,20 +200,67 @@ fn row_event(
                 }
                 continue;
             }
-            _ => cell.to_owned(),
+            _ => cell,
         };
-        object.insert((*field).to_owned(), serde_json::Value::String(value));
+        if line.len() > 1 {
+            line.push(',');
+        }
+        line.push('"');
+        line.push_str(field);
+        line.push_str("\":");
+        json_string(value, line);
     }
-    Ok(serde_json::Value::Object(object).to_string())
+    line.push('}');
+    Ok(())
+}
+
+/// `s` as a JSON string: quoted, with quotes, backslashes and control characters escaped
+/// (the runs between them copied whole).
+fn json_string(s: &str, out: &mut String) {
+    out.push('"');
+    let mut rest = s;
+    while let Some(i) = rest
+        .bytes()
+        .position(|b| b == b'"' || b == b'\\' || b < 0x20)
+    {
+        // The byte is ASCII, so both sides of it are whole characters.
+        out.push_str(&rest[..i]);
+        match rest.as_bytes()[i] {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            c => {
+                let _ = write!(out, "\\u{c:04x}");
+            }
+        }
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
+    out.push('"');
 }
 
 /// The day of a date or timestamp cell, as `YYYY-MM-DD`.
-fn day_of(cell: &str) -> Option<String> {
+fn day_of(cell: &str) -> Option<&str> {
     let day = cell.get(..10)?;
-    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
+    let b = day.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    chrono::NaiveDate::from_ymd_opt(
+        i32::try_from(digits(0..4)?).ok()?,
+        digits(5..7)?,
+        digits(8..10)?,
+    )?;
     let rest = &cell[10..];
     if rest.is_empty() {
-        return Some(day.to_owned());
+        return Some(day);
     }
     // A time of day follows: check it is one, then leave it.
     let time = rest.strip_prefix(' ').or_else(|| rest.strip_prefix('T'))?;
@@ -208,7 +275,7 @@ fn day_of(cell: &str) -> Option<String> {
         || ((tail.starts_with('+') || tail.starts_with('-'))
             && tail[1..].chars().all(|c| c.is_ascii_digit() || c == ':')
             && tail.len() <= 6);
-    zone_ok.then(|| day.to_owned())
+    zone_ok.then_some(day)
 }
 
 /// A number cell as an exact decimal string: plain decimals as they are, scientific
@@ -226,23 +293,25 @@ fn decimal_text(cell: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// A cell written as a JSON string reads back as the same text.
+        #[test]
+        fn a_cell_is_written_as_a_json_string(cell in "\\PC*|[\"\\\\\u{0}-\u{1f}a\u{e9}\u{1f600}]{0,12}") {
+            let mut out = String::new();
+            json_string(&cell, &mut out);
+            let back: String = serde_json::from_str(&out).expect("valid JSON");
+            proptest::prop_assert_eq!(back, cell);
+        }
+    }
+
     #[test]
     fn dates_and_timestamps_give_their_day() {
-        assert_eq!(day_of("2019-01-10").as_deref(), Some("2019-01-10"));
-        assert_eq!(day_of("2019-01-10 00:00:00").as_deref(), Some("2019-01-10"));
-        assert_eq!(day_of("2019-01-10T13:45:00").as_deref(), Some("2019-01-10"));
-        assert_eq!(
-            day_of("2019-01-10 13:45:00.123456").as_deref(),
-            Some("2019-01-10")
-        );
-        assert_eq!(
-            day_of("2019-01-10T13:45:00+01:00").as_deref(),
-            Some("2019-01-10")
-        );
-        assert_eq!(
-            day_of("2019-01-10T13:45:00Z").as_deref(),
-            Some("2019-01-10")
-        );
+        assert_eq!(day_of("2019-01-10"), Some("2019-01-10"));
+        assert_eq!(day_of("2019-01-10 00:00:00"), Some("2019-01-10"));
+        assert_eq!(day_of("2019-01-10T13:45:00"), Some("2019-01-10"));
+        assert_eq!(day_of("2019-01-10 13:45:00.123456"), Some("2019-01-10"));
+        assert_eq!(day_of("2019-01-10T13:45:00+01:00"), Some("2019-01-10"));
+        assert_eq!(day_of("2019-01-10T13:45:00Z"), Some("2019-01-10"));
         assert_eq!(day_of("2019-02-30"), None);
         assert_eq!(day_of("10-01-2019"), None);
         assert_eq!(day_of("2019-01-10 lunch"), None);
