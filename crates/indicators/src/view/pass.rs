@@ -4,6 +4,9 @@
 
 use super::*;
 
+/// Adds one client's stays and bridging periods to a partial result.
+type AddClient<'f, T> = dyn Fn(&mut T, &[Stay], &[(i32, i32)]) + Sync + 'f;
+
 /// `into += plus - minus` (no `minus`: nothing taken off), per leaf, period and region.
 fn merge_accs(into: &mut Accs, plus: &Accs, minus: Option<&Accs>) {
     let none = Acc::default();
@@ -203,34 +206,56 @@ impl<'a> View<'a> {
     /// adding a share of the clients into accumulators of its own, then merged: the sums
     /// are exact, so the result is the one-thread result.
     fn add_all_stays(&self, plan: &Plan<'_>, accs: &mut Accs) {
+        self.over_clients(
+            &|| Self::zeros(plan),
+            &|mine, stays, bridges| self.add_stays(plan, mine, stays, bridges),
+            accs,
+            &mut |all, part| merge_accs(all, &part, None),
+        );
+    }
+
+    /// Adds every client's stays and bridging periods into `into` with `add`. With
+    /// several threads and enough clients, each thread adds a share of the clients into a
+    /// partial of its own (`empty()`), and `combine` adds the partials to `into` in share
+    /// order; a panic in a thread is a panic here, never a missing share.
+    pub(super) fn over_clients<T: Send>(
+        &self,
+        empty: &(dyn Fn() -> T + Sync),
+        add: &AddClient<'_, T>,
+        into: &mut T,
+        combine: &mut dyn FnMut(&mut T, T),
+    ) {
         let threads = self.engine.threads();
         let clients = self.engine.client_count();
         if threads < 2 || clients < 1024 {
             for (stays, bridges) in self.engine.stays_by_client() {
-                self.add_stays(plan, accs, stays, bridges);
+                add(into, stays, bridges);
             }
             return;
         }
         // Each thread takes a range of client indexes.
         let share = clients.div_ceil(threads);
-        let partials: Vec<Accs> = std::thread::scope(|scope| {
+        let partials: Vec<T> = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..clients)
                 .step_by(share)
                 .map(|from| {
                     scope.spawn(move || {
-                        let mut mine = Self::zeros(plan);
+                        let mut mine = empty();
                         for c in from..(from + share).min(clients) {
                             let (stays, bridges) = self.engine.client_stays(c as u32);
-                            self.add_stays(plan, &mut mine, stays, bridges);
+                            add(&mut mine, stays, bridges);
                         }
                         mine
                     })
                 })
                 .collect();
-            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
         });
-        for part in &partials {
-            merge_accs(accs, part, None);
+        for part in partials {
+            combine(into, part);
         }
     }
 

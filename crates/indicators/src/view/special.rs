@@ -71,10 +71,22 @@ impl<'a> View<'a> {
         let base = match cached {
             Some(b) => b,
             None => {
-                let mut days = vec![vec![0i64; self.regions.len() + 1]; periods.len()];
-                for (stays, bridges) in self.engine.stays_by_client() {
-                    self.add_bridging(&mut days, periods, known.asof, stays, bridges, 1);
-                }
+                let zeros = || vec![vec![0i64; self.regions.len() + 1]; periods.len()];
+                let mut days = zeros();
+                self.over_clients(
+                    &zeros,
+                    &|mine, stays, bridges| {
+                        self.add_bridging(mine, periods, known.asof, stays, bridges, 1);
+                    },
+                    &mut days,
+                    &mut |all, part| {
+                        for (row, part) in all.iter_mut().zip(part) {
+                            for (d, p) in row.iter_mut().zip(part) {
+                                *d += p;
+                            }
+                        }
+                    },
+                );
                 let days = Arc::new(days);
                 if let Ok(mut m) = self.base_bridging.lock() {
                     m.insert(key, days.clone());
