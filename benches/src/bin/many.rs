@@ -46,7 +46,10 @@ fn main() {
                 s.spawn(move || assess_all(view, part, as_of))
             })
             .collect();
-        handles.into_iter().filter_map(|h| h.join().ok()).sum()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .sum()
     });
     let secs = t.elapsed().as_secs_f64();
     println!(
