@@ -425,7 +425,7 @@ pub(crate) fn parse_text(
         return Err(too_long());
     }
     let mut fields: [Option<Cow<'_, str>>; N_FIELDS] = Default::default();
-    if scan(line, &mut fields) {
+    if scan(line, &mut fields).is_some() {
         check(&mut fields, options)
     } else {
         parse_line_with_serde(line.as_bytes(), options)
@@ -473,15 +473,6 @@ fn parse_line_with_serde(
     raw.into_event()
 }
 
-/// A fast path for the common shape of a line: one flat object whose keys are known
-/// fields and whose values are strings without escapes. Anything else (escapes, numbers,
-/// nesting, a repeated or unknown key, a syntax error) returns `None`, and the line goes
-/// to serde_json, which accepts or rejects it with the precise message. Tests check that
-/// both paths agree on every line the scanner accepts.
-fn scan<'a>(text: &'a str, fields: &mut [Option<Cow<'a, str>>; N_FIELDS]) -> bool {
-    scan_into(text, fields).is_some()
-}
-
 /// The position of the first quote, backslash or control character in `b`: where a
 /// JSON string without escapes ends, or where the fast path gives up. Eight bytes at a
 /// time (a word compared bytewise): the lowest byte a test flags is always a true match,
@@ -507,7 +498,12 @@ fn string_stop(b: &[u8]) -> Option<usize> {
         .map(|p| b.len() - rest.len() + p)
 }
 
-fn scan_into<'a>(text: &'a str, fields: &mut [Option<Cow<'a, str>>; N_FIELDS]) -> Option<()> {
+/// A fast path for the common shape of a line: one flat object whose keys are known
+/// fields and whose values are strings without escapes, read into `fields`. Anything
+/// else (escapes, numbers, nesting, a repeated or unknown key, a syntax error) gives
+/// `None`, and the line goes to serde_json, which accepts or rejects it with the precise
+/// message. Tests check that both paths agree on every line the scanner accepts.
+fn scan<'a>(text: &'a str, fields: &mut [Option<Cow<'a, str>>; N_FIELDS]) -> Option<()> {
     // Quotes are ASCII, so every slice between them is a `str` too.
     let line = text.as_bytes();
     let n = line.len();
@@ -651,7 +647,7 @@ mod tests {
     fn same(line: &str) {
         let o = ParseOptions::default();
         let mut fields = Default::default();
-        if scan(line, &mut fields) {
+        if scan(line, &mut fields).is_some() {
             let slow = parse_line_with_serde(line.as_bytes(), o);
             assert_eq!(check(&mut fields, o), slow, "{line}");
         }
@@ -668,7 +664,7 @@ mod tests {
             r#"{}"#,
             r#"{"id":""}"#,
         ] {
-            assert!(scan(line, &mut Default::default()), "{line}");
+            assert!(scan(line, &mut Default::default()).is_some(), "{line}");
             same(line);
         }
         for line in [
@@ -680,7 +676,7 @@ mod tests {
             r#"{"id":"a",}"#,
             "{\"id\":\"a\u{c}\"}",
         ] {
-            assert!(!scan(line, &mut Default::default()), "{line}");
+            assert!(scan(line, &mut Default::default()).is_none(), "{line}");
         }
     }
 
