@@ -84,7 +84,7 @@ pub use engine::{Accounting, Counts, Engine, JsonlSummary, Limits, Rejected};
 pub use error::Error;
 pub use event::{
     Event, EventBody, EventError, ExtensionReason, FIELDS, Kind, MAX_LINE_BYTES, ParseOptions,
-    Urgency, parse_line,
+    Urgency, parse_date, parse_line,
 };
 pub use indicator::{
     BreakdownRow, EARLY_END_REASONS, END_REASONS, Indicator, Maturing, NoValue, Row, Table, Value,

@@ -244,20 +244,8 @@ fn json_string(s: &str, out: &mut String) {
 /// The day of a date or timestamp cell, as `YYYY-MM-DD`.
 fn day_of(cell: &str) -> Option<&str> {
     let day = cell.get(..10)?;
-    let b = day.as_bytes();
-    let digits = |r: std::ops::Range<usize>| {
-        b[r].iter().try_fold(0u32, |n, c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
-    };
-    if b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    chrono::NaiveDate::from_ymd_opt(
-        i32::try_from(digits(0..4)?).ok()?,
-        digits(5..7)?,
-        digits(8..10)?,
-    )?;
+    // The event line's own rule for a date.
+    indicators::parse_date(day)?;
     let rest = &cell[10..];
     if rest.is_empty() {
         return Some(day);

@@ -15,7 +15,7 @@
 mod parse;
 
 pub(crate) use parse::parse_text;
-pub use parse::{EventError, FIELDS, MAX_LINE_BYTES, ParseOptions, parse_line};
+pub use parse::{EventError, FIELDS, MAX_LINE_BYTES, ParseOptions, parse_date, parse_line};
 
 use std::borrow::Cow;
 use std::fmt;

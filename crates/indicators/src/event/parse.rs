@@ -382,8 +382,18 @@ fn check<'de>(
     Ok(Some(Event { id, date, body }))
 }
 
-/// Parses `YYYY-MM-DD` exactly (four-digit year, two-digit month and day).
-fn parse_date(s: &str) -> Option<NaiveDate> {
+/// Parses `YYYY-MM-DD` exactly (four-digit year, two-digit month and day): what an event
+/// line's dates must be. Sources that read other formats use it to agree with the line.
+///
+/// ```
+/// use indicators::parse_date;
+///
+/// assert_eq!(parse_date("2019-02-28").map(|d| d.to_string()).as_deref(), Some("2019-02-28"));
+/// assert_eq!(parse_date("2019-02-29"), None);
+/// assert_eq!(parse_date("2019-2-28"), None);
+/// ```
+#[must_use]
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
