@@ -180,9 +180,9 @@ impl Engine {
     }
 
     /// Uses `threads` threads in all: JSON Lines ([`Engine::push_reader`],
-    /// [`Engine::push_jsonl`]) are parsed by `threads - 1` workers and by the calling
-    /// thread, which also adds the events in input order, and indicators are evaluated
-    /// over the stays of `threads` shares of the clients at once; 0 or 1 does everything
+    /// [`Engine::push_jsonl`]) are read and cut by the calling thread, added in input order
+    /// by a thread of their own and parsed by whichever thread is free, and indicators are
+    /// evaluated over the stays of `threads` shares of the clients at once; 0 or 1 does everything
     /// on the calling thread. What the engine holds, and every value a view gives, do not
     /// depend on the setting. The library reads no configuration: a program that wants
     /// every core passes `std::thread::available_parallelism()`.
@@ -414,7 +414,8 @@ impl Engine {
     ///
     /// # Errors
     ///
-    /// The reader's I/O error; the events read before it stay pushed.
+    /// The reader's I/O error; the whole lines read before it stay pushed, and their
+    /// stays derived.
     ///
     /// # Example: from anything that reads
     ///
@@ -431,13 +432,26 @@ impl Engine {
     /// ```
     pub fn push_reader<R: std::io::BufRead>(
         &mut self,
-        mut reader: R,
+        reader: R,
         options: ParseOptions,
     ) -> std::io::Result<JsonlSummary> {
         if self.threads > 1 {
             return self.push_reader_threaded(reader, options, self.threads);
         }
         let mut summary = JsonlSummary::default();
+        let read = self.read_lines(reader, options, &mut summary);
+        // Also after an error: the events read before it are in, and the engine current.
+        self.settle();
+        read.map(|()| summary)
+    }
+
+    /// [`Engine::push_reader`] on this thread, without the settling.
+    fn read_lines<R: std::io::BufRead>(
+        &mut self,
+        mut reader: R,
+        options: ParseOptions,
+        summary: &mut JsonlSummary,
+    ) -> std::io::Result<()> {
         // Lines finished so far; the start of the line not finished yet; whether that
         // line is too long to keep (then it is skipped to its end and reported).
         let (mut lines, mut carry, mut skipping) = (0usize, Vec::<u8>::new(), false);
@@ -469,12 +483,12 @@ impl Engine {
             };
             // The line carried over ends here.
             if skipping {
-                self.too_long(lines + 1, &mut summary);
+                self.too_long(lines + 1, summary);
                 skipping = false;
             } else {
                 carry.extend_from_slice(&data[..first_nl]);
                 let bom = first_line(&carry, lines);
-                self.push_lines(&carry[bom..], lines, options, &mut summary);
+                self.push_lines(&carry[bom..], lines, options, summary);
             }
             carry.clear();
             lines += 1;
@@ -482,7 +496,7 @@ impl Engine {
             let last_nl = data.iter().rposition(|b| *b == b'\n').unwrap_or(first_nl);
             if last_nl > first_nl {
                 let whole = &data[first_nl + 1..last_nl];
-                self.push_lines(whole, lines, options, &mut summary);
+                self.push_lines(whole, lines, options, summary);
                 lines += whole.iter().filter(|b| **b == b'\n').count() + 1;
             }
             carry.extend_from_slice(&data[last_nl + 1..]);
@@ -492,13 +506,12 @@ impl Engine {
             reader.consume(taken);
         }
         if skipping {
-            self.too_long(lines + 1, &mut summary);
+            self.too_long(lines + 1, summary);
         } else if !carry.is_empty() {
             let bom = first_line(&carry, lines);
-            self.push_lines(&carry[bom..], lines, options, &mut summary);
+            self.push_lines(&carry[bom..], lines, options, summary);
         }
-        self.settle();
-        Ok(summary)
+        Ok(())
     }
 
     fn too_long(&mut self, line: usize, summary: &mut JsonlSummary) {

@@ -1,21 +1,24 @@
-//! Reading JSON Lines on several threads: this thread cuts the input into chunks of whole
-//! lines and adds the events in input order, while worker threads parse the chunks, check
-//! their text and hash their ids and clients. With `threads` threads there are
-//! `threads - 1` workers, and this thread parses a chunk itself when every worker already
-//! has one waiting: adding is this thread's alone, and a worker more would take cores from
-//! it. What is added, and in what order, is what the one-thread reader adds; a test
-//! compares the two on dirty streams cut at every size.
+//! Reading JSON Lines on several threads. The calling thread reads the input and cuts it
+//! into chunks of whole lines (so the reader need not be `Send`); one thread of its own
+//! adds the parsed chunks to the engine in input order; parsing a chunk (checking its text,
+//! finding its fields, hashing its ids and clients) is done by whichever thread is free:
+//! the adder while the chunk whose turn it is is still being parsed elsewhere, the cutter
+//! while enough chunks are in flight, and with more than two threads, `threads - 2` that
+//! only parse. The threads share one small queue under a lock (a chunk is a megabyte, so
+//! the lock is taken a few hundred times a second). What is added, and in what order, is
+//! what the one-thread reader adds; a test compares the two on dirty streams cut at every
+//! size, and on a reader that fails.
 //!
-//! A worker gives each chunk back with its events as pieces of the chunk (offsets, so
+//! A parser gives each chunk back with its events as pieces of the chunk (offsets, so
 //! that the chunk and its events travel together without borrowing), an owned string for
-//! the rare field the parser had to unescape. Line numbers are counted by the workers,
-//! relative to their chunk, and made absolute here as the chunks come back in order; the
+//! the rare field the parser had to unescape. Line numbers are counted by the parser,
+//! relative to its chunk, and made absolute by the adder as it takes the chunks in order; the
 //! chunks' buffers come back too and are used again, so that memory is not handed back
 //! and forth with the system.
 
 use std::collections::VecDeque;
 use std::io::BufRead;
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use super::*;
 
@@ -132,31 +135,145 @@ enum Cut {
     TooLong,
 }
 
-/// This thread's side: the lines added so far, the buffers to use again and the skipped
-/// lines waiting for their number.
-struct Adder {
-    lines: usize,
-    spare: Vec<Vec<u8>>,
-    /// Emptied event lists of the chunks parsed on this thread.
-    spare_events: Vec<Events>,
-    /// For each line skipped as too long: how many chunks were sent before it.
-    too_long: VecDeque<usize>,
-    received: usize,
+/// What is handed on in input order: a chunk parsed, or a line skipped as too long.
+enum Done {
+    Parsed(Parsed),
+    TooLong,
 }
 
-/// A chunk cut and not added yet: with a worker (which gives chunks back in the order it
-/// took them), or parsed here already.
-enum Pending {
-    Worker(usize),
-    Here(Parsed),
+/// A chunk to parse, with its place in the input and an emptied event list to fill.
+struct Job {
+    at: usize,
+    chunk: Vec<u8>,
+    events: Events,
+}
+
+/// The work the threads share, under one lock.
+#[derive(Default)]
+struct Queue {
+    /// Chunks cut and not taken by a parser yet, in input order.
+    raw: VecDeque<(usize, Vec<u8>)>,
+    /// What is ready and waits for its turn to be added, by place in the input.
+    done: BTreeMap<usize, Done>,
+    /// Chunks being parsed.
+    parsing: usize,
+    /// Whether the input is cut to its end (or cutting stopped at an I/O error).
+    cut_all: bool,
+    /// Whether a thread stopped in a panic: the others stop too, and the scope re-raises
+    /// the panic.
+    broken: bool,
+    /// Emptied buffers and event lists, used again.
+    spare: Vec<Vec<u8>>,
+    spare_events: Vec<Events>,
+    /// How many of each to keep.
+    keep: usize,
+}
+
+impl Queue {
+    /// Keeps an emptied buffer and event list for the next chunks, up to `keep` of each.
+    fn recycle(&mut self, spare: Option<(Vec<u8>, Events)>) {
+        if let Some((buffer, events)) = spare {
+            if self.spare.len() < self.keep {
+                self.spare.push(buffer);
+            }
+            if self.spare_events.len() < self.keep {
+                self.spare_events.push(events);
+            }
+        }
+    }
+
+    /// Takes the first chunk waiting to be parsed.
+    fn take(&mut self) -> Option<Job> {
+        let (at, chunk) = self.raw.pop_front()?;
+        self.parsing += 1;
+        let events = self.spare_events.pop().unwrap_or_default();
+        Some(Job { at, chunk, events })
+    }
+
+    /// Whether more is in flight than `limit` chunks.
+    fn full(&self, limit: usize) -> bool {
+        self.raw.len() + self.done.len() + self.parsing >= limit
+    }
+}
+
+/// The queue, and the signal that it changed.
+#[derive(Default)]
+struct Shared {
+    queue: Mutex<Queue>,
+    changed: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Queue> {
+        // Poisoned only by a panic, which `broken` already tells the other threads.
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn wait<'a>(&self, queue: MutexGuard<'a, Queue>) -> MutexGuard<'a, Queue> {
+        self.changed
+            .wait(queue)
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Parses a job; the result is the job's place and the chunk parsed.
+    fn parse(&self, job: Job, options: ParseOptions, h: &Hashers) -> (usize, Parsed) {
+        (job.at, parse_chunk(job.chunk, job.events, options, h))
+    }
+
+    /// Parses a job and puts the result among the chunks ready.
+    fn parse_into_done(&self, job: Job, options: ParseOptions, h: &Hashers) {
+        let (at, parsed) = self.parse(job, options, h);
+        let mut q = self.lock();
+        q.parsing -= 1;
+        q.done.insert(at, Done::Parsed(parsed));
+        drop(q);
+        self.changed.notify_all();
+    }
+
+    /// Parses chunks until none is left to cut or parse (an extra worker's loop).
+    fn work(&self, options: ParseOptions, h: &Hashers) {
+        let _guard = Guard(self);
+        loop {
+            let mut q = self.lock();
+            let job = loop {
+                if q.broken {
+                    return;
+                }
+                if let Some(job) = q.take() {
+                    break job;
+                }
+                if q.cut_all {
+                    return;
+                }
+                q = self.wait(q);
+            };
+            drop(q);
+            self.parse_into_done(job, options, h);
+        }
+    }
+}
+
+/// Marks the queue broken when its thread panics, so that no other thread waits for
+/// what it would have done.
+struct Guard<'a>(&'a Shared);
+
+impl Drop for Guard<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.lock().broken = true;
+            self.0.changed.notify_all();
+        }
+    }
 }
 
 impl Engine {
-    /// [`Engine::push_reader`] on `threads` threads (at least 2): `threads - 1` workers
-    /// parse while this thread cuts the input, adds the parsed chunks in input order, and
-    /// parses a chunk itself whenever every worker already has one waiting. So that adding,
-    /// which only this thread can do, is never starved of a core by the workers, there
-    /// are as many busy threads as `threads`.
+    /// [`Engine::push_reader`] on `threads` threads (at least 2). The calling thread reads
+    /// and cuts the input (the reader need not be `Send`), a thread of its own adds the
+    /// parsed chunks in input order, and `threads - 2` more only parse. The cutter and the
+    /// adder parse too whenever they would otherwise wait: the adder the earliest chunk
+    /// not taken yet while the chunk whose turn it is is being parsed elsewhere, the
+    /// cutter when enough chunks are in flight. So every thread stays busy however the
+    /// work divides between reading, parsing and adding.
     pub(super) fn push_reader_threaded<R: BufRead>(
         &mut self,
         mut reader: R,
@@ -171,154 +288,149 @@ impl Engine {
             0 => 1 << 20,
             n => n,
         };
-        let workers = threads.saturating_sub(1).max(1);
+        let threads = threads.max(2);
+        // Chunks in flight at most: cut, parsed or being parsed, and not added yet.
+        let limit = 2 * threads;
+        let shared = Shared::default();
+        shared.lock().keep = limit;
         let mut summary = JsonlSummary::default();
-        std::thread::scope(|scope| {
-            let mut to: Vec<SyncSender<Vec<u8>>> = Vec::with_capacity(workers);
-            let mut from: Vec<Receiver<Parsed>> = Vec::with_capacity(workers);
-            let mut back: Vec<SyncSender<Events>> = Vec::with_capacity(workers);
-            for _ in 0..workers {
-                let (send_chunk, take_chunk) = sync_channel::<Vec<u8>>(1);
-                let (send_parsed, take_parsed) = sync_channel::<Parsed>(1);
-                // Emptied event lists come back, so that their memory is used again.
-                let (send_back, take_back) = sync_channel::<Events>(2);
-                let h = hashers.clone();
-                scope.spawn(move || {
-                    for chunk in take_chunk {
-                        let events = take_back.try_recv().unwrap_or_default();
-                        if send_parsed
-                            .send(parse_chunk(chunk, events, options, &h))
-                            .is_err()
-                        {
-                            break;
-                        }
-                    }
-                });
-                to.push(send_chunk);
-                from.push(take_parsed);
-                back.push(send_back);
+        let engine = &mut *self;
+        let result = std::thread::scope(|scope| {
+            let (shared, hashers, summary) = (&shared, &hashers, &mut summary);
+            scope.spawn(move || engine.add_all(shared, options, hashers, summary));
+            for _ in 2..threads {
+                scope.spawn(move || shared.work(options, hashers));
             }
-            let mut adder = Adder {
-                lines: 0,
-                spare: Vec::new(),
-                spare_events: Vec::new(),
-                too_long: VecDeque::new(),
-                received: 0,
-            };
-            // Chunks cut and not added yet, in input order; at most two per thread.
-            let mut order: VecDeque<Pending> = VecDeque::new();
-            let limit = 2 * threads;
-            let (mut sent, mut turn) = (0usize, 0usize);
-            let mut result = Ok(());
+            let _guard = Guard(shared);
             let mut cutter = Cutter::default();
-            loop {
-                // Add what is ready at the front, in order, without waiting.
-                while let Some(p) = Self::ready(&mut order, &from) {
-                    self.add_parsed(p, &back, &mut adder, &mut summary);
-                }
-                if order.len() >= limit {
-                    if let Some(p) = Self::wait(&mut order, &from) {
-                        self.add_parsed(p, &back, &mut adder, &mut summary);
+            let mut at = 0usize;
+            let result = loop {
+                // Room for one more chunk; while there is none, parse one or wait.
+                let mut q = shared.lock();
+                let spare = loop {
+                    if q.broken {
+                        break None;
                     }
-                    continue;
-                }
-                let spare = adder.spare.pop().unwrap_or_default();
-                let cut = match cutter.next(&mut reader, chunk_bytes, spare) {
-                    Ok(Some(c)) => c,
-                    Ok(None) => break,
-                    Err(e) => {
-                        result = Err(e);
-                        break;
+                    if !q.full(limit) {
+                        break Some(q.spare.pop().unwrap_or_default());
+                    }
+                    if let Some(job) = q.take() {
+                        drop(q);
+                        shared.parse_into_done(job, options, hashers);
+                        q = shared.lock();
+                    } else {
+                        q = shared.wait(q);
                     }
                 };
-                let chunk = match cut {
+                drop(q);
+                let Some(spare) = spare else { break Ok(()) };
+                let (cut, error) = match cutter.next(&mut reader, chunk_bytes, spare) {
+                    Ok(Some(cut)) => (cut, None),
+                    Ok(None) => break Ok(()),
+                    // The whole lines read before the error are added, as on one thread.
+                    Err(e) => match cutter.whole_lines() {
+                        Some(cut) => (cut, Some(e)),
+                        None => break Err(e),
+                    },
+                };
+                let mut q = shared.lock();
+                match cut {
+                    Cut::Chunk(chunk) => q.raw.push_back((at, chunk)),
                     Cut::TooLong => {
-                        adder.too_long.push_back(sent);
-                        continue;
+                        q.done.insert(at, Done::TooLong);
                     }
-                    Cut::Chunk(c) => c,
-                };
-                sent += 1;
-                // The next worker in turn takes it if it has room; otherwise it is parsed
-                // here, and the worker keeps its turn.
-                let w = turn % workers;
-                match to[w].try_send(chunk) {
-                    Ok(()) => {
-                        order.push_back(Pending::Worker(w));
-                        turn += 1;
-                    }
-                    Err(std::sync::mpsc::TrySendError::Full(chunk)) => {
-                        let events = adder.spare_events.pop().unwrap_or_default();
-                        order.push_back(Pending::Here(parse_chunk(
-                            chunk, events, options, &hashers,
-                        )));
-                    }
-                    Err(std::sync::mpsc::TrySendError::Disconnected(_)) => break,
                 }
+                at += 1;
+                drop(q);
+                shared.changed.notify_all();
+                if let Some(e) = error {
+                    break Err(e);
+                }
+            };
+            shared.lock().cut_all = true;
+            shared.changed.notify_all();
+            // Help parse what is left.
+            loop {
+                let Some(job) = shared.lock().take() else {
+                    break;
+                };
+                shared.parse_into_done(job, options, hashers);
             }
-            while let Some(p) = Self::wait(&mut order, &from) {
-                self.add_parsed(p, &back, &mut adder, &mut summary);
-            }
-            self.number_too_long(&mut adder, &mut summary);
-            drop(to);
             result
-        })?;
+        });
+        // The events read before an I/O error stay pushed, as on one thread.
         self.settle();
-        Ok(summary)
+        result.map(|()| summary)
     }
 
-    /// The chunk at the front of `order` if it is parsed, without waiting.
-    fn ready(
-        order: &mut VecDeque<Pending>,
-        from: &[Receiver<Parsed>],
-    ) -> Option<(Parsed, Option<usize>)> {
-        match order.front()? {
-            Pending::Here(_) => match order.pop_front() {
-                Some(Pending::Here(p)) => Some((p, None)),
-                _ => None,
-            },
-            Pending::Worker(w) => {
-                let w = *w;
-                let p = from[w].try_recv().ok()?;
-                order.pop_front();
-                Some((p, Some(w)))
-            }
-        }
-    }
-
-    /// The chunk at the front of `order`, waiting for its worker if need be; `None` when
-    /// nothing is pending (or a worker is gone, which only a panic there can cause).
-    fn wait(
-        order: &mut VecDeque<Pending>,
-        from: &[Receiver<Parsed>],
-    ) -> Option<(Parsed, Option<usize>)> {
-        match order.pop_front()? {
-            Pending::Here(p) => Some((p, None)),
-            Pending::Worker(w) => from[w].recv().ok().map(|p| (p, Some(w))),
-        }
-    }
-
-    /// Rejects the lines skipped as too long whose place is known: after all the chunks
-    /// sent before them have come back.
-    fn number_too_long(&mut self, adder: &mut Adder, summary: &mut JsonlSummary) {
-        while adder.too_long.front() == Some(&adder.received) {
-            adder.too_long.pop_front();
-            self.too_long(adder.lines + 1, summary);
-            adder.lines += 1;
-        }
-    }
-
-    /// Adds the next parsed chunk, in input order; `worker` is the worker that parsed it,
-    /// to hand its emptied event list back to.
-    fn add_parsed(
+    /// The adder's loop: adds what is ready in input order, and parses the earliest chunk
+    /// not taken yet while the one whose turn it is is not ready.
+    fn add_all(
         &mut self,
-        (mut p, worker): (Parsed, Option<usize>),
-        back: &[SyncSender<Events>],
-        adder: &mut Adder,
+        shared: &Shared,
+        options: ParseOptions,
+        h: &Hashers,
         summary: &mut JsonlSummary,
     ) {
-        self.number_too_long(adder, summary);
-        adder.received += 1;
+        let _guard = Guard(shared);
+        // Lines added so far, and the place of the next chunk to add.
+        let (mut lines, mut next) = (0usize, 0usize);
+        let mut q = shared.lock();
+        loop {
+            if q.broken {
+                return;
+            }
+            if let Some(done) = q.done.remove(&next) {
+                drop(q);
+                next += 1;
+                let spare = match done {
+                    Done::TooLong => {
+                        self.too_long(lines + 1, summary);
+                        lines += 1;
+                        None
+                    }
+                    Done::Parsed(p) => Some(self.add_parsed(p, &mut lines, summary)),
+                };
+                q = shared.lock();
+                q.recycle(spare);
+                // There is room for the cutter again.
+                shared.changed.notify_all();
+                continue;
+            }
+            if let Some(job) = q.take() {
+                drop(q);
+                let (at, parsed) = shared.parse(job, options, h);
+                if at == next {
+                    next += 1;
+                    let spare = self.add_parsed(parsed, &mut lines, summary);
+                    q = shared.lock();
+                    q.parsing -= 1;
+                    q.recycle(Some(spare));
+                } else {
+                    q = shared.lock();
+                    q.parsing -= 1;
+                    q.done.insert(at, Done::Parsed(parsed));
+                }
+                shared.changed.notify_all();
+                continue;
+            }
+            if q.cut_all && q.parsing == 0 {
+                // Everything cut is added (a chunk whose turn never comes would be a bug).
+                debug_assert!(q.done.is_empty());
+                return;
+            }
+            q = shared.wait(q);
+        }
+    }
+
+    /// Adds a parsed chunk, the next in input order, numbering its lines after the
+    /// `lines` added before; gives back its emptied buffer and event list.
+    fn add_parsed(
+        &mut self,
+        mut p: Parsed,
+        lines: &mut usize,
+        summary: &mut JsonlSummary,
+    ) -> (Vec<u8>, Events) {
         summary.lines += p.lines;
         summary.events += p.events.len() as u64;
         summary.ignored += p.ignored;
@@ -326,11 +438,11 @@ impl Engine {
         self.ignored += p.ignored;
         self.read += p.ignored + p.malformed.len() as u64;
         for mut r in p.malformed.drain(..) {
-            r.line = r.line.map(|l| l + adder.lines);
+            r.line = r.line.map(|l| l + *lines);
             r.input.clone_from(&self.input);
             self.malformed.push(r);
         }
-        adder.lines += p.lines_in_chunk;
+        *lines += p.lines_in_chunk;
         let text = &p.text;
         let mut batch: Vec<Event<&str>> = Vec::with_capacity(BATCH);
         let mut hashes: Vec<(u64, Option<u64>)> = Vec::with_capacity(BATCH);
@@ -345,19 +457,12 @@ impl Engine {
         }
         drop(batch);
         p.events.clear();
-        match worker {
-            // Kept only if the worker has room for it.
-            Some(w) => {
-                let _ = back[w].try_send(p.events);
-            }
-            None => adder.spare_events.push(p.events),
-        }
         let mut buffer = match p.text {
             Ok(s) => s.into_bytes(),
             Err(b) => b,
         };
         buffer.clear();
-        adder.spare.push(buffer);
+        (buffer, p.events)
     }
 }
 
@@ -444,6 +549,17 @@ impl Cutter {
             }
             reader.consume(taken);
         }
+    }
+
+    /// The whole lines read and not handed on yet, when reading stops at an error.
+    fn whole_lines(&mut self) -> Option<Cut> {
+        if self.skipping || self.start == 0 {
+            return None;
+        }
+        self.carry.truncate(self.start);
+        self.start = 0;
+        let whole = std::mem::take(&mut self.carry);
+        Some(self.chunk(whole))
     }
 
     /// `bytes` (whole lines, maybe ending in a newline) as the next chunk.

@@ -284,6 +284,50 @@ proptest! {
     }
 }
 
+/// A reader that fails: what was read before the error stays pushed, the same on one
+/// thread and on several, and the engine is current (the stays are derived).
+#[test]
+fn an_io_error_keeps_what_was_read_before_it() {
+    struct Broken;
+    impl std::io::Read for Broken {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("the disk is gone"))
+        }
+    }
+    let text = concat!(
+        "{\"id\":\"1\",\"kind\":\"admission\",\"date\":\"2019-01-10\",\"client\":\"c1\",\"region\":\"r1\"}\n",
+        "{\"id\":\"2\",\"kind\":\"discharge\",\"date\":\"2019-03-01\",\"client\":\"c1\"}\n",
+        "{\"id\":\"3\",\"kind\":\"admission\",\"date\":\"2019-05-10\",\"cli",
+    );
+    let read = |threads: usize| {
+        let mut engine = Engine::new().with_threads(threads);
+        let reader =
+            std::io::BufReader::with_capacity(16, std::io::Read::chain(text.as_bytes(), Broken));
+        let err = engine
+            .push_reader(reader, indicators::ParseOptions::default())
+            .expect_err("the reader fails");
+        assert_eq!(err.to_string(), "the disk is gone");
+        let view = engine.view();
+        // The two whole lines are in; the unfinished third is not.
+        let acc = view.accounting();
+        assert_eq!(
+            (acc.read, acc.accepted, acc.rejected),
+            (2, 2, 0),
+            "{threads} threads"
+        );
+        let outflow = view.value(&Indicator::Outflow, year(2019), None, d("2019-12-31"));
+        assert_eq!(
+            outflow,
+            indicators::Value::Count { value: 1 },
+            "{threads} threads"
+        );
+        acc
+    };
+    let one = read(1);
+    assert_eq!(one, read(2));
+    assert_eq!(one, read(3));
+}
+
 /// Parsing on several threads is parsing on one: the same summary, accounting and table,
 /// whatever the size of the pieces the input is cut into, with a byte order mark, blank
 /// lines, lines that are not events, duplicates, retractions, conflicts, a line longer
