@@ -134,7 +134,7 @@ impl StrTable {
         if n == self.buckets.len() {
             return;
         }
-        let old = std::mem::replace(&mut self.buckets, vec![0; n]);
+        let old = std::mem::replace(&mut self.buckets, written_zeros(n));
         let mask = n - 1;
         for b in old.into_iter().filter(|b| *b != 0) {
             let mut i = ((b >> 32) as usize) & mask;
@@ -148,6 +148,18 @@ impl StrTable {
     pub(crate) fn heap_bytes(&self) -> usize {
         self.buf.capacity() + self.ends.capacity() * 4 + self.buckets.capacity() * 8
     }
+}
+
+/// `n` empty buckets, written now. A zeroed allocation (`vec![0; n]`) leaves its pages
+/// unmapped until used, and a bucket is read before it is written ([`StrTable::touch`]):
+/// the read maps the shared zero page, and the write then faults again to copy it, which
+/// with two threads running also interrupts the other core to flush its TLB. Writing the
+/// zeros at once faults each page in once. (The value is hidden from the optimiser, which
+/// would otherwise turn the writes back into a zeroed allocation.)
+fn written_zeros(n: usize) -> Vec<u64> {
+    let mut buckets = Vec::with_capacity(n);
+    buckets.resize(n, std::hint::black_box(0));
+    buckets
 }
 
 fn get<'a>(buf: &'a str, ends: &[u32], sym: Sym) -> &'a str {
