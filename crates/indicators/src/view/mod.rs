@@ -280,6 +280,11 @@ impl<'a> View<'a> {
 
     /// Every indicator over every period, overall and per region (the regions seen as
     /// of the date).
+    ///
+    /// The rows come indicator by indicator in the order given, each over the periods in
+    /// the order given, each period with the same rows: all regions together, then each
+    /// region seen. Evaluating indicators together shares the passes over the stays and
+    /// gives each the values it has alone (a law test checks both).
     #[must_use]
     pub fn table(
         &self,

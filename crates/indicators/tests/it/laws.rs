@@ -457,6 +457,14 @@ proptest! {
                 let beside: Vec<_> = together.rows.iter().filter(|r| r.period == p).cloned().collect();
                 prop_assert_eq!(&alone.rows, &beside);
             }
+            // And an indicator's values do not depend on the others evaluated with it:
+            // the table is the tables of its indicators one after the other, in order
+            // (which callers that split a table into its indicators rely on).
+            let one_by_one: Vec<_> = catalogue
+                .iter()
+                .flat_map(|i| view.table(std::slice::from_ref(i), &periods, as_of).rows)
+                .collect();
+            prop_assert_eq!(&together.rows, &one_by_one);
         }
     }
 }
