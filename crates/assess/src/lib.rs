@@ -601,7 +601,7 @@ fn restate<'c>(
                     .measured
                     .as_ref()
                     .and_then(|m| targets::num::Ratio::new(m.numerator, m.denominator).ok())
-                    .map(|r| format!(" ({})", text::fmt_value(&r, unit, lang)))
+                    .map(|r| text::cat(&[" (", &text::fmt_value(&r, unit, lang), ")"]))
                     .unwrap_or_default();
                 let more = (more > 0).then(|| sentences::fill(w.more, &[("n", &more.to_string())]));
                 sentences::fill(

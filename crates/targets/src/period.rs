@@ -222,12 +222,14 @@ const MONTHS_NL: [&str; 12] = [
 /// assert_eq!(targets::period::date_nl(d), "1 juli 2019");
 /// ```
 pub fn date_nl(d: NaiveDate) -> String {
-    format!(
-        "{} {} {}",
-        d.day(),
-        MONTHS_NL[d.month0() as usize],
-        d.year()
-    )
+    // Without the general formatter: reports write thousands of dates.
+    let mut out = String::with_capacity(20);
+    out.push_str(itoa::Buffer::new().format(d.day()));
+    out.push(' ');
+    out.push_str(MONTHS_NL[d.month0() as usize]);
+    out.push(' ');
+    out.push_str(itoa::Buffer::new().format(d.year()));
+    out
 }
 
 impl Period {
@@ -245,12 +247,39 @@ impl Period {
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (s, e) = (self.start, self.end);
+        // Without the general formatter where it can: every verdict has a period label.
         if s.month() == 1 && s.day() == 1 && e == ymd(s.year() + 1, 1, 1).unwrap_or(e) {
-            write!(f, "{}", s.year())
+            f.write_str(itoa::Buffer::new().format(s.year()))
         } else {
-            write!(f, "{} to {}", s, self.last_day())
+            match (iso_date(s), iso_date(self.last_day())) {
+                (Some(a), Some(b)) => {
+                    f.write_str(&a)?;
+                    f.write_str(" to ")?;
+                    f.write_str(&b)
+                }
+                _ => write!(f, "{} to {}", s, self.last_day()),
+            }
         }
     }
+}
+
+/// `YYYY-MM-DD`, as `NaiveDate`'s `Display` writes a date of the years 0 to 9999; `None`
+/// for other years, which it writes with a sign.
+fn iso_date(d: NaiveDate) -> Option<String> {
+    let year = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
+    let mut out = String::with_capacity(10);
+    for (n, width) in [(year, 4), (d.month(), 2), (d.day(), 2)] {
+        if width == 2 {
+            out.push('-');
+        }
+        let mut digits = itoa::Buffer::new();
+        let text = digits.format(n);
+        for _ in text.len()..width {
+            out.push('0');
+        }
+        out.push_str(text);
+    }
+    Some(out)
 }
 
 /// A unit that splits a window into periods.
@@ -417,6 +446,38 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    /// The hand-written date and label are chrono's, from year -2 to 10002: every 37th
+    /// day, and the first and last day of every year.
+    #[test]
+    fn dates_are_written_as_chrono_writes_them() {
+        let mut day = d(-2, 1, 1);
+        while day < d(10003, 1, 1) {
+            let iso = iso_date(day);
+            if (0..=9999).contains(&day.year()) {
+                assert_eq!(iso.as_deref(), Some(day.to_string().as_str()));
+            } else {
+                assert_eq!(iso, None);
+            }
+            let quarter = Period::new(day, day + chrono::Days::new(91)).expect("period");
+            assert_eq!(
+                quarter.to_string(),
+                format!("{} to {}", day, quarter.last_day())
+            );
+            let year = Period::new(d(day.year(), 1, 1), d(day.year() + 1, 1, 1)).expect("year");
+            assert_eq!(year.to_string(), day.year().to_string());
+            assert_eq!(
+                date_nl(day),
+                format!(
+                    "{} {} {}",
+                    day.day(),
+                    MONTHS_NL[day.month0() as usize],
+                    day.year()
+                )
+            );
+            day = day + chrono::Days::new(37);
+        }
     }
 
     #[test]

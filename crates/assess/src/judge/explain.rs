@@ -9,8 +9,8 @@ use super::{Ctx, Judged, Missing, unit_of};
 use crate::report::{Check, Status, Unit};
 use crate::sentences::{fill, sentences};
 use crate::text::{
-    Lang, days, dimension_phrase, fmt_amount, fmt_contract_period, fmt_date, fmt_period, fmt_steps,
-    fmt_value, indicator_name, status_word, step_name,
+    Lang, cat, days, dimension_phrase, fmt_amount, fmt_contract_period, fmt_date, fmt_period,
+    fmt_steps, fmt_value, indicator_name, status_word, step_name,
 };
 
 impl Ctx<'_, '_> {
@@ -20,13 +20,13 @@ impl Ctx<'_, '_> {
         let place = dimension_phrase(t.dimension, &self.region_name(t.dimension, dim), lang);
         let period = j
             .period
-            .map(|p| format!(", {}", fmt_contract_period(p, lang)))
+            .map(|p| cat(&[", ", &fmt_contract_period(p, lang)]))
             .unwrap_or_default();
         let threshold = self.options.disclosure.map_or(0, |d| d.threshold);
         fill(
             sentences(lang).suppressed,
             &[
-                ("head", &format!("{name}{place}{period}")),
+                ("head", &cat(&[&name, &place, &period])),
                 ("status", status_word(j.status, lang)),
                 ("threshold", &threshold.to_string()),
             ],
@@ -175,25 +175,25 @@ impl Ctx<'_, '_> {
         let place = dimension_phrase(t.dimension, &self.region_name(t.dimension, dim), lang);
         if let Check::Planned = j.check {
             let step = step_name(&t.indicator, &self.contract.doc().labels, lang);
-            return self.explain_planned(&format!("{step}{place}"), j, lang);
+            return self.explain_planned(&cat(&[&step, &place]), j, lang);
         }
         if let (Check::Report, Some(r)) = (&j.check, &j.basis.report) {
             let period = j
                 .period
                 .map(|p| fmt_contract_period(p, lang))
                 .unwrap_or_default();
-            return self.explain_report(&format!("{name}{place}, {period}"), j, r, lang);
+            return self.explain_report(&cat(&[&name, &place, ", ", &period]), j, r, lang);
         }
         if let Check::Deadline = j.check {
             let due = j.due.map(|d| fmt_date(d, lang)).unwrap_or_default();
-            let head = format!("{name}{place}");
+            let head = cat(&[&name, &place]);
             let status = status_word(j.status, lang);
             let w = sentences(lang);
             let on = |d| fmt_date(d, lang);
             return match (j.basis.delivered_on, j.status) {
-                (_, Status::NotApplicable) => format!("{head}: {}", not_applicable(t, lang)),
+                (_, Status::NotApplicable) => cat(&[&head, ": ", &not_applicable(t, lang)]),
                 (_, Status::InsufficientData) => {
-                    format!("{head}: {}", missing_text(j.missing.as_ref(), lang))
+                    cat(&[&head, ": ", &missing_text(j.missing.as_ref(), lang)])
                 }
                 (Some(d), Status::Met) if j.due == Some(d) => fill(
                     w.delivered_last_day,
@@ -239,9 +239,9 @@ impl Ctx<'_, '_> {
             .period
             .map(|p| fmt_contract_period(p, lang))
             .unwrap_or_default();
-        let head = format!("{name}{place}, {period}");
+        let head = cat(&[&name, &place, ", ", &period]);
         if j.status == Status::NotApplicable {
-            return format!("{head}: {}", not_applicable(t, lang));
+            return cat(&[&head, ": ", &not_applicable(t, lang)]);
         }
         let measured = j.measured.as_ref().map(|m| fmt_value(m, unit, lang));
         let w = sentences(lang);
@@ -258,7 +258,7 @@ impl Ctx<'_, '_> {
                 BoundOp::AtLeast => w.ops[2],
                 BoundOp::Above => w.ops[3],
             };
-            format!("{word} {}", fmt_value(r, unit, lang))
+            cat(&[word, " ", &fmt_value(r, unit, lang)])
         });
         let basis = self.basis_text(j, unit, lang);
         let req_text = match &required {
@@ -280,7 +280,7 @@ impl Ctx<'_, '_> {
                         if d.numerator().is_zero() {
                             w.at_the_limit.to_owned()
                         } else {
-                            format!("{amount} {phrase}")
+                            cat(&[&amount, " ", phrase])
                         }
                     }),
                     _ => None,
@@ -295,8 +295,8 @@ impl Ctx<'_, '_> {
                     None => String::new(),
                 };
                 match gap {
-                    Some(g) => format!("{word}{early}, {g}{settled}"),
-                    None => format!("{word}{early}{settled}"),
+                    Some(g) => cat(&[word, early, ", ", &g, &settled]),
+                    None => cat(&[word, early, &settled]),
                 }
             }
             Status::Pending if j.maturing.is_some() => {
@@ -334,7 +334,17 @@ impl Ctx<'_, '_> {
             .cumulative_since
             .map(|d| fill(w.running_total, &[("since", &fmt_date(d, lang))]))
             .unwrap_or_default();
-        let mut out = format!("{head}: {measured_text}{running}{so_far}{req_text}; {tail}.");
+        let mut out = cat(&[
+            &head,
+            ": ",
+            &measured_text,
+            &running,
+            so_far,
+            &req_text,
+            "; ",
+            &tail,
+            ".",
+        ]);
         if let Some(n) = j.basis.against_count.filter(|n| *n > 0) {
             let named: Vec<String> = j
                 .basis
@@ -393,7 +403,7 @@ impl Ctx<'_, '_> {
                             ("previous", &p),
                         ],
                     ),
-                    None => format!(" ({steps} {against})"),
+                    None => cat(&[" (", &steps, " ", &against, ")"]),
                 }
             }
             (Check::Step { .. }, Some(c)) => {
@@ -402,15 +412,15 @@ impl Ctx<'_, '_> {
                     _ => w.added,
                 };
                 if j.steps.len() > 1 {
-                    format!(" ({steps} {conv} {against})")
+                    cat(&[" (", &steps, " ", conv, " ", &against, ")"])
                 } else {
-                    format!(" ({steps} {against})")
+                    cat(&[" (", &steps, " ", &against, ")"])
                 }
             }
             (Check::StatedTotal, _) => {
                 fill(w.stated_total, &[("steps", &steps), ("against", &against)])
             }
-            _ => format!(" ({steps} {against})"),
+            _ => cat(&[" (", &steps, " ", &against, ")"]),
         }
     }
 }
