@@ -305,7 +305,7 @@ pub(crate) fn sort_canonically(slots: &Slots<'_>, events: &mut [Sym]) {
 struct Approvals {
     /// (day, order given) of each approval for any segment.
     any: std::collections::VecDeque<(i32, u64)>,
-    by_segment: std::collections::HashMap<Sym, std::collections::VecDeque<(i32, u64)>>,
+    by_segment: crate::engine::FastMap<Sym, std::collections::VecDeque<(i32, u64)>>,
     given: u64,
 }
 

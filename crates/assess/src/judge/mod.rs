@@ -53,7 +53,11 @@ enum Missing {
 /// Indicator rows per (indicator, period, as-of), for every region at once (overall
 /// first, then the regions seen as of the date).
 pub(crate) type Cache = std::cell::RefCell<
-    std::collections::HashMap<(Indicator, Span, AsOf), std::rc::Rc<Vec<indicators::Row>>>,
+    std::collections::HashMap<
+        (Indicator, Span, AsOf),
+        std::rc::Rc<Vec<indicators::Row>>,
+        foldhash::fast::RandomState,
+    >,
 >;
 
 /// What verdicts are computed from: the view and the value cache.

@@ -5,7 +5,15 @@
 use super::*;
 
 /// Slots withdrawn by a valid retraction, each with the date of its earliest one.
-pub(crate) type Retracted = HashMap<Sym, i32>;
+pub(crate) type Retracted = FastMap<Sym, i32>;
+
+/// A hash map keyed by small numbers or short content, with a fast hash: these maps are
+/// read once per stay in the passes, where the standard hasher (built to resist chosen
+/// keys, which a symbol or a slot is not) showed in profiles.
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// The set counterpart of [`FastMap`].
+pub(crate) type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 /// One client's stays, bridging periods and rejections, derived apart from the engine's
 /// own arenas (see [`Engine::derive_client`]).
@@ -157,7 +165,7 @@ impl Engine {
     /// derivation for the clients it holds.
     pub(crate) fn stays_of_clients<'s>(
         &'s self,
-        overlay: &'s HashMap<u32, Derived>,
+        overlay: &'s FastMap<u32, Derived>,
     ) -> impl Iterator<Item = (&'s [Stay], &'s [(i32, i32)])> {
         self.stays_by_client()
             .enumerate()
@@ -243,7 +251,7 @@ impl Engine {
 
     /// Each withdrawn slot with the date of the earliest valid retraction of it.
     pub(super) fn retracted_map(&self) -> Retracted {
-        let mut out: Retracted = HashMap::new();
+        let mut out = Retracted::default();
         for (_, rec, target) in self.valid_retractions() {
             out.entry(target)
                 .and_modify(|d| *d = (*d).min(rec.date))

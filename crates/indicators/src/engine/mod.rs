@@ -11,7 +11,7 @@ mod parallel;
 mod records;
 
 pub use accounting::{Accounting, Counts, JsonlSummary, Rejected};
-pub(crate) use derive::{Derived, Retracted};
+pub(crate) use derive::{Derived, FastMap, FastSet, Retracted};
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -131,7 +131,7 @@ pub struct Engine {
     variants: Vec<Variant>,
     limits: Limits,
     /// The content of every version of a conflicting id, to recognise repeats at once.
-    versions: std::collections::HashSet<Content>,
+    versions: FastSet<Content>,
     decimals: Vec<Decimal>,
     /// Client index per string symbol, [`NONE`] for strings that are not clients.
     client_of: Vec<u32>,
@@ -153,7 +153,7 @@ pub struct Engine {
     retractions: Vec<Sym>,
     /// Slots a retraction names: when one of them arrives or conflicts, the valid
     /// retractions may change.
-    targeted: std::collections::HashSet<Sym>,
+    targeted: FastSet<Sym>,
     /// Each withdrawn slot with the date of its earliest valid retraction, kept current by
     /// every call that adds events (see `settle`).
     retracted: Retracted,

@@ -8,7 +8,7 @@ use super::*;
 /// knowledge, derived again, and the first day each region is seen then.
 #[derive(Debug, Default)]
 pub(super) struct Overlay {
-    pub(super) clients: HashMap<u32, Derived>,
+    pub(super) clients: FastMap<u32, Derived>,
     pub(super) first_seen: Vec<i32>,
 }
 
@@ -105,7 +105,7 @@ impl<'a> View<'a> {
         }
     }
 
-    pub(super) fn overlay_clients(&self, known: &Known<'_>) -> HashMap<u32, Derived> {
+    pub(super) fn overlay_clients(&self, known: &Known<'_>) -> FastMap<u32, Derived> {
         let e = self.engine;
         let slots = e.slots();
         let mut clients: Vec<u32> = known

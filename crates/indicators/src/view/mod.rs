@@ -23,7 +23,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::custom::{Anchor, CustomIndicator, Filter, Over};
-use crate::engine::{Accounting, Derived, Engine, Retracted};
+use crate::engine::{Accounting, Derived, Engine, FastMap, Retracted};
 use crate::eval::{self, Acc, EventFacts, Leaf, UNKNOWN, facts, value_of};
 use crate::event::Kind;
 use crate::indicator::{BreakdownRow, Indicator, Maturing, NoValue, Row, Table, Value};
