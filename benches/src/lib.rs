@@ -104,7 +104,16 @@ pub fn assess_all(
     contracts: &[targets::Contract],
     as_of: NaiveDate,
 ) -> usize {
-    let assessor = assess::Assessor::new(view);
+    assess_each(&assess::Assessor::new(view), contracts, as_of)
+}
+
+/// Assesses every contract with `assessor` (which threads may share) and counts the
+/// verdicts.
+pub fn assess_each(
+    assessor: &assess::Assessor<'_>,
+    contracts: &[targets::Contract],
+    as_of: NaiveDate,
+) -> usize {
     contracts
         .iter()
         .map(|c| {

@@ -8,7 +8,7 @@
 
 use std::time::Instant;
 
-use benches::{assess_all, contracts, stream};
+use benches::{assess_each, contracts, stream};
 use chrono::NaiveDate;
 use indicators::Engine;
 
@@ -25,8 +25,8 @@ fn main() {
         args.get(1).copied().unwrap_or(1_000_000),
     );
     let contracts = contracts(n);
-    // THREADS=n assesses the contracts in n shares at once, one assessor each over the
-    // one view (default 1).
+    // THREADS=n assesses the contracts in n shares at once, with one assessor over the one
+    // view, whose cache the threads share (default 1).
     let threads: usize = std::env::var("THREADS")
         .ok()
         .and_then(|t| t.parse().ok())
@@ -37,13 +37,14 @@ fn main() {
     let view = engine.view();
     let as_of = NaiveDate::from_ymd_opt(2020, 12, 31).unwrap_or_default();
     let t = Instant::now();
+    let assessor = assess::Assessor::new(&view);
     let share = contracts.len().div_ceil(threads).max(1);
     let verdicts: usize = std::thread::scope(|s| {
         let handles: Vec<_> = contracts
             .chunks(share)
             .map(|part| {
-                let view = &view;
-                s.spawn(move || assess_all(view, part, as_of))
+                let assessor = &assessor;
+                s.spawn(move || assess_each(assessor, part, as_of))
             })
             .collect();
         handles

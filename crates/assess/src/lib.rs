@@ -152,7 +152,10 @@ pub fn assess(contract: &Contract, view: &View<'_>, as_of: NaiveDate) -> Result<
 /// period and as-of date) once, for every region in one pass, and sharing it between
 /// contracts and between the assessments that decide bonus tranches.
 ///
-/// Not `Sync`: it keeps its cache in a `RefCell`. Use one per thread.
+/// `Sync`: threads that assess contracts against one view share one assessor, and so its
+/// cache; a value one thread is computing, another waits for instead of computing it
+/// again. (The pass that computes it runs on the view's threads, see
+/// `indicators::Engine::with_threads`.)
 ///
 /// # Example: many contracts, one pass per indicator
 ///
@@ -170,6 +173,16 @@ pub fn assess(contract: &Contract, view: &View<'_>, as_of: NaiveDate) -> Result<
 /// let second = assessor.assess(&contract, as_of)?; // from the cache
 /// assert_eq!(first, second);
 /// assert_eq!(first, assess::assess(&contract, &view, as_of)?);
+///
+/// // One assessor for several threads.
+/// let reports = std::thread::scope(|s| {
+///     let a = s.spawn(|| assessor.assess(&contract, as_of));
+///     let b = s.spawn(|| assessor.assess(&contract, as_of));
+///     [a.join(), b.join()]
+/// });
+/// for report in reports {
+///     assert_eq!(report.expect("no panic")?, first);
+/// }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]
@@ -178,7 +191,7 @@ pub struct Assessor<'a> {
     cache: judge::Cache,
     data: DataSummary,
     /// The rejections a report lists, read from the accounting once.
-    rejections: std::cell::OnceCell<Vec<RejectionOut>>,
+    rejections: std::sync::OnceLock<Vec<RejectionOut>>,
     /// Corrections per region, per (decision date, as-of date), grouped once for every
     /// contract assessed.
     corrections: CorrectionGroups<'a>,
@@ -193,7 +206,7 @@ type Grouped<'a> = (
 );
 
 type CorrectionGroups<'a> =
-    std::cell::RefCell<HashMap<(NaiveDate, NaiveDate), std::rc::Rc<Grouped<'a>>>>;
+    std::sync::Mutex<HashMap<(NaiveDate, NaiveDate), std::sync::Arc<Grouped<'a>>>>;
 
 impl<'a> Assessor<'a> {
     /// An assessor over `view` with the default [`Options`].
@@ -214,17 +227,18 @@ impl<'a> Assessor<'a> {
                 rejected: c.rejected,
                 ignored: c.ignored,
             },
-            rejections: std::cell::OnceCell::new(),
+            rejections: std::sync::OnceLock::new(),
             corrections: CorrectionGroups::default(),
             options,
         }
     }
 
     /// The corrections dated after `due` and by `as_of`, grouped per region.
-    fn grouped(&self, due: NaiveDate, as_of: NaiveDate) -> std::rc::Rc<Grouped<'a>> {
+    fn grouped(&self, due: NaiveDate, as_of: NaiveDate) -> std::sync::Arc<Grouped<'a>> {
         let view: &'a View<'a> = self.view;
         self.corrections
-            .borrow_mut()
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .entry((due, as_of))
             .or_insert_with(|| {
                 let all: Vec<&indicators::Correction> = view
@@ -237,7 +251,7 @@ impl<'a> Assessor<'a> {
                 for c in &all {
                     by_region.entry(c.region.as_deref()).or_default().push(c);
                 }
-                std::rc::Rc::new((all, by_region))
+                std::sync::Arc::new((all, by_region))
             })
             .clone()
     }
@@ -515,7 +529,7 @@ fn restate<'c>(
     options: &Options,
     as_of: NaiveDate,
     verdicts: &mut [Verdict],
-    grouped: &dyn Fn(NaiveDate) -> std::rc::Rc<Grouped<'c>>,
+    grouped: &dyn Fn(NaiveDate) -> std::sync::Arc<Grouped<'c>>,
 ) {
     let mut by_due: BTreeMap<NaiveDate, Vec<usize>> = BTreeMap::new();
     for (i, v) in verdicts.iter().enumerate() {

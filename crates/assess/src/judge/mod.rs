@@ -50,15 +50,34 @@ enum Missing {
     },
 }
 
-/// Indicator rows per (indicator, period, as-of), for every region at once (overall
-/// first, then the regions seen as of the date).
-pub(crate) type Cache = std::cell::RefCell<
-    std::collections::HashMap<
-        (Indicator, Span, AsOf),
-        std::rc::Rc<Vec<indicators::Row>>,
-        foldhash::fast::RandomState,
-    >,
+/// The rows of one indicator over one period as of one date, every region at once.
+type Rows = std::collections::HashMap<
+    (Indicator, Span, AsOf),
+    std::sync::Arc<Vec<indicators::Row>>,
+    foldhash::fast::RandomState,
 >;
+
+/// Indicator rows per (indicator, period, as-of), for every region at once (overall
+/// first, then the regions seen as of the date), shared by the threads that assess with
+/// one assessor.
+#[derive(Debug, Default)]
+pub(crate) struct Cache {
+    rows: std::sync::Mutex<Rows>,
+    /// Held while a pass fills the cache: a thread that needs a value another thread is
+    /// computing waits for it rather than computing it again (the pass itself uses the
+    /// view's threads).
+    filling: std::sync::Mutex<()>,
+}
+
+impl Cache {
+    fn get(&self, key: &(Indicator, Span, AsOf)) -> Option<std::sync::Arc<Vec<indicators::Row>>> {
+        self.rows
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(key)
+            .cloned()
+    }
+}
 
 /// What verdicts are computed from: the view and the value cache.
 pub(crate) struct Source<'a, 'v> {
@@ -241,34 +260,20 @@ impl Ctx<'_, '_> {
             return (none, None);
         };
         let key = (ind.clone(), span, self.at);
-        let cached = self.src.cache.borrow().get(&key).cloned();
-        let rows = match cached {
+        let cache = self.src.cache;
+        let rows = match cache.get(&key) {
             Some(v) => v,
             None => {
-                // One pass over the stays evaluates the indicator over every period of
-                // the contract: the other periods are asked for next, and a pass per
-                // period would walk every stay again.
-                let mut spans = self.spans.clone();
-                if !spans.contains(&span) {
-                    spans.push(span);
+                // Poisoned only by a panic in another thread's pass, which that thread
+                // re-raises; the cache itself is whole (values go in after their pass).
+                let _filling = cache
+                    .filling
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                match cache.get(&key) {
+                    Some(v) => v,
+                    None => self.fill(&key),
                 }
-                let table = self
-                    .src
-                    .view
-                    .table(std::slice::from_ref(ind), &spans, self.at);
-                let mut cache = self.src.cache.borrow_mut();
-                for s in &spans {
-                    let rows: Vec<indicators::Row> = table
-                        .rows
-                        .iter()
-                        .filter(|r| r.period == *s)
-                        .cloned()
-                        .collect();
-                    cache
-                        .entry((ind.clone(), *s, self.at))
-                        .or_insert_with(|| std::rc::Rc::new(rows));
-                }
-                cache.get(&key).cloned().unwrap_or_default()
             }
         };
         match rows.iter().find(|r| r.region.as_deref() == region) {
@@ -279,6 +284,35 @@ impl Ctx<'_, '_> {
                 (r.value, r.maturing)
             }
         }
+    }
+
+    /// Evaluates the indicator of `key` into the cache over every period of the contract
+    /// (and the key's): the other periods are asked for next, and a pass per period would
+    /// walk every stay again. The caller holds the cache's filling lock.
+    fn fill(&self, key: &(Indicator, Span, AsOf)) -> std::sync::Arc<Vec<indicators::Row>> {
+        let (ind, span, at) = key;
+        let mut spans = self.spans.clone();
+        if !spans.contains(span) {
+            spans.push(*span);
+        }
+        let table = self.src.view.table(std::slice::from_ref(ind), &spans, *at);
+        let mut rows = self
+            .src
+            .cache
+            .rows
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for s in &spans {
+            let of_span: Vec<indicators::Row> = table
+                .rows
+                .iter()
+                .filter(|r| r.period == *s)
+                .cloned()
+                .collect();
+            rows.entry((ind.clone(), *s, *at))
+                .or_insert_with(|| std::sync::Arc::new(of_span));
+        }
+        rows.get(key).cloned().unwrap_or_default()
     }
 
     fn value(&self, ind: &Indicator, p: Period, region: Option<&str>) -> Value {

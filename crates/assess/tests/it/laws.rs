@@ -210,3 +210,49 @@ proptest! {
         }
     }
 }
+
+/// One assessor shared by threads gives each thread what an assessor of its own gives:
+/// every bundled contract against one view holding all the sample streams, assessed by
+/// two threads at once in opposite orders and at several dates, equals each assessed
+/// alone.
+#[test]
+fn an_assessor_shared_by_threads_assesses_as_one_of_its_own() {
+    fn shareable<T: Send + Sync>(_: &T) {}
+    let mut engine = Engine::new().with_threads(2);
+    for s in samples::streams::ALL {
+        let _ = engine.push_jsonl(s.jsonl.as_bytes(), ParseOptions::default());
+    }
+    let view = engine.view();
+    let contracts: Vec<targets::Contract> = samples::contracts::ALL
+        .iter()
+        .map(|(_, text)| targets::Contract::from_json(text).expect("valid"))
+        .collect();
+    let dates = ["2019-06-30", "2020-12-31", "2021-12-31"]
+        .map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").expect("date"));
+    let jobs: Vec<(usize, NaiveDate)> = (0..contracts.len())
+        .flat_map(|c| dates.iter().map(move |d| (c, *d)))
+        .collect();
+    let shared = assess::Assessor::new(&view);
+    shareable(&shared);
+    let run = |order: Vec<(usize, NaiveDate)>| {
+        order
+            .into_iter()
+            .map(|(c, d)| ((c, d), shared.assess(&contracts[c], d).expect("assessable")))
+            .collect::<BTreeMap<_, _>>()
+    };
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| run(jobs.clone()));
+        let b = s.spawn(|| run(jobs.iter().rev().copied().collect()));
+        (a.join().expect("no panic"), b.join().expect("no panic"))
+    });
+    for (c, d) in &jobs {
+        let alone = assess::assess(&contracts[*c], &view, *d).expect("assessable");
+        assert!(!alone.verdicts.is_empty());
+        assert_eq!(a[&(*c, *d)], alone, "contract {c} as of {d}");
+        assert_eq!(
+            b[&(*c, *d)],
+            alone,
+            "contract {c} as of {d}, the other thread"
+        );
+    }
+}
