@@ -98,7 +98,9 @@ impl Ctx<'_, '_> {
                 .or(self.options.min_group_size),
         };
         let schedule = self.contract.schedule(&t.id);
-        let mut judged: Vec<Judged> = Vec::new();
+        // A check per item of the schedule, give or take a stated total: room for them at
+        // once, since a judgement is a few hundred bytes to copy on every regrowth.
+        let mut judged: Vec<Judged> = Vec::with_capacity(schedule.len() + 1);
         match &t.rule {
             Rule::Bound {
                 op,

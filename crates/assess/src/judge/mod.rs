@@ -168,7 +168,23 @@ pub(crate) fn verdicts(
     want: Want,
 ) -> Vec<Verdict> {
     let ctx = Ctx::new(contract, src, customs, at, options, want);
-    let mut out = Vec::new();
+    // About one verdict per scheduled item and dimension value: room for them at once
+    // (a verdict is large, and regrowing copies every one before it).
+    let expected: usize = contract
+        .targets()
+        .map(|(_, t)| {
+            let schedule = contract.schedule(&t.id);
+            let due = schedule
+                .iter()
+                .filter(|i| {
+                    want.only_due
+                        .is_none_or(|d| i.period().is_none_or(|p| p.last_day() == d))
+                })
+                .count();
+            due * ctx.dimension_count(t)
+        })
+        .sum();
+    let mut out = Vec::with_capacity(expected);
     for (goal, target) in contract.targets() {
         let mut dims = contract.dimension_values(target.dimension);
         if matches!(
@@ -177,6 +193,7 @@ pub(crate) fn verdicts(
         ) {
             dims.push(checks::UNDECLARED.to_owned());
         }
+        debug_assert_eq!(dims.len(), ctx.dimension_count(target));
         for dim in dims {
             ctx.target(&goal.id, goal.scope, target, &dim, &mut out);
         }
@@ -244,6 +261,19 @@ impl<'a, 'v> Ctx<'a, 'v> {
             only_due: want.only_due,
             bare: want.bare,
             spans: spans_of(contract),
+        }
+    }
+
+    /// How many dimension values a result is judged for (those of
+    /// `Contract::dimension_values`, and the undeclared segment or category).
+    fn dimension_count(&self, target: &Target) -> usize {
+        let doc = self.contract.doc();
+        match target.dimension {
+            Dimension::Overall => 1,
+            Dimension::PerRegion => doc.regions.len(),
+            Dimension::PerProvider => doc.providers.len(),
+            Dimension::PerSegment => doc.segments.len() + 1,
+            Dimension::PerProviderCategory => doc.provider_categories.len() + 1,
         }
     }
 }
