@@ -68,6 +68,44 @@ impl StrTable {
         }
     }
 
+    /// The symbol in the first bucket of `hash`'s probe sequence whose tag matches: where a
+    /// lookup of the string will nearly always end, found from the buckets alone (the
+    /// text is not compared). For reading ahead with [`StrTable::touch_text`].
+    pub(crate) fn candidate(&self, hash: u64) -> Option<Sym> {
+        if self.buckets.is_empty() {
+            return None;
+        }
+        let tag = hash >> 32;
+        let mask = self.buckets.len() - 1;
+        let mut i = (tag as usize) & mask;
+        loop {
+            let b = self.buckets[i];
+            if b == 0 {
+                return None;
+            }
+            if b >> 32 == tag {
+                return Some((b as u32).wrapping_sub(1));
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Reads where the text of `sym` lies (its end offsets), so that a later comparison
+    /// finds them in cache. The result means nothing.
+    pub(crate) fn touch_ends(&self, sym: Sym) -> u64 {
+        u64::from(self.ends.get(sym as usize).copied().unwrap_or(0))
+    }
+
+    /// Reads the first byte of the text of `sym`; see [`StrTable::touch_ends`].
+    pub(crate) fn touch_text(&self, sym: Sym) -> u64 {
+        let i = sym as usize;
+        let start = match i {
+            0 => 0,
+            _ => self.ends.get(i - 1).copied().unwrap_or(0) as usize,
+        };
+        u64::from(self.buf.as_bytes().get(start).copied().unwrap_or(0))
+    }
+
     pub(crate) fn find(&self, s: &str) -> Option<Sym> {
         if self.buckets.is_empty() {
             return None;
@@ -199,6 +237,29 @@ mod tests {
         for i in 0..10_000 {
             let s = format!("s{i}");
             assert_eq!(t.find(&s).map(|x| t.resolve(x)), Some(s.as_str()));
+        }
+    }
+
+    /// The candidate is only a hint for reading ahead (nothing is decided on it), but a
+    /// useless hint would be a cost: it is the string's own symbol for all but a rare tag
+    /// collision, and always a symbol of the table.
+    #[test]
+    fn the_candidate_is_nearly_always_the_string() {
+        let mut t = StrTable::default();
+        let syms: Vec<Sym> = (0..20_000)
+            .map(|i| t.intern(&format!("c{i:07}")).expect("room").0)
+            .collect();
+        let hits = syms
+            .iter()
+            .enumerate()
+            .filter(|(i, sym)| t.candidate(t.hash(&format!("c{i:07}"))) == Some(**sym))
+            .count();
+        assert!(hits >= 19_900, "{hits} of 20,000");
+        for i in 0..1000 {
+            if let Some(sym) = t.candidate(t.hash(&format!("absent{i}"))) {
+                assert!((sym as usize) < t.count());
+                let _ = (t.touch_ends(sym), t.touch_text(sym));
+            }
         }
     }
 

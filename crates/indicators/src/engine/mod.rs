@@ -366,12 +366,32 @@ impl Engine {
         batch: &[E],
         hashes: &[(u64, Option<u64>)],
     ) {
-        // A tight loop of independent reads: the misses overlap.
+        // Tight loops of independent reads, so that the misses overlap: the buckets of
+        // every id and client, then where each client's bucket points (its name's offsets
+        // and its client index), then its name and its client record. When the input is
+        // in date order, a client's events lie far apart and each of these is a miss.
         let mut sink = 0u64;
         for (h, c) in hashes {
             sink = sink
                 .wrapping_add(self.ids.touch(*h))
                 .wrapping_add(self.strings.touch(c.unwrap_or(0)));
+        }
+        let mut names = [NONE; BATCH];
+        for ((_, c), name) in hashes.iter().zip(names.iter_mut()) {
+            if let Some(sym) = c.and_then(|c| self.strings.candidate(c)) {
+                *name = sym;
+                sink = sink
+                    .wrapping_add(self.strings.touch_ends(sym))
+                    .wrapping_add(u64::from(
+                        self.client_of.get(sym as usize).copied().unwrap_or(0),
+                    ));
+            }
+        }
+        for &name in names.iter().filter(|n| **n != NONE) {
+            sink = sink.wrapping_add(self.strings.touch_text(name));
+            if let Some(&c) = self.client_of.get(name as usize).filter(|c| **c != NONE) {
+                sink = sink.wrapping_add(u64::from(self.clients[c as usize].head));
+            }
         }
         std::hint::black_box(sink);
         for (h, e) in hashes.iter().zip(batch) {
