@@ -75,19 +75,7 @@ impl StrTable {
         if self.buckets.is_empty() {
             return None;
         }
-        let tag = hash >> 32;
-        let mask = self.buckets.len() - 1;
-        let mut i = (tag as usize) & mask;
-        loop {
-            let b = self.buckets[i];
-            if b == 0 {
-                return None;
-            }
-            if b >> 32 == tag {
-                return Some((b as u32).wrapping_sub(1));
-            }
-            i = (i + 1) & mask;
-        }
+        self.walk(hash, |_| true).ok()
     }
 
     /// Reads where the text of `sym` lies (its end offsets), so that a later comparison
@@ -147,6 +135,13 @@ impl StrTable {
     /// Looks `s` up: `Ok(sym)` when present, `Err(bucket)` with the empty bucket where it
     /// would go. The index must not be empty.
     fn probe(&self, s: &str, hash: u64) -> Result<Sym, usize> {
+        self.walk(hash, |sym| get(&self.buf, &self.ends, sym) == s)
+    }
+
+    /// Walks `hash`'s probe sequence: `Ok(sym)` at the first bucket whose tag matches and
+    /// whose symbol `is_it` accepts, `Err(bucket)` at the first empty one. The index must
+    /// not be empty.
+    fn walk(&self, hash: u64, is_it: impl Fn(Sym) -> bool) -> Result<Sym, usize> {
         let tag = hash >> 32;
         let mask = self.buckets.len() - 1;
         let mut i = (tag as usize) & mask;
@@ -156,7 +151,7 @@ impl StrTable {
                 return Err(i);
             }
             let sym = (b as u32).wrapping_sub(1);
-            if b >> 32 == tag && get(&self.buf, &self.ends, sym) == s {
+            if b >> 32 == tag && is_it(sym) {
                 return Ok(sym);
             }
             i = (i + 1) & mask;
