@@ -190,7 +190,8 @@ impl Queue {
         Some(Job { at, chunk, events })
     }
 
-    /// Whether more is in flight than `limit` chunks.
+    /// Whether `limit` chunks or more are in flight (cut, being parsed, or parsed and not
+    /// added yet).
     fn full(&self, limit: usize) -> bool {
         self.raw.len() + self.done.len() + self.parsing >= limit
     }
