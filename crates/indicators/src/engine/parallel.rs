@@ -216,17 +216,12 @@ impl Shared {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Parses a job; the result is the job's place and the chunk parsed.
-    fn parse(&self, job: Job, options: ParseOptions, h: &Hashers) -> (usize, Parsed) {
-        (job.at, parse_chunk(job.chunk, job.events, options, h))
-    }
-
     /// Parses a job and puts the result among the chunks ready.
     fn parse_into_done(&self, job: Job, options: ParseOptions, h: &Hashers) {
-        let (at, parsed) = self.parse(job, options, h);
+        let parsed = parse_chunk(job.chunk, job.events, options, h);
         let mut q = self.lock();
         q.parsing -= 1;
-        q.done.insert(at, Done::Parsed(parsed));
+        q.done.insert(job.at, Done::Parsed(parsed));
         drop(q);
         self.changed.notify_all();
     }
@@ -399,20 +394,11 @@ impl Engine {
                 continue;
             }
             if let Some(job) = q.take() {
+                // The chunk whose turn it is is being parsed elsewhere (or is this one):
+                // parse meanwhile, and add it when its turn comes round the loop.
                 drop(q);
-                let (at, parsed) = shared.parse(job, options, h);
-                if at == next {
-                    next += 1;
-                    let spare = self.add_parsed(parsed, &mut lines, summary);
-                    q = shared.lock();
-                    q.parsing -= 1;
-                    q.recycle(Some(spare));
-                } else {
-                    q = shared.lock();
-                    q.parsing -= 1;
-                    q.done.insert(at, Done::Parsed(parsed));
-                }
-                shared.changed.notify_all();
+                shared.parse_into_done(job, options, h);
+                q = shared.lock();
                 continue;
             }
             if q.cut_all && q.parsing == 0 {
