@@ -195,6 +195,75 @@ fn written_zeros(n: usize) -> Vec<u64> {
     buckets
 }
 
+/// The longest string a [`Memo`] keeps.
+const MEMO_LEN: usize = 16;
+
+/// A small direct-mapped memo of short strings interned in one [`StrTable`], in front of
+/// it: regions, providers, reasons and destinations repeat on nearly every event, and
+/// comparing two words in place costs a fraction of hashing and probing. An entry holds
+/// the string's bytes, so a hit reads nothing else; a miss falls through to the table.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Memo {
+    /// 64 entries once used; [`NONE`] marks an empty one.
+    entries: Vec<MemoEntry>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct MemoEntry {
+    sym: Sym,
+    /// The string's length and its bytes (see [`Memo::words`]).
+    len: usize,
+    words: (u64, u64),
+}
+
+impl Memo {
+    /// The symbol of `s` in `table`, interning it when new. `table` must be the table
+    /// every earlier call passed.
+    pub(crate) fn intern(&mut self, table: &mut StrTable, s: &str) -> Result<Sym, Full> {
+        let b = s.as_bytes();
+        if b.len() > MEMO_LEN {
+            return table.intern(s).map(|(sym, _)| sym);
+        }
+        if self.entries.is_empty() {
+            let empty = MemoEntry {
+                sym: NONE,
+                len: 0,
+                words: (0, 0),
+            };
+            self.entries = vec![empty; 64];
+        }
+        let words = Memo::words(b);
+        let slot = (b.len() ^ (words.0 as usize).wrapping_mul(0x9E37_79B9) >> 7) & 63;
+        let entry = &mut self.entries[slot];
+        if entry.sym != NONE && entry.len == b.len() && entry.words == words {
+            return Ok(entry.sym);
+        }
+        let (sym, _) = table.intern(s)?;
+        *entry = MemoEntry {
+            sym,
+            len: b.len(),
+            words,
+        };
+        Ok(sym)
+    }
+
+    /// The bytes of a string of at most 16 bytes as two words: with its length, they
+    /// tell it from every other such string. From 8 bytes on, the first eight and the
+    /// last eight (which may overlap); below, the bytes and zeros.
+    fn words(b: &[u8]) -> (u64, u64) {
+        let word = |b: &[u8]| {
+            let mut w = [0u8; 8];
+            w[..b.len()].copy_from_slice(b);
+            u64::from_le_bytes(w)
+        };
+        if b.len() >= 8 {
+            (word(&b[..8]), word(&b[b.len() - 8..]))
+        } else {
+            (b.iter().rev().fold(0, |w, &c| (w << 8) | u64::from(c)), 0)
+        }
+    }
+}
+
 fn get<'a>(buf: &'a str, ends: &[u32], sym: Sym) -> &'a str {
     let i = sym as usize;
     let end = ends.get(i).copied().unwrap_or(0) as usize;
@@ -256,6 +325,38 @@ mod tests {
                 let _ = (t.touch_ends(sym), t.touch_text(sym));
             }
         }
+    }
+
+    /// The memo answers what the table answers, for strings it holds, strings it evicted,
+    /// strings too long for it, strings that differ only in a trailing zero byte or past
+    /// their eighth byte, and the empty string.
+    #[test]
+    fn the_memo_gives_the_tables_symbols() {
+        let (mut t, mut plain, mut memo) =
+            (StrTable::default(), StrTable::default(), Memo::default());
+        let edges = [
+            "a",
+            "a\0",
+            "\0",
+            "abcdefgh",
+            "abcdefgh12345678",
+            "abcdefgh1234567",
+        ];
+        let words: Vec<String> = (0..500)
+            .map(|i| match i % 5 {
+                4 => format!("{}{}", edges[i % 6], "x".repeat(i % 3)),
+                0 => format!("r{}", i % 7),
+                1 => format!("provider-{}", i % 90),
+                2 => format!("a-long-name-past-the-memo-{}", i % 5),
+                _ => "".repeat(i % 2),
+            })
+            .collect();
+        for w in words.iter().chain(words.iter().rev()) {
+            let sym = memo.intern(&mut t, w).expect("room");
+            assert_eq!(t.resolve(sym), w.as_str());
+            assert_eq!(sym, plain.intern(w).expect("room").0, "{w:?}");
+        }
+        assert_eq!(t.count(), plain.count());
     }
 
     #[test]

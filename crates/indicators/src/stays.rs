@@ -178,6 +178,8 @@ pub(crate) struct Scratch {
     goals: Vec<i32>,
     /// The events of one day, a queue per kind, each in canonical order.
     queues: [std::collections::VecDeque<usize>; Kind::ALL.len()],
+    /// The client's events with their sort keys (see [`sort_canonically`]).
+    keyed: Vec<(u64, Sym)>,
 }
 
 /// Sorts `events` (the client's slots) into the canonical order and derives its stays.
@@ -190,7 +192,7 @@ pub(crate) fn derive(
     out: Out<'_>,
     scratch: &mut Scratch,
 ) {
-    sort_canonically(slots, events);
+    sort_canonically(slots, events, &mut scratch.keyed);
     let stays_base = out.stays.len();
     let bridges_base = out.bridges.len();
     let Scratch {
@@ -199,6 +201,7 @@ pub(crate) fn derive(
         referrals,
         goals,
         queues,
+        keyed: _,
     } = scratch;
     admissions.clear();
     approvals.clear();
@@ -290,13 +293,28 @@ fn can_apply(kind: Kind, open: Option<usize>, bridge: Option<usize>) -> bool {
 }
 
 /// Sorts one client's slots by date, then priority, then id.
-pub(crate) fn sort_canonically(slots: &Slots<'_>, events: &mut [Sym]) {
-    events.sort_unstable_by(|&x, &y| {
-        let (rx, ry) = (slots.record(x), slots.record(y));
-        (rx.date, priority(rx.kind))
-            .cmp(&(ry.date, priority(ry.kind)))
-            .then_with(|| slots.id(x).cmp(slots.id(y)))
-    });
+pub(crate) fn sort_canonically(slots: &Slots<'_>, events: &mut [Sym], keyed: &mut Vec<(u64, Sym)>) {
+    // The date and the priority packed in one number, so that most comparisons are one
+    // integer comparison; ids are compared only between events of one day and priority.
+    let key = |s: Sym| {
+        let r = slots.record(s);
+        (u64::from(r.date as u32 ^ 0x8000_0000) << 8) | u64::from(priority(r.kind))
+    };
+    let order = |x: &(u64, Sym), y: &(u64, Sym)| {
+        x.0.cmp(&y.0).then_with(|| slots.id(x.1).cmp(slots.id(y.1)))
+    };
+    keyed.clear();
+    keyed.extend(events.iter().map(|&s| (key(s), s)));
+    // A client's list comes newest first: events that arrived in date order are then in
+    // exactly the reverse order, and are turned round instead of sorted.
+    if keyed.is_sorted_by(|x, y| order(x, y).is_ge()) {
+        keyed.reverse();
+    } else if !keyed.is_sorted_by(|x, y| order(x, y).is_le()) {
+        keyed.sort_unstable_by(order);
+    }
+    for (e, (_, s)) in events.iter_mut().zip(keyed.iter()) {
+        *e = *s;
+    }
 }
 
 /// Approvals not yet used by an admission, in the order they were given: those for any

@@ -50,6 +50,7 @@ impl Engine {
         for c in dirty {
             let client = &mut self.clients[c as usize];
             client.dirty = false;
+            let had_rejections = client.rejections;
             events.clear();
             let mut at = client.head;
             while at != NONE {
@@ -82,8 +83,11 @@ impl Engine {
             client.stays_len = (self.stays.len() - stays_from) as u32;
             client.bridges_from = bridges_from as u32;
             client.bridges_len = (self.bridges.len() - bridges_from) as u32;
+            client.rejections = !rejected.is_empty();
             if rejected.is_empty() {
-                self.rejected.remove(&c);
+                if had_rejections {
+                    self.rejected.remove(&c);
+                }
             } else {
                 // Sorted by slot, so that walking the client's events finds them by search.
                 rejected.sort_unstable_by_key(|(slot, _)| *slot);

@@ -22,7 +22,7 @@ use crate::event::{
     Event, EventBody, EventError, ExtensionReason, Kind, ParseOptions, Urgency, parse_line,
     parse_text,
 };
-use crate::intern::{NONE, StrTable, Sym};
+use crate::intern::{Memo, NONE, StrTable, Sym};
 use crate::span::{day_number, from_day_number};
 use crate::stays::{Out, RejectReason, Scratch, Stay, derive};
 pub(crate) use crate::store::Record;
@@ -52,6 +52,8 @@ pub(crate) struct Client {
     bridges_from: u32,
     bridges_len: u32,
     dirty: bool,
+    /// Whether the engine's map of rejections holds some of the client's events.
+    rejections: bool,
 }
 
 /// The most an engine takes in; past a limit an event is rejected with the reason.
@@ -124,6 +126,8 @@ impl Limits {
 pub struct Engine {
     ids: StrTable,
     strings: StrTable,
+    /// Short strings recently interned in `strings`.
+    memo: Memo,
     /// One record per distinct id, indexed by the id's symbol.
     slots: Vec<Record>,
     /// For client events: the next slot of the same client, or [`NONE`].

@@ -169,7 +169,7 @@ impl Engine {
     }
 
     pub(super) fn sym(&mut self, s: &str) -> Result<Sym, crate::intern::Full> {
-        self.strings.intern(s).map(|(sym, _)| sym)
+        self.memo.intern(&mut self.strings, s)
     }
 
     pub(super) fn opt(&mut self, s: Option<&str>) -> Result<Sym, crate::intern::Full> {
@@ -352,6 +352,7 @@ impl Engine {
                         bridges_from: 0,
                         bridges_len: 0,
                         dirty: false,
+                        rejections: false,
                     });
                 }
                 let c = self.client_of[i] as usize;
