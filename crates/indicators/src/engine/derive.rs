@@ -15,6 +15,47 @@ pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 /// The set counterpart of [`FastMap`].
 pub(crate) type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
+/// How many dirty clients a round of [`Engine::refresh`] derives (a handful in the
+/// crate's tests, so that small streams take many rounds).
+const ROUND_CLIENTS: usize = if cfg!(test) { 7 } else { 1 << 15 };
+
+/// The fewest clients worth a thread of their own in [`Engine::refresh`]: below, starting
+/// the thread costs more than it saves (one in the crate's tests).
+const MIN_THREAD_CLIENTS: usize = if cfg!(test) { 1 } else { 2048 };
+
+/// The derivation of some clients, apart from the engine's arenas (see
+/// [`Engine::refresh`]).
+#[derive(Debug, Default)]
+struct Piece {
+    stays: Vec<Stay>,
+    bridges: Vec<(i32, i32)>,
+    /// Each client's events in canonical order, one client after another.
+    order: Vec<Sym>,
+    /// Each client's rejected events, sorted by slot, one client after another.
+    rejected: Vec<(Sym, RejectReason)>,
+    /// How many of each of the above belong to each client, in order.
+    clients: Vec<Derivation>,
+}
+
+impl Piece {
+    fn clear(&mut self) {
+        self.stays.clear();
+        self.bridges.clear();
+        self.order.clear();
+        self.rejected.clear();
+        self.clients.clear();
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Derivation {
+    client: u32,
+    events: u32,
+    stays: u32,
+    bridges: u32,
+    rejected: u32,
+}
+
 /// One client's stays, bridging periods and rejections, derived apart from the engine's
 /// own arenas (see [`Engine::derive_client`]).
 #[derive(Debug, Clone, Default)]
@@ -29,49 +70,115 @@ impl Engine {
     /// Derives the stays with every valid retraction applied, whatever its date: the
     /// engine's own state, from which a view as of an earlier date re-derives only the
     /// clients touched by retractions it does not know yet.
+    ///
+    /// Clients are independent, so the dirty ones are derived in rounds of
+    /// [`ROUND_CLIENTS`], each round's clients shared over the engine's threads: every
+    /// thread derives its share into a [`Piece`] of its own, reading the records, and the
+    /// calling thread then puts the pieces into the arenas and relinks the lists. A round
+    /// bounds the memory the pieces take, whatever the number of clients.
     pub(super) fn refresh(&mut self, retracted: &Retracted) {
         let mut dirty = std::mem::take(&mut self.dirty);
         dirty.sort_unstable();
         dirty.dedup();
-        let slots = Slots {
-            slots: &self.slots,
-            ids: &self.ids,
-        };
-        let active =
-            |s: Sym| slots.slots[s as usize].status == Status::Live && !retracted.contains_key(&s);
-        let mut events: Vec<Sym> = Vec::new();
-        let mut rejected = Vec::new();
-        let mut scratch = Scratch::default();
         // Every admission makes at most one stay: size the arena once instead of doubling.
         self.stays.reserve(
             self.admissions
                 .saturating_sub(self.stays.len() - self.garbage.min(self.stays.len())),
         );
-        for c in dirty {
-            let client = &mut self.clients[c as usize];
-            client.dirty = false;
-            let had_rejections = client.rejections;
-            events.clear();
-            let mut at = client.head;
+        let threads = self
+            .threads()
+            .min(dirty.len().div_ceil(MIN_THREAD_CLIENTS))
+            .max(1);
+        let mut pieces: Vec<(Piece, Scratch)> = (0..threads).map(|_| Default::default()).collect();
+        for round in dirty.chunks(ROUND_CLIENTS) {
+            let share = round.len().div_ceil(threads);
+            let engine = &*self;
+            let work = |(piece, scratch): &mut (Piece, Scratch), clients: &[u32]| {
+                engine.derive_piece(clients, retracted, piece, scratch);
+            };
+            if threads == 1 {
+                work(&mut pieces[0], round);
+            } else {
+                std::thread::scope(|scope| {
+                    let mut shares = pieces.iter_mut().zip(round.chunks(share));
+                    let first = shares.next();
+                    for (p, clients) in shares {
+                        scope.spawn(move || work(p, clients));
+                    }
+                    if let Some((p, clients)) = first {
+                        work(p, clients);
+                    }
+                });
+            }
+            for (piece, _) in &mut pieces {
+                self.apply_piece(piece);
+            }
+        }
+        if self.garbage > (self.stays.len() + self.bridges.len()) / 2 {
+            self.compact();
+        }
+    }
+
+    /// Derives `clients` into `piece` (cleared first).
+    fn derive_piece(
+        &self,
+        clients: &[u32],
+        retracted: &Retracted,
+        piece: &mut Piece,
+        scratch: &mut Scratch,
+    ) {
+        piece.clear();
+        let slots = self.slots();
+        let active =
+            |s: Sym| slots.slots[s as usize].status == Status::Live && !retracted.contains_key(&s);
+        for &c in clients {
+            let from = piece.order.len();
+            let mut at = self.clients[c as usize].head;
             while at != NONE {
-                events.push(at);
+                piece.order.push(at);
                 at = self.next[at as usize];
             }
-            self.garbage += (client.stays_len + client.bridges_len) as usize;
-            let (stays_from, bridges_from) = (self.stays.len(), self.bridges.len());
-            rejected.clear();
+            let (stays, bridges, rejected) =
+                (piece.stays.len(), piece.bridges.len(), piece.rejected.len());
             derive(
                 &slots,
-                &mut events,
+                &mut piece.order[from..],
                 &active,
                 Out {
-                    stays: &mut self.stays,
-                    bridges: &mut self.bridges,
-                    rejected: &mut rejected,
+                    stays: &mut piece.stays,
+                    bridges: &mut piece.bridges,
+                    rejected: &mut piece.rejected,
                 },
-                &mut scratch,
+                scratch,
             );
-            // Keep the list in canonical order, so that later walks need no sort.
+            // Sorted by slot, so that walking the client's events finds them by search.
+            piece.rejected[rejected..].sort_unstable_by_key(|(slot, _)| *slot);
+            piece.clients.push(Derivation {
+                client: c,
+                events: (piece.order.len() - from) as u32,
+                stays: (piece.stays.len() - stays) as u32,
+                bridges: (piece.bridges.len() - bridges) as u32,
+                rejected: (piece.rejected.len() - rejected) as u32,
+            });
+        }
+    }
+
+    /// Puts a derived piece in place: each client's stays and bridging periods at the
+    /// end of the arenas (the old ones become garbage), its list relinked in canonical
+    /// order, so that later walks need no sort, and its rejections. The piece is left
+    /// empty.
+    fn apply_piece(&mut self, piece: &mut Piece) {
+        let (mut order, mut stays, mut bridges) = (0usize, 0usize, 0usize);
+        let mut rejected = std::mem::take(&mut piece.rejected).into_iter();
+        for d in &piece.clients {
+            let client = &mut self.clients[d.client as usize];
+            client.dirty = false;
+            self.garbage += (client.stays_len + client.bridges_len) as usize;
+            client.stays_from = self.stays.len() as u32;
+            client.stays_len = d.stays;
+            client.bridges_from = self.bridges.len() as u32;
+            client.bridges_len = d.bridges;
+            let events = &piece.order[order..order + d.events as usize];
             client.head = events.first().copied().unwrap_or(NONE);
             for w in events.windows(2) {
                 self.next[w[0] as usize] = w[1];
@@ -79,24 +186,23 @@ impl Engine {
             if let Some(&last) = events.last() {
                 self.next[last as usize] = NONE;
             }
-            client.stays_from = stays_from as u32;
-            client.stays_len = (self.stays.len() - stays_from) as u32;
-            client.bridges_from = bridges_from as u32;
-            client.bridges_len = (self.bridges.len() - bridges_from) as u32;
-            client.rejections = !rejected.is_empty();
-            if rejected.is_empty() {
-                if had_rejections {
-                    self.rejected.remove(&c);
-                }
-            } else {
-                // Sorted by slot, so that walking the client's events finds them by search.
-                rejected.sort_unstable_by_key(|(slot, _)| *slot);
-                self.rejected.insert(c, std::mem::take(&mut rejected));
+            let had_rejections = client.rejections;
+            client.rejections = d.rejected > 0;
+            if d.rejected > 0 {
+                let list = rejected.by_ref().take(d.rejected as usize).collect();
+                self.rejected.insert(d.client, list);
+            } else if had_rejections {
+                self.rejected.remove(&d.client);
             }
+            self.stays
+                .extend_from_slice(&piece.stays[stays..stays + d.stays as usize]);
+            self.bridges
+                .extend_from_slice(&piece.bridges[bridges..bridges + d.bridges as usize]);
+            order += d.events as usize;
+            stays += d.stays as usize;
+            bridges += d.bridges as usize;
         }
-        if self.garbage > (self.stays.len() + self.bridges.len()) / 2 {
-            self.compact();
-        }
+        piece.clear();
     }
 
     /// Drops arena entries no client owns.
