@@ -8,6 +8,7 @@
 mod accounting;
 mod derive;
 mod parallel;
+mod pipeline;
 mod records;
 
 pub use accounting::{Accounting, Counts, JsonlSummary, Rejected};
@@ -185,9 +186,11 @@ impl Engine {
 
     /// Uses `threads` threads in all: JSON Lines ([`Engine::push_reader`],
     /// [`Engine::push_jsonl`]) are read and cut by the calling thread, added in input order
-    /// by a thread of their own and parsed by whichever thread is free, and indicators are
-    /// evaluated over the stays of `threads` shares of the clients at once; 0 or 1 does everything
-    /// on the calling thread. What the engine holds, and every value a view gives, do not
+    /// by a thread of their own and parsed by whichever thread is free; a large
+    /// [`Engine::extend`] interns the event ids on a second thread, ahead of the calling
+    /// thread that adds the records; the stays of many clients are derived in `threads`
+    /// shares; and indicators are evaluated over the stays of `threads` shares of the
+    /// clients at once. 0 or 1 does everything on the calling thread. What the engine holds, and every value a view gives, do not
     /// depend on the setting. The library reads no configuration: a program that wants
     /// every core passes `std::thread::available_parallelism()`.
     ///
@@ -336,6 +339,11 @@ impl Engine {
     ) {
         let events = events.into_iter();
         self.reserve(events.size_hint().0);
+        if self.threads > 1 && events.size_hint().0 >= pipeline::MIN_PIPELINE_EVENTS {
+            self.extend_pipelined(events);
+            self.settle();
+            return;
+        }
         let mut batch: Vec<&Event<S>> = Vec::with_capacity(BATCH);
         for e in events {
             batch.push(e);
@@ -370,18 +378,33 @@ impl Engine {
         batch: &[E],
         hashes: &[(u64, Option<u64>)],
     ) {
-        // Tight loops of independent reads, so that the misses overlap: the buckets of
-        // every id and client, then where each client's bucket points (its name's offsets
-        // and its client index), then its name and its client record. When the input is
-        // in date order, a client's events lie far apart and each of these is a miss.
         let mut sink = 0u64;
-        for (h, c) in hashes {
-            sink = sink
-                .wrapping_add(self.ids.touch(*h))
-                .wrapping_add(self.strings.touch(c.unwrap_or(0)));
+        for (h, _) in hashes {
+            sink = sink.wrapping_add(self.ids.touch(*h));
+        }
+        let clients: [Option<u64>; BATCH] =
+            std::array::from_fn(|i| hashes.get(i).and_then(|h| h.1));
+        std::hint::black_box(sink.wrapping_add(self.read_ahead_clients(&clients[..hashes.len()])));
+        for (h, e) in hashes.iter().zip(batch) {
+            self.read += 1;
+            let e = e.borrow().as_borrowed();
+            self.push_copies(&e, 1, Some(*h));
+        }
+    }
+
+    /// Reads ahead what adding events of these clients (by the hashes of their names)
+    /// will read, in tight loops of independent reads so that the misses overlap: the
+    /// buckets, then where each bucket points (the name's offsets and its client index),
+    /// then the name and the client record. When the input is in date order, a
+    /// client's events lie far apart and each of these is a miss. The result means
+    /// nothing.
+    fn read_ahead_clients(&self, clients: &[Option<u64>]) -> u64 {
+        let mut sink = 0u64;
+        for c in clients {
+            sink = sink.wrapping_add(self.strings.touch(c.unwrap_or(0)));
         }
         let mut names = [NONE; BATCH];
-        for ((_, c), name) in hashes.iter().zip(names.iter_mut()) {
+        for (c, name) in clients.iter().zip(names.iter_mut()) {
             if let Some(sym) = c.and_then(|c| self.strings.candidate(c)) {
                 *name = sym;
                 sink = sink
@@ -397,12 +420,7 @@ impl Engine {
                 sink = sink.wrapping_add(u64::from(self.clients[c as usize].head));
             }
         }
-        std::hint::black_box(sink);
-        for (h, e) in hashes.iter().zip(batch) {
-            self.read += 1;
-            let e = e.borrow().as_borrowed();
-            self.push_copies(&e, 1, Some(*h));
-        }
+        sink
     }
 
     /// Parses JSON Lines and adds every event. Blank lines are skipped; a line that is not

@@ -181,10 +181,13 @@ impl Engine {
         (self.decimals.len() - 1) as Sym
     }
 
+    /// The record of `e`. `target`: the slot of a retraction's target, when the caller
+    /// interned it already; otherwise it is interned here.
     pub(super) fn record(
         &mut self,
         e: &Event<&str>,
         client_hash: Option<u64>,
+        target: Option<Sym>,
     ) -> Result<Record, crate::intern::Full> {
         let fields = match e.body {
             EventBody::Admission {
@@ -253,8 +256,11 @@ impl Engine {
                 provider: self.opt(provider)?,
                 value: self.decimal_index(value),
             },
-            EventBody::Retraction { target } => Fields::Retraction {
-                target: self.slot_for(target)?,
+            EventBody::Retraction { target: id } => Fields::Retraction {
+                target: match target {
+                    Some(slot) => slot,
+                    None => self.slot_for(id)?,
+                },
             },
             EventBody::Approval { client, segment } => Fields::Approval {
                 client: self.client_sym(client, client_hash)?,
@@ -305,6 +311,16 @@ impl Engine {
             self.next.push(NONE);
         }
         Ok(slot)
+    }
+
+    /// Makes `slot` a slot of the engine, with placeholders up to it: for ids interned
+    /// apart from the engine (see `pipeline`), in the order they were interned.
+    pub(super) fn ensure_slot(&mut self, slot: Sym) {
+        let n = slot as usize + 1;
+        if self.slots.len() < n {
+            self.slots.resize(n, Record::placeholder());
+            self.next.resize(n, NONE);
+        }
     }
 
     pub(super) fn mark(&mut self, rec: &Record) {
@@ -381,21 +397,36 @@ impl Engine {
         copies: u32,
         hashes: Option<(u64, Option<u64>)>,
     ) {
-        let full = |engine: &mut Engine| {
-            engine.full.push(Rejected {
-                id: Some(e.id.to_owned()),
-                input: None,
-                line: None,
-                event: Some(e.to_owned_event()),
-                reason: RejectReason::CapacityExceeded,
-            });
-        };
         let hash = hashes.map_or_else(|| self.ids.hash(e.id), |(h, _)| h);
         let Ok(slot) = self.slot_for_hashed(e.id, hash) else {
-            return full(self);
+            return self.full(e);
         };
-        let Ok(rec) = self.record(e, hashes.and_then(|(_, c)| c)) else {
-            return full(self);
+        self.push_at(e, slot, None, copies, hashes.and_then(|(_, c)| c));
+    }
+
+    /// Records an event the engine has no room for.
+    pub(super) fn full(&mut self, e: &Event<&str>) {
+        self.full.push(Rejected {
+            id: Some(e.id.to_owned()),
+            input: None,
+            line: None,
+            event: Some(e.to_owned_event()),
+            reason: RejectReason::CapacityExceeded,
+        });
+    }
+
+    /// Adds `copies` copies of `e`, whose id has the slot `slot`: a new record, a
+    /// duplicate, or another version of the id. `target`: see [`Engine::record`].
+    pub(super) fn push_at(
+        &mut self,
+        e: &Event<&str>,
+        slot: Sym,
+        target: Option<Sym>,
+        copies: u32,
+        client_hash: Option<u64>,
+    ) {
+        let Ok(rec) = self.record(e, client_hash, target) else {
+            return self.full(e);
         };
         let s = self.slots[slot as usize];
         match s.status {

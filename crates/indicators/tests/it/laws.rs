@@ -333,6 +333,28 @@ fn an_io_error_keeps_what_was_read_before_it() {
 /// lines, lines that are not events, duplicates, retractions, conflicts, a line longer
 /// than a line may be and lines that are not UTF-8 (a piece with one is read line by
 /// line; the others are checked whole).
+/// Adding a large stream from memory on two threads (the ids interned on a thread of
+/// their own, the stays derived in shares) gives what one thread gives: large enough
+/// that both kick in at their real thresholds, in one call and in two.
+#[test]
+fn adding_in_memory_on_threads_is_adding_on_one_thread() {
+    let mut events = stream(5, 10_000, true);
+    let repeats: Vec<Event> = events.iter().step_by(9).cloned().collect();
+    events.extend(repeats);
+    assert!(events.len() > 40_000, "{} events", events.len());
+    let mut one = Engine::new();
+    one.extend(&events);
+    let expected = outcome(&mut one);
+    let mut two = Engine::new().with_threads(2);
+    two.extend(&events);
+    assert_eq!(outcome(&mut two), expected);
+    let (a, b) = events.split_at(events.len() / 2);
+    let mut halves = Engine::new().with_threads(2);
+    halves.extend(a);
+    halves.extend(b);
+    assert_eq!(outcome(&mut halves), expected);
+}
+
 #[test]
 fn parsing_on_threads_is_parsing_on_one_thread() {
     // Enough clients that a view on several threads evaluates them in shares.

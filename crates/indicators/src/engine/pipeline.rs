@@ -1,0 +1,350 @@
+//! Adding events from memory on two threads. Interning the event ids is the largest
+//! single cost of adding: nearly every id is new, and the table of ids is the one every
+//! event misses in. So a thread of its own owns that table while a call adds: it interns
+//! the ids of each block of events, and hashes their clients, a few blocks ahead of the
+//! calling thread, which interns the other strings (clients, regions, providers) and adds
+//! the records in input order with the slots the id thread found. The calling thread
+//! copies each block's ids and clients for the id thread, so the events need not be
+//! `Sync`.
+//!
+//! The id thread interns in input order, an event's id before its retraction target, as
+//! the one-thread path does, so every id gets the same slot either way and the engine
+//! ends up the same, field by field; tests compare the two.
+
+use std::collections::VecDeque;
+use std::sync::mpsc::sync_channel;
+
+use crate::intern::Full;
+
+use super::*;
+
+/// Events per block handed to the id thread (a handful in the crate's tests, so that
+/// small streams cross many blocks).
+const BLOCK: usize = if cfg!(test) { 5 } else { 4096 };
+
+/// Blocks the id thread may be ahead of the calling thread.
+const AHEAD: usize = 2;
+
+/// The fewest events worth a second thread (one in the crate's tests).
+pub(super) const MIN_PIPELINE_EVENTS: usize = if cfg!(test) { 1 } else { 1 << 15 };
+
+/// An id's slot, or no room for it.
+type Interned = Result<Sym, Full>;
+
+/// The ids of a block of events, sent to the id thread, and their slots, sent back.
+#[derive(Default)]
+struct IdBlock {
+    /// Each event's id, then its retraction target if it has one.
+    text: String,
+    /// Per event: where its id ends in `text`, and where its target ends if it has one.
+    ends: Vec<(u32, Option<u32>)>,
+    /// Each client event's client, one after another.
+    clients: String,
+    /// Per event: where its client ends in `clients`, if it has one.
+    client_ends: Vec<Option<u32>>,
+    /// Per event: its id's slot, and its target's when it has one.
+    slots: Vec<(Interned, Option<Interned>)>,
+    /// Per event: the hash of its client in the engine's string table.
+    client_hashes: Vec<Option<u64>>,
+}
+
+impl IdBlock {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+        self.clients.clear();
+        self.client_ends.clear();
+        self.slots.clear();
+        self.client_hashes.clear();
+    }
+
+    fn push<S: AsRef<str>>(&mut self, e: &Event<S>) {
+        self.text.push_str(e.id.as_ref());
+        let id_end = self.text.len() as u32;
+        let target_end = match &e.body {
+            EventBody::Retraction { target } => {
+                self.text.push_str(target.as_ref());
+                Some(self.text.len() as u32)
+            }
+            _ => None,
+        };
+        self.ends.push((id_end, target_end));
+        self.client_ends.push(e.client().map(|c| {
+            self.clients.push_str(c);
+            self.clients.len() as u32
+        }));
+    }
+
+    /// Hashes the clients for the engine's string table, whose hasher is `strings`.
+    fn hash_clients(&mut self, strings: &foldhash::fast::RandomState) {
+        use std::hash::BuildHasher;
+        self.client_hashes.clear();
+        let mut start = 0usize;
+        for end in &self.client_ends {
+            self.client_hashes.push(end.map(|end| {
+                let h = strings.hash_one(&self.clients[start..end as usize]);
+                start = end as usize;
+                h
+            }));
+        }
+    }
+
+    /// Interns the ids in input order, an event's id before its target, in groups whose
+    /// buckets are read first so that their misses overlap.
+    fn resolve(&mut self, ids: &mut StrTable) {
+        self.slots.clear();
+        let next = |(id_end, target_end): (u32, Option<u32>)| target_end.unwrap_or(id_end) as usize;
+        let mut start = 0usize;
+        for group in self.ends.chunks(BATCH) {
+            let mut hashes = [0u64; BATCH];
+            let (mut at, mut sink) = (start, 0u64);
+            for (&end, h) in group.iter().zip(hashes.iter_mut()) {
+                *h = ids.hash(&self.text[at..end.0 as usize]);
+                sink = sink.wrapping_add(ids.touch(*h));
+                at = next(end);
+            }
+            std::hint::black_box(sink);
+            for (&end, h) in group.iter().zip(hashes) {
+                let id_end = end.0 as usize;
+                let slot = ids
+                    .intern_hashed(&self.text[start..id_end], h)
+                    .map(|(s, _)| s);
+                // When the id found no room, the target is not interned either, as on
+                // one thread.
+                let target = end.1.filter(|_| slot.is_ok()).map(|target_end| {
+                    ids.intern(&self.text[id_end..target_end as usize])
+                        .map(|(s, _)| s)
+                });
+                self.slots.push((slot, target));
+                start = next(end);
+            }
+        }
+    }
+}
+
+impl Engine {
+    /// [`Engine::extend`] with the ids interned on a thread of their own (see the module).
+    /// The caller settles.
+    pub(super) fn extend_pipelined<'a, S: AsRef<str> + 'a>(
+        &mut self,
+        events: impl Iterator<Item = &'a Event<S>>,
+    ) {
+        let mut ids = std::mem::take(&mut self.ids);
+        let strings = self.strings.hasher();
+        let mut events = events.peekable();
+        let panicked = std::thread::scope(|scope| {
+            let (to_ids, from_adder) = sync_channel::<IdBlock>(AHEAD);
+            let (to_adder, from_ids) = sync_channel::<IdBlock>(AHEAD);
+            let worker = scope.spawn(move || {
+                for mut block in from_adder {
+                    block.resolve(&mut ids);
+                    block.hash_clients(&strings);
+                    if to_adder.send(block).is_err() {
+                        break;
+                    }
+                }
+                ids
+            });
+            let mut in_flight: VecDeque<Vec<&Event<S>>> = VecDeque::new();
+            let (mut spare_blocks, mut spare_lists): (Vec<IdBlock>, Vec<Vec<&Event<S>>>) =
+                Default::default();
+            let mut cut_all = false;
+            while !cut_all || !in_flight.is_empty() {
+                if !cut_all && in_flight.len() <= AHEAD {
+                    let mut block = spare_blocks.pop().unwrap_or_default();
+                    let mut list = spare_lists.pop().unwrap_or_default();
+                    block.clear();
+                    for e in events.by_ref().take(BLOCK) {
+                        block.push(e);
+                        list.push(e);
+                    }
+                    cut_all = events.peek().is_none();
+                    if !list.is_empty() {
+                        if to_ids.send(block).is_err() {
+                            break;
+                        }
+                        in_flight.push_back(list);
+                    }
+                    continue;
+                }
+                let (Ok(block), Some(mut list)) = (from_ids.recv(), in_flight.pop_front()) else {
+                    break;
+                };
+                self.add_resolved(&list, &block);
+                list.clear();
+                spare_lists.push(list);
+                spare_blocks.push(block);
+            }
+            drop(to_ids);
+            match worker.join() {
+                Ok(ids) => {
+                    self.ids = ids;
+                    None
+                }
+                Err(panic) => Some(panic),
+            }
+        });
+        if let Some(panic) = panicked {
+            std::panic::resume_unwind(panic);
+        }
+    }
+
+    /// Adds a block of events whose ids the id thread interned, in groups whose clients
+    /// are read ahead.
+    fn add_resolved<S: AsRef<str>>(&mut self, list: &[&Event<S>], block: &IdBlock) {
+        for ((group, slots), hashes) in list
+            .chunks(BATCH)
+            .zip(block.slots.chunks(BATCH))
+            .zip(block.client_hashes.chunks(BATCH))
+        {
+            std::hint::black_box(self.read_ahead_clients(hashes));
+            for ((e, &(slot, target)), &client) in group.iter().zip(slots).zip(hashes) {
+                self.read += 1;
+                let e = e.as_borrowed();
+                let Ok(slot) = slot else {
+                    self.full(&e);
+                    continue;
+                };
+                self.ensure_slot(slot);
+                match target {
+                    Some(Err(Full)) => self.full(&e),
+                    Some(Ok(t)) => {
+                        self.ensure_slot(t);
+                        self.push_at(&e, slot, Some(t), 1, client);
+                    }
+                    None => self.push_at(&e, slot, None, 1, client),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use samples::synth::{SynthConfig, generate};
+
+    use super::*;
+
+    /// Everything an engine holds, except its hashers' random seeds, in a form to compare.
+    fn state(e: &Engine) -> Vec<String> {
+        let sorted = |mut v: Vec<String>| {
+            v.sort();
+            v
+        };
+        vec![
+            format!(
+                "{:?}",
+                (0..e.slots.len())
+                    .map(|s| e.ids.resolve(s as Sym))
+                    .collect::<Vec<_>>()
+            ),
+            format!("{:?}", e.slots),
+            format!("{:?}", e.next),
+            format!("{:?}", e.variants),
+            format!("{:?}", e.decimals),
+            format!("{:?}", e.client_of),
+            format!("{:?}", e.clients),
+            format!("{:?}", e.stays),
+            format!("{:?}", e.bridges),
+            format!("{:?}", e.rejected),
+            format!("{:?}", e.others),
+            format!("{:?}", e.retractions),
+            format!(
+                "{:?}",
+                sorted(e.targeted.iter().map(|s| s.to_string()).collect())
+            ),
+            format!(
+                "{:?}",
+                sorted(e.retracted.iter().map(|s| format!("{s:?}")).collect())
+            ),
+            format!(
+                "{:?}",
+                sorted(e.versions.iter().map(|s| format!("{s:?}")).collect())
+            ),
+            format!(
+                "{:?}",
+                (e.read, e.duplicates, e.ignored, e.admissions, e.garbage)
+            ),
+            format!("{:?}", (&e.full, &e.malformed)),
+        ]
+    }
+
+    /// A dirty stream (duplicates, conflicts, retractions of known, unknown and retracted
+    /// ids) with retractions whose target is empty or names a later event, and exact
+    /// repeats.
+    fn hostile(seed: u64, clients: usize) -> Vec<Event> {
+        // The samples crate builds on the published crate, whose `Event` is another type
+        // here: its events cross over as JSON.
+        let mut events: Vec<Event> = generate(&SynthConfig {
+            seed,
+            clients,
+            dirty: true,
+            approvals: true,
+            ..SynthConfig::default()
+        })
+        .iter()
+        .map(|e| Event::from_json(&e.to_json()).expect("an event"))
+        .collect();
+        let date = events[0].date;
+        for (i, target) in ["", "e-later", "r-0"].iter().enumerate() {
+            events.insert(
+                i * 3,
+                Event {
+                    id: format!("r-{i}"),
+                    date,
+                    body: EventBody::Retraction {
+                        target: (*target).to_owned(),
+                    },
+                },
+            );
+        }
+        let later = Event {
+            id: "e-later".to_owned(),
+            ..events[events.len() / 2].clone()
+        };
+        events.push(later);
+        let repeats: Vec<Event> = events.iter().step_by(5).cloned().collect();
+        events.extend(repeats);
+        events
+    }
+
+    /// The pipelined path (and the refresh on threads) gives the engine, field by field,
+    /// that one thread gives: every id the same slot, every list the same order, in one
+    /// call and in several.
+    #[test]
+    fn adding_on_two_threads_is_adding_on_one() {
+        for (seed, clients) in [(1, 1), (7, 40), (11, 300)] {
+            let events = hostile(seed, clients);
+            let mut one = Engine::new();
+            one.extend(&events);
+            for threads in [2, 3] {
+                let mut two = Engine::new().with_threads(threads);
+                two.extend(&events);
+                assert_eq!(state(&two), state(&one), "seed {seed}, {threads} threads");
+                // In two calls: the second adds to clients the first derived.
+                let (a, b) = events.split_at(events.len() / 3);
+                let (mut one, mut two) = (Engine::new(), Engine::new().with_threads(threads));
+                one.extend(a);
+                one.extend(b);
+                two.extend(a);
+                two.extend(b);
+                assert_eq!(state(&two), state(&one), "seed {seed}, in two calls");
+            }
+        }
+    }
+
+    /// The table of ids goes to the id thread and comes back: a later call finds the
+    /// ids an earlier one interned, and counts their events as duplicates.
+    #[test]
+    fn the_id_threads_table_comes_back() {
+        let events = hostile(3, 20);
+        let mut two = Engine::new().with_threads(2);
+        two.extend(&events);
+        // The table went to the id thread and came back: ids are found again.
+        let mut again = Engine::new().with_threads(2);
+        again.extend(&events);
+        again.extend(&events);
+        assert_eq!(again.duplicates, two.duplicates + events.len() as u64);
+        assert_eq!(again.ids.find(&events[7].id), two.ids.find(&events[7].id));
+    }
+}
