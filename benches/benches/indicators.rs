@@ -21,9 +21,18 @@ fn ingest_and_catalogue(c: &mut Criterion) {
     for n in [1_000_000usize, 10_000_000] {
         let events = stream(n);
         group.throughput(Throughput::Elements(events.len() as u64));
+        // On one thread, and on every core as the command runs.
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
         group.bench_function(format!("memory/{}M", n / 1_000_000), |b| {
             b.iter(|| {
                 let mut e = Engine::new();
+                e.extend(&events);
+                catalogue(&mut e)
+            })
+        });
+        group.bench_function(format!("memory/{}M/{cores} threads", n / 1_000_000), |b| {
+            b.iter(|| {
+                let mut e = Engine::new().with_threads(cores);
                 e.extend(&events);
                 catalogue(&mut e)
             })
@@ -37,8 +46,6 @@ fn ingest_and_catalogue(c: &mut Criterion) {
                 catalogue(&mut e)
             })
         });
-        // As the command reads: on every core.
-        let cores = std::thread::available_parallelism().map_or(1, usize::from);
         group.bench_function(format!("jsonl/{}M/{cores} threads", n / 1_000_000), |b| {
             b.iter(|| {
                 let mut e = Engine::new().with_threads(cores);
