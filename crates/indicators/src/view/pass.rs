@@ -355,17 +355,23 @@ impl<'a> View<'a> {
             }
             let f = facts(s, bridges, plan.asof);
             let slot = self.slot(s.region);
-            for &li in &plan.stay_leaves {
-                let leaf = &plan.leaves[li];
-                let day = match leaf.def.date {
-                    Some(Anchor::Discharge) => f.discharged,
-                    _ => f.admitted,
-                };
-                if day == NEVER {
+            // The periods holding each anchor day are found once per stay, not once per
+            // leaf: as bit sets over blocks of 64 periods.
+            for block in (0..plan.bounds.len()).step_by(64) {
+                let (admitted, discharged) = (
+                    periods_of(&plan.bounds, block, f.admitted),
+                    periods_of(&plan.bounds, block, f.discharged),
+                );
+                if admitted | discharged == 0 {
                     continue;
                 }
-                for (p, &(a, b)) in plan.bounds.iter().enumerate() {
-                    if a <= day && day < b {
+                for &li in &plan.stay_leaves {
+                    let leaf = &plan.leaves[li];
+                    let periods = match leaf.def.date {
+                        Some(Anchor::Discharge) => discharged,
+                        _ => admitted,
+                    };
+                    for p in bits(periods, block) {
                         let settle = plan.cohort[li] && plan.complete[p];
                         accs[li][p][slot].add_stay(leaf, &f, settle);
                     }
@@ -382,13 +388,17 @@ impl<'a> View<'a> {
         ev: &EventFacts,
     ) {
         let slot = self.slot(ev.region);
-        for &li in &plan.event_leaves {
-            let leaf = &plan.leaves[li];
-            if leaf.filter.as_ref().is_some_and(|c| !c.event(ev)) {
+        for block in (0..plan.bounds.len()).step_by(64) {
+            let periods = periods_of(&plan.bounds, block, rec.date);
+            if periods == 0 {
                 continue;
             }
-            for (p, &(a, b)) in plan.bounds.iter().enumerate() {
-                if a <= rec.date && rec.date < b {
+            for &li in &plan.event_leaves {
+                let leaf = &plan.leaves[li];
+                if leaf.filter.as_ref().is_some_and(|c| !c.event(ev)) {
+                    continue;
+                }
+                for p in bits(periods, block) {
                     accs[li][p][slot].add_event(leaf, ev);
                 }
             }
@@ -515,4 +525,31 @@ impl<'a> View<'a> {
         }
         facts
     }
+}
+
+/// The periods among `bounds[block..block + 64]` (each `[start, end)` in day numbers)
+/// that hold `day`, as a bit set: bit `i` for period `block + i`. [`NEVER`] is in none.
+fn periods_of(bounds: &[(i32, i32)], block: usize, day: i32) -> u64 {
+    if day == NEVER {
+        return 0;
+    }
+    bounds
+        .iter()
+        .skip(block)
+        .take(64)
+        .enumerate()
+        .fold(0, |set, (i, &(a, b))| {
+            set | (u64::from(a <= day && day < b) << i)
+        })
+}
+
+/// The period indexes in a bit set from [`periods_of`], in increasing order.
+fn bits(mut set: u64, block: usize) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (set != 0).then(|| {
+            let i = set.trailing_zeros() as usize;
+            set &= set - 1;
+            block + i
+        })
+    })
 }

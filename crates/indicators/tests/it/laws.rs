@@ -491,6 +491,39 @@ proptest! {
     }
 }
 
+/// More periods than one bit set holds (the evaluator finds a day's periods 64 at a time),
+/// overlapping: every month of 2016 to 2021 and every year, 78 periods. Each has the rows
+/// it has in a table of its own.
+#[test]
+fn many_overlapping_periods_are_each_evaluated_as_alone() {
+    let mut engine = Engine::new();
+    engine.extend(&stream(17, 120, true));
+    let view = engine.view();
+    let mut periods: Vec<Span> = (2016..=2021).flat_map(|y| year(y).months()).collect();
+    periods.extend((2016..=2021).map(year));
+    assert_eq!(periods.len(), 78);
+    let catalogue = Indicator::catalogue();
+    for as_of in [d("2021-12-31"), d("2019-06-30")] {
+        let together = view.table(&catalogue, &periods, as_of);
+        let counted = together
+            .rows
+            .iter()
+            .filter(|r| periods[64..].contains(&r.period))
+            .any(|r| matches!(r.value, indicators::Value::Count { value } if value > 0));
+        assert!(counted, "periods past the 64th count something");
+        for p in &periods {
+            let alone = view.table(&catalogue, std::slice::from_ref(p), as_of);
+            let beside: Vec<_> = together
+                .rows
+                .iter()
+                .filter(|r| r.period == *p)
+                .cloned()
+                .collect();
+            assert_eq!(alone.rows, beside, "{p}");
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
 
