@@ -168,15 +168,20 @@ impl Engine {
     /// order, so that later walks need no sort, and its rejections. The piece is left
     /// empty.
     fn apply_piece(&mut self, piece: &mut Piece) {
-        let (mut order, mut stays, mut bridges) = (0usize, 0usize, 0usize);
+        // The piece's stays and bridging periods go to the arenas' ends in one copy each,
+        // in client order; each client's range follows from the counts.
+        let (mut stays, mut bridges) = (self.stays.len(), self.bridges.len());
+        self.stays.extend_from_slice(&piece.stays);
+        self.bridges.extend_from_slice(&piece.bridges);
+        let mut order = 0usize;
         let mut rejected = std::mem::take(&mut piece.rejected).into_iter();
         for d in &piece.clients {
             let client = &mut self.clients[d.client as usize];
             client.dirty = false;
             self.garbage += (client.stays_len + client.bridges_len) as usize;
-            client.stays_from = self.stays.len() as u32;
+            client.stays_from = stays as u32;
             client.stays_len = d.stays;
-            client.bridges_from = self.bridges.len() as u32;
+            client.bridges_from = bridges as u32;
             client.bridges_len = d.bridges;
             let events = &piece.order[order..order + d.events as usize];
             client.head = events.first().copied().unwrap_or(NONE);
@@ -194,10 +199,6 @@ impl Engine {
             } else if had_rejections {
                 self.rejected.remove(&d.client);
             }
-            self.stays
-                .extend_from_slice(&piece.stays[stays..stays + d.stays as usize]);
-            self.bridges
-                .extend_from_slice(&piece.bridges[bridges..bridges + d.bridges as usize]);
             order += d.events as usize;
             stays += d.stays as usize;
             bridges += d.bridges as usize;
