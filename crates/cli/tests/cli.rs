@@ -590,3 +590,78 @@ fn rejected_lines_name_their_input() {
         "{report}"
     );
 }
+
+/// A CSV export larger than a batch of rows, with bad rows far apart (a date that is not
+/// one, a row with a cell too many, an unknown kind, blank rows), gives the same table
+/// and the same rejected lines on one thread as on two and three, where a thread of its
+/// own turns the rows into events.
+#[test]
+fn a_large_csv_reads_the_same_on_threads() {
+    let dir = tempfile::tempdir().expect("temp");
+    let path = dir.path().join("events.csv");
+    let mut text = String::from("id,kind,date,client,region,destination\n");
+    let (mut line, mut bad) = (1usize, Vec::new());
+    for i in 0..9_000 {
+        let year = 2017 + i % 4;
+        text.push_str(&format!(
+            "a{i},admission,{year}-02-{:02},c{i},r{},\n",
+            1 + i % 28,
+            i % 3
+        ));
+        text.push_str(&format!(
+            "d{i},discharge,{year}-09-{:02},c{i},,home\n",
+            1 + i % 28
+        ));
+        line += 2;
+        match i {
+            100 | 8_500 => {
+                text.push_str(&format!("x{i},discharge,31-02-{year},c{i},,\n"));
+                line += 1;
+                bad.push(line);
+            }
+            4_100 => {
+                text.push_str("y1,admission,2019-01-01,cy,r1,,extra\n");
+                line += 1;
+                bad.push(line);
+            }
+            6_000 => {
+                text.push_str(",,,,,\n\n");
+                line += 2;
+            }
+            _ => {}
+        }
+    }
+    std::fs::write(&path, text).expect("write");
+    let run = |threads: &str| {
+        let rejects = dir.path().join(format!("rejects-{threads}.jsonl"));
+        let table = stdout(
+            cmd()
+                .args([
+                    "indicators",
+                    "--as-of",
+                    "2020-12-31",
+                    "--years",
+                    "2017-2020",
+                ])
+                .args(["--allow-rejects", "--threads", threads, "--rejects"])
+                .arg(&rejects)
+                .arg(&path),
+        );
+        let lines: Vec<u64> = std::fs::read_to_string(&rejects)
+            .expect("rejects")
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).expect("JSON")["line"].as_u64())
+            .collect();
+        (table, lines)
+    };
+    let (table, lines) = run("1");
+    assert_eq!(lines, bad.iter().map(|l| *l as u64).collect::<Vec<_>>());
+    assert!(table.contains("\"outflow\""), "{table}");
+    for threads in ["2", "3"] {
+        assert_eq!(
+            run(threads),
+            (table.clone(), lines.clone()),
+            "{threads} threads"
+        );
+    }
+}

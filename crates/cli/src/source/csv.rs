@@ -16,9 +16,16 @@
 //!
 //! A row that is not a valid event is rejected with its line number and field; the rest
 //! of the file is read.
+//!
+//! Rows are read in batches of [`BATCH`]. Each row is written as a JSON event line and
+//! read by the JSON Lines parser, so that a CSV row and a JSON line obey the same rules.
+//! With two threads or more, a thread of its own turns each batch into events while the
+//! calling thread reads the next batch and adds the previous one; the engine gets the
+//! batches in order, so the result is the one-thread result.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
+use std::sync::mpsc::sync_channel;
 
 use indicators::{Engine, EventError, ParseOptions};
 use rust_decimal::Decimal;
@@ -84,62 +91,162 @@ impl Source for Csv {
             }
         }
         let mut summary = SourceSummary::default();
-        let mut record = csv::StringRecord::new();
-        // Events go to the engine in batches: it derives the clients a call touches once
-        // per call.
-        let mut batch: Vec<indicators::Event> = Vec::with_capacity(BATCH);
-        let mut json = String::new();
-        loop {
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    // A row with the wrong number of cells is that row's problem; an I/O
-                    // error ends the input.
-                    let line = e.position().map(|p| p.line() as usize);
-                    if let csv::ErrorKind::Io(_) = e.kind() {
-                        return Err(Failure::Data(format!("{}: {e}", input.name)));
+        let rows = Rows {
+            columns: &columns,
+            options: self.options,
+        };
+        // Rows are read here, in batches; turning a batch into events is the larger part
+        // of the work, and with two threads or more a thread of its own does it while
+        // the next batch is read and the previous one added. Batches are added in order.
+        let mut read = |batch: &mut Batch| -> Result<bool, Failure> {
+            batch.clear();
+            while batch.len < BATCH {
+                if batch.records.len() == batch.len {
+                    batch.records.push(csv::StringRecord::new());
+                }
+                match reader.read_record(&mut batch.records[batch.len]) {
+                    Ok(false) => return Ok(false),
+                    Ok(true) => batch.len += 1,
+                    Err(e) => {
+                        // A row with the wrong number of cells is that row's problem; an
+                        // I/O error ends the input.
+                        if let csv::ErrorKind::Io(_) = e.kind() {
+                            return Err(Failure::Data(format!("{}: {e}", input.name)));
+                        }
+                        batch.unreadable.push(EventError {
+                            line: e.position().map(|p| p.line() as usize),
+                            id: None,
+                            field: None,
+                            message: e.to_string(),
+                        });
                     }
-                    engine.push_unreadable(EventError {
-                        line,
-                        id: None,
-                        field: None,
-                        message: e.to_string(),
-                    });
-                    continue;
                 }
             }
-            let line = record.position().map(|p| p.line() as usize);
-            if record.iter().all(|c| c.trim().is_empty()) {
-                continue;
+            Ok(true)
+        };
+        let mut add = |batch: &mut Batch, engine: &mut Engine| {
+            engine.extend(&batch.events);
+            for err in batch.unreadable.drain(..) {
+                engine.push_unreadable(err);
             }
-            match row_event_into(&columns, &record, &mut json) {
-                Ok(()) => match indicators::parse_line(json.as_bytes(), self.options) {
-                    Ok(Some(e)) => {
-                        batch.push(e.to_owned_event());
-                        if batch.len() == BATCH {
-                            engine.extend(&batch);
-                            batch.clear();
-                        }
-                    }
-                    Ok(None) => summary.skipped += 1,
-                    Err(mut err) => {
-                        err.line = line;
-                        engine.push_unreadable(err);
-                    }
-                },
-                Err(mut err) => {
-                    err.line = line;
-                    engine.push_unreadable(err);
+            summary.skipped += batch.skipped;
+        };
+        if engine.threads() < 2 {
+            let mut batch = Batch::default();
+            loop {
+                // The rows read before an I/O error are added too, as on two threads.
+                let more = read(&mut batch);
+                rows.convert(&mut batch);
+                add(&mut batch, engine);
+                if !more? {
+                    return Ok(summary);
                 }
             }
         }
-        engine.extend(&batch);
+        std::thread::scope(|scope| {
+            let (to_convert, from_reader) = sync_channel::<Batch>(1);
+            let (to_add, converted) = sync_channel::<Batch>(1);
+            let rows = &rows;
+            scope.spawn(move || {
+                for mut batch in from_reader {
+                    rows.convert(&mut batch);
+                    if to_add.send(batch).is_err() {
+                        break;
+                    }
+                }
+            });
+            let (mut spare, mut in_flight, mut more) = (vec![Batch::default(); 2], 0usize, true);
+            let mut outcome = Ok(());
+            while more || in_flight > 0 {
+                if more && in_flight < 2 {
+                    let mut batch = spare.pop().unwrap_or_default();
+                    match read(&mut batch) {
+                        Ok(m) => more = m,
+                        Err(e) => (more, outcome) = (false, Err(e)),
+                    }
+                    // The rows read before an error are added too.
+                    if to_convert.send(batch).is_err() {
+                        break;
+                    }
+                    in_flight += 1;
+                    continue;
+                }
+                let Ok(mut batch) = converted.recv() else {
+                    break;
+                };
+                in_flight -= 1;
+                add(&mut batch, engine);
+                spare.push(batch);
+            }
+            drop(to_convert);
+            outcome
+        })?;
         Ok(summary)
     }
 }
 
-/// Events handed to the engine at once.
+/// Rows read and not yet added: the records, then the events made of them and the rows
+/// that were not events.
+#[derive(Clone, Default)]
+struct Batch {
+    /// Records read; the first `len` are this batch's (the rest are kept for reuse).
+    records: Vec<csv::StringRecord>,
+    len: usize,
+    events: Vec<indicators::Event>,
+    unreadable: Vec<EventError>,
+    skipped: u64,
+    /// Where each row's JSON line is written.
+    json: String,
+}
+
+impl Batch {
+    fn clear(&mut self) {
+        self.len = 0;
+        self.events.clear();
+        self.unreadable.clear();
+        self.skipped = 0;
+    }
+}
+
+/// What turns rows into events: the column of each cell, and the parsing options.
+struct Rows<'a> {
+    columns: &'a [Option<&'static str>],
+    options: ParseOptions,
+}
+
+impl Rows<'_> {
+    /// Turns the batch's rows into events, each row that is not one into an unreadable
+    /// record with its line and field.
+    fn convert(&self, batch: &mut Batch) {
+        let Batch {
+            records,
+            len,
+            events,
+            unreadable,
+            skipped,
+            json,
+        } = batch;
+        for record in &records[..*len] {
+            let line = record.position().map(|p| p.line() as usize);
+            if record.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let parsed = row_event_into(self.columns, record, json)
+                .and_then(|()| indicators::parse_line(json.as_bytes(), self.options));
+            match parsed {
+                Ok(Some(e)) => events.push(e.to_owned_event()),
+                Ok(None) => *skipped += 1,
+                Err(mut err) => {
+                    err.line = line;
+                    unreadable.push(err);
+                }
+            }
+        }
+    }
+}
+
+/// Rows read, turned into events and added at once: the engine derives the clients a
+/// call touches once per call.
 const BATCH: usize = 8192;
 
 /// The row as one JSON event line, cells normalised.
