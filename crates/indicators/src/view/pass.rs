@@ -355,8 +355,31 @@ impl<'a> View<'a> {
             }
             let f = facts(s, bridges, plan.asof);
             let slot = self.slot(s.region);
-            // The periods holding each anchor day are found once per stay, not once per
-            // leaf: as bit sets over blocks of 64 periods.
+            let mut add = |li: usize, p: usize| {
+                let settle = plan.cohort[li] && plan.complete[p];
+                accs[li][p][slot].add_stay(&plan.leaves[li], &f, settle);
+            };
+            if plan.stay_leaves.len() <= FEW_LEAVES {
+                // Few leaves (a contract's own indicator, say): each leaf's day is tested
+                // against the periods, a loop the compiler makes very cheap.
+                for &li in &plan.stay_leaves {
+                    let day = match plan.leaves[li].def.date {
+                        Some(Anchor::Discharge) => f.discharged,
+                        _ => f.admitted,
+                    };
+                    if day == NEVER {
+                        continue;
+                    }
+                    for (p, &(a, b)) in plan.bounds.iter().enumerate() {
+                        if a <= day && day < b {
+                            add(li, p);
+                        }
+                    }
+                }
+                continue;
+            }
+            // Many leaves (the catalogue): the periods holding each anchor day are found
+            // once per stay, as bit sets over blocks of 64 periods.
             for block in (0..plan.bounds.len()).step_by(64) {
                 let (admitted, discharged) = (
                     periods_of(&plan.bounds, block, f.admitted),
@@ -366,14 +389,12 @@ impl<'a> View<'a> {
                     continue;
                 }
                 for &li in &plan.stay_leaves {
-                    let leaf = &plan.leaves[li];
-                    let periods = match leaf.def.date {
+                    let periods = match plan.leaves[li].def.date {
                         Some(Anchor::Discharge) => discharged,
                         _ => admitted,
                     };
                     for p in bits(periods, block) {
-                        let settle = plan.cohort[li] && plan.complete[p];
-                        accs[li][p][slot].add_stay(leaf, &f, settle);
+                        add(li, p);
                     }
                 }
             }
@@ -388,17 +409,13 @@ impl<'a> View<'a> {
         ev: &EventFacts,
     ) {
         let slot = self.slot(ev.region);
-        for block in (0..plan.bounds.len()).step_by(64) {
-            let periods = periods_of(&plan.bounds, block, rec.date);
-            if periods == 0 {
+        for &li in &plan.event_leaves {
+            let leaf = &plan.leaves[li];
+            if leaf.filter.as_ref().is_some_and(|c| !c.event(ev)) {
                 continue;
             }
-            for &li in &plan.event_leaves {
-                let leaf = &plan.leaves[li];
-                if leaf.filter.as_ref().is_some_and(|c| !c.event(ev)) {
-                    continue;
-                }
-                for p in bits(periods, block) {
+            for (p, &(a, b)) in plan.bounds.iter().enumerate() {
+                if a <= rec.date && rec.date < b {
                     accs[li][p][slot].add_event(leaf, ev);
                 }
             }
@@ -526,6 +543,11 @@ impl<'a> View<'a> {
         facts
     }
 }
+
+/// Up to this many stay leaves, `add_stays` tests each leaf's day against the periods;
+/// past it, it finds each day's periods once per stay (measured with callgrind: a
+/// contract's indicator has one or two leaves, the catalogue about thirty).
+const FEW_LEAVES: usize = 4;
 
 /// The periods among `bounds[block..block + 64]` (each `[start, end)` in day numbers)
 /// that hold `day`, as a bit set: bit `i` for period `block + i`. [`NEVER`] is in none.
