@@ -1,6 +1,6 @@
 //! JSON Schema of one line of the event format (feature `schema`).
 //!
-//! The parser in [`crate::event`] is hand-written for speed, so the schema is described
+//! The event parser (module `event`) is hand-written for speed, so the schema is described
 //! here by a type that only exists to be described: one variant per kind, with the fields
 //! the parser accepts. A test in the command's crate keeps the checked-in schema current,
 //! and another checks that every bundled sample line is valid against the kinds and

@@ -260,7 +260,7 @@ fn row_event(
     Ok(line)
 }
 
-/// [`row_event`] into `line` (cleared first): the fields written straight as JSON text,
+/// `row_event` into `line` (cleared first): the fields written straight as JSON text,
 /// each value escaped as JSON escapes a string.
 fn row_event_into(
     columns: &[Option<&'static str>],
