@@ -155,7 +155,7 @@ impl Source for Csv {
                     }
                 }
             });
-            let (mut spare, mut in_flight, mut more) = (vec![Batch::default(); 2], 0usize, true);
+            let (mut spare, mut in_flight, mut more) = (Vec::<Batch>::new(), 0usize, true);
             let mut outcome = Ok(());
             while more || in_flight > 0 {
                 if more && in_flight < 2 {
@@ -187,7 +187,7 @@ impl Source for Csv {
 
 /// Rows read and not yet added: the records, then the events made of them and the rows
 /// that were not events.
-#[derive(Clone, Default)]
+#[derive(Default)]
 struct Batch {
     /// Records read; the first `len` are this batch's (the rest are kept for reuse).
     records: Vec<csv::StringRecord>,

@@ -190,9 +190,10 @@ impl Engine {
     /// [`Engine::extend`] interns the event ids on a second thread, ahead of the calling
     /// thread that adds the records; the stays of many clients are derived in `threads`
     /// shares; and indicators are evaluated over the stays of `threads` shares of the
-    /// clients at once. 0 or 1 does everything on the calling thread. What the engine holds, and every value a view gives, do not
-    /// depend on the setting. The library reads no configuration: a program that wants
-    /// every core passes `std::thread::available_parallelism()`.
+    /// clients at once. 0 or 1 does everything on the calling thread. What the engine
+    /// holds, and every value a view gives, do not depend on the setting. The library
+    /// reads no configuration: a program that wants every core passes
+    /// `std::thread::available_parallelism()`.
     ///
     /// ```
     /// use indicators::{Engine, ParseOptions};
