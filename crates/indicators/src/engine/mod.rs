@@ -333,8 +333,10 @@ impl Engine {
         self.malformed.push(rejected);
     }
 
-    /// Adds events.
-    pub fn extend<'a, S: AsRef<str> + 'a>(
+    /// Adds events. On more than one thread (see [`Engine::with_threads`]), a large call
+    /// reads the events' ids on a second thread while this one adds them, so the strings
+    /// must be `Sync` (`String`, `&str`, `Box<str>` and `Arc<str>` are).
+    pub fn extend<'a, S: AsRef<str> + Sync + 'a>(
         &mut self,
         events: impl IntoIterator<Item = &'a Event<S>>,
     ) {
