@@ -374,15 +374,22 @@ impl Engine {
                         rejections: false,
                     });
                 }
-                let c = self.client_of[i] as usize;
-                self.next[slot as usize] = self.clients[c].head;
-                self.clients[c].head = slot;
-                self.clients[c].events += 1;
+                let c = self.client_of[i];
+                let client = &mut self.clients[c as usize];
+                self.next[slot as usize] = client.head;
+                client.head = slot;
+                client.events += 1;
+                // What `mark` does, with the client at hand.
+                if !client.dirty {
+                    client.dirty = true;
+                    self.dirty.push(c);
+                }
             }
             Kind::Retraction => {
                 self.retractions.push(slot);
                 self.targeted.insert(rec.target().unwrap_or(NONE));
                 self.retractions_changed = true;
+                self.mark(rec);
             }
             _ => self.others.push(slot),
         }
@@ -390,7 +397,6 @@ impl Engine {
             // A slot a retraction names has arrived.
             self.retractions_changed = true;
         }
-        self.mark(rec);
     }
 
     /// `hashes`: the id's hash and the client's, when the caller computed them already.
