@@ -97,13 +97,15 @@ fn parse_chunk(bytes: Vec<u8>, mut events: Events, options: ParseOptions, h: &Ha
     };
     match &text {
         Ok(s) => {
-            for (n, line) in s.split('\n').enumerate() {
+            for (n, line) in line_ranges(s.as_bytes()).enumerate() {
+                // A newline is ASCII, so every line starts and ends on a character.
+                let line = s.get(line).unwrap_or_default();
                 let blank = line.bytes().all(|b| b.is_ascii_whitespace());
                 each(n, (!blank).then(|| parse_text(line, options)));
             }
         }
         Err(bytes) => {
-            for (n, line) in bytes.split(|b| *b == b'\n').enumerate() {
+            for (n, line) in line_ranges(bytes).map(|r| &bytes[r]).enumerate() {
                 let blank = line.iter().all(u8::is_ascii_whitespace);
                 each(n, (!blank).then(|| parse_line(line, options)));
             }
