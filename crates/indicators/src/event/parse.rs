@@ -218,9 +218,6 @@ impl<'de> Raw<'de> {
     }
 }
 
-/// Checks the kind's rules on the fields as read, taking them out. `Ok(None)`: an unknown
-/// kind, skipped by request. The fields are borrowed rather than moved: they are a few
-/// hundred bytes, and copying them showed in profiles.
 /// Whether `s` is empty or only white space: one byte settles a value that starts with
 /// a visible ASCII character, as nearly every value does.
 fn blank(s: &str) -> bool {
@@ -230,6 +227,9 @@ fn blank(s: &str) -> bool {
     }
 }
 
+/// Checks the kind's rules on the fields as read, taking them out. `Ok(None)`: an unknown
+/// kind, skipped by request. The fields are borrowed rather than moved: they are a few
+/// hundred bytes, and copying them showed in profiles.
 fn check<'de>(
     f: &mut [Option<Cow<'de, str>>; N_FIELDS],
     options: ParseOptions,

@@ -328,11 +328,6 @@ fn an_io_error_keeps_what_was_read_before_it() {
     assert_eq!(one, read(3));
 }
 
-/// Parsing on several threads is parsing on one: the same summary, accounting and table,
-/// whatever the size of the pieces the input is cut into, with a byte order mark, blank
-/// lines, lines that are not events, duplicates, retractions, conflicts, a line longer
-/// than a line may be and lines that are not UTF-8 (a piece with one is read line by
-/// line; the others are checked whole).
 /// Adding a large stream from memory on two threads (the ids interned on a thread of
 /// their own, the stays derived in shares) gives what one thread gives: large enough
 /// that both kick in at their real thresholds, in one call and in two.
@@ -355,6 +350,11 @@ fn adding_in_memory_on_threads_is_adding_on_one_thread() {
     assert_eq!(outcome(&mut halves), expected);
 }
 
+/// Parsing on several threads is parsing on one: the same summary, accounting and table,
+/// whatever the size of the pieces the input is cut into, with a byte order mark, blank
+/// lines, lines that are not events, duplicates, retractions, conflicts, a line longer
+/// than a line may be and lines that are not UTF-8 (a piece with one is read line by
+/// line; the others are checked whole).
 #[test]
 fn parsing_on_threads_is_parsing_on_one_thread() {
     // Enough clients that a view on several threads evaluates them in shares.
