@@ -475,9 +475,8 @@ proptest! {
                 .any(|r| matches!(r.value, indicators::Value::Count { value } if value > 0));
             prop_assert!(counted, "the stream counts something in these periods");
             for p in periods {
-                let alone = view.table(&catalogue, &[p], as_of);
-                let beside: Vec<_> = together.rows.iter().filter(|r| r.period == p).cloned().collect();
-                prop_assert_eq!(&alone.rows, &beside);
+                let (alone, beside) = alone_and_beside(&view, &catalogue, &together, p, as_of);
+                prop_assert_eq!(alone, beside);
             }
             // And an indicator's values do not depend on the others evaluated with it:
             // the table is the tables of its indicators one after the other, in order
@@ -489,6 +488,26 @@ proptest! {
             prop_assert_eq!(&together.rows, &one_by_one);
         }
     }
+}
+
+/// The rows of a table over `p` alone, and the rows for `p` of `together`, a table of
+/// the same indicators over `p` and other periods: a period's rows must not depend on
+/// the periods evaluated beside it.
+fn alone_and_beside(
+    view: &indicators::View<'_>,
+    indicators: &[Indicator],
+    together: &Table,
+    p: Span,
+    as_of: NaiveDate,
+) -> (Vec<indicators::Row>, Vec<indicators::Row>) {
+    let alone = view.table(indicators, &[p], as_of).rows;
+    let beside = together
+        .rows
+        .iter()
+        .filter(|r| r.period == p)
+        .cloned()
+        .collect();
+    (alone, beside)
 }
 
 /// More periods than one bit set holds (the evaluator finds a day's periods 64 at a time),
@@ -511,15 +530,9 @@ fn many_overlapping_periods_are_each_evaluated_as_alone() {
             .filter(|r| periods[64..].contains(&r.period))
             .any(|r| matches!(r.value, indicators::Value::Count { value } if value > 0));
         assert!(counted, "periods past the 64th count something");
-        for p in &periods {
-            let alone = view.table(&catalogue, std::slice::from_ref(p), as_of);
-            let beside: Vec<_> = together
-                .rows
-                .iter()
-                .filter(|r| r.period == *p)
-                .cloned()
-                .collect();
-            assert_eq!(alone.rows, beside, "{p}");
+        for &p in &periods {
+            let (alone, beside) = alone_and_beside(&view, &catalogue, &together, p, as_of);
+            assert_eq!(alone, beside, "{p}");
         }
     }
 }
