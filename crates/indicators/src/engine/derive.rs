@@ -174,7 +174,8 @@ impl Engine {
         self.stays.extend_from_slice(&piece.stays);
         self.bridges.extend_from_slice(&piece.bridges);
         let mut order = 0usize;
-        let mut rejected = std::mem::take(&mut piece.rejected).into_iter();
+        // Drained, not taken, so that the piece keeps its room for the next round.
+        let mut rejected = piece.rejected.drain(..);
         for d in &piece.clients {
             let client = &mut self.clients[d.client as usize];
             client.dirty = false;
@@ -203,6 +204,7 @@ impl Engine {
             stays += d.stays as usize;
             bridges += d.bridges as usize;
         }
+        drop(rejected);
         piece.clear();
     }
 
