@@ -5,9 +5,16 @@
 //! cargo run --release -p benches --bin scale -- <events> <memory|jsonl>
 //! ```
 //!
-//! `THREADS=2` parses JSON Lines on two threads. Run each mode in its own process so that the peak resident memory (VmHWM) it reports
-//! belongs to that mode. The input itself (events in memory, or the JSON Lines buffer) is
-//! measured before ingest and reported separately.
+//! `THREADS=2` gives the engine two threads (see `Engine::with_threads`): in memory, a
+//! second thread interns the event ids; from JSON Lines, both threads parse; either way
+//! the stays are derived and the catalogue evaluated in two shares. Run each mode in its
+//! own process so that the peak resident memory (VmHWM) it reports belongs to that mode.
+//! The input itself (events in memory, or the JSON Lines buffer) is measured before
+//! ingest and reported separately.
+//!
+//! The phases printed: `ingest` adds the events and derives the stays of the clients
+//! they touch (the engine derives before a call that adds returns); `view` builds the
+//! view over the derived stays; `catalogue` evaluates the catalogue.
 
 #![allow(clippy::print_stdout)]
 
@@ -46,7 +53,7 @@ fn main() {
     let before = peak_rss().unwrap_or(0);
     let as_of = NaiveDate::from_ymd_opt(2020, 12, 31).unwrap_or_default();
     let t0 = Instant::now();
-    // THREADS=n parses JSON Lines on n threads (default 1).
+    // THREADS=n gives the engine n threads (default 1).
     let threads = std::env::var("THREADS")
         .ok()
         .and_then(|t| t.parse().ok())
@@ -65,7 +72,7 @@ fn main() {
     let acc = view.accounting();
     let total = t3 - t0;
     println!(
-        "mode={mode} events={input_events} bytes={} ingest={:.3}s derive={:.3}s catalogue={:.3}s total={:.3}s \
+        "mode={mode} events={input_events} bytes={} ingest={:.3}s view={:.3}s catalogue={:.3}s total={:.3}s \
          throughput={:.2}M events/s rows={} accepted={} rejected={} duplicates={} \
          engine_heap={:.0}MiB peak_rss={:.0}MiB input_peak_before_ingest={:.0}MiB",
         bytes.len(),
