@@ -15,6 +15,7 @@ pub use reports::{ReportCoverage, StayRef};
 
 pub(crate) use knowledge::Known;
 use knowledge::Overlay;
+use pass::band_leaves;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -308,12 +309,21 @@ impl<'a> View<'a> {
             })
             .collect();
         let defined: Vec<&CustomIndicator> = defs.iter().flatten().collect();
-        let mut shared = self.customs(&defined, periods, &known).into_iter();
+        // The bands are three counts of stays: their leaves join the shared pass too.
+        let bands = band_leaves();
+        let with_bands = indicators.contains(&Indicator::StayLengthBands);
+        let extra: &[CustomIndicator] = if with_bands { &bands } else { &[] };
+        let (leaves, accs) = self.shared_leaves(&defined, extra, periods, &known);
+        let mut shared = self
+            .grids_of(&defined, &leaves, &accs, periods.len())
+            .into_iter();
+        let band_grid = with_bands.then(|| self.bands_grid(&leaves, &accs, periods.len(), &bands));
         for (ind, def) in indicators.iter().zip(&defs) {
             let key = ind.key();
-            let grid = match def {
-                Some(_) => shared.next().unwrap_or_default(),
-                None => self.grid(ind, periods, &known),
+            let grid = match (def, &band_grid) {
+                (Some(_), _) => shared.next().unwrap_or_default(),
+                (None, Some(bands)) if *ind == Indicator::StayLengthBands => bands.clone(),
+                (None, _) => self.grid(ind, periods, &known),
             };
             for (p, per_region) in periods.iter().zip(grid) {
                 for (slot, (value, maturing)) in per_region.into_iter().enumerate() {

@@ -86,32 +86,9 @@ impl<'a> View<'a> {
                 urgency,
             } => settled(self.waiting_percentile(periods, known, *percentile, *urgency)),
             Indicator::StayLengthBands => {
-                let band = |min, max| {
-                    CustomIndicator::stays_count(
-                        Anchor::Discharge,
-                        Some(Filter::NetStayDays { min, max }),
-                    )
-                };
-                let defs = [
-                    band(None, Some(41)),
-                    band(Some(42), Some(210)),
-                    band(Some(211), None),
-                ];
-                let accs = self.leaves(&defs.iter().collect::<Vec<_>>(), periods, known);
-                (0..periods.len())
-                    .map(|p| {
-                        (0..=self.regions.len())
-                            .map(|r| {
-                                let v = Value::Bands {
-                                    under_6_weeks: accs[0][p][r].n,
-                                    weeks_6_to_30: accs[1][p][r].n,
-                                    over_30_weeks: accs[2][p][r].n,
-                                };
-                                (v, None)
-                            })
-                            .collect()
-                    })
-                    .collect()
+                let bands = band_leaves();
+                let (leaves, accs) = self.shared_leaves(&[], &bands, periods, known);
+                self.bands_grid(&leaves, &accs, periods.len(), &bands)
             }
             Indicator::MaxTariff { .. }
             | Indicator::DeliveredOn { .. }
@@ -142,14 +119,39 @@ impl<'a> View<'a> {
         periods: &[Span],
         known: &Known<'_>,
     ) -> Vec<Grid> {
+        let (leaves, accs) = self.shared_leaves(defs, &[], periods, known);
+        self.grids_of(defs, &leaves, &accs, periods.len())
+    }
+
+    /// The leaves of `defs`, then the `extra` leaves not among them, with their
+    /// accumulators from one pass (see [`View::leaves`]).
+    pub(super) fn shared_leaves<'d>(
+        &self,
+        defs: &[&'d CustomIndicator],
+        extra: &'d [CustomIndicator],
+        periods: &[Span],
+        known: &Known<'_>,
+    ) -> (Vec<&'d CustomIndicator>, Arc<Accs>) {
         let mut leaves: Vec<&CustomIndicator> = Vec::new();
-        for def in defs {
+        for def in defs.iter().copied().chain(extra) {
             eval::collect_leaves(def, &mut leaves);
         }
         let accs = self.leaves(&leaves, periods, known);
+        (leaves, accs)
+    }
+
+    /// The grids of `defs` over `periods` periods, whose leaves are among `leaves` with
+    /// accumulators `accs`.
+    pub(super) fn grids_of(
+        &self,
+        defs: &[&CustomIndicator],
+        leaves: &[&CustomIndicator],
+        accs: &Accs,
+        periods: usize,
+    ) -> Vec<Grid> {
         defs.iter()
             .map(|def| {
-                (0..periods.len())
+                (0..periods)
                     .map(|p| {
                         (0..=self.regions.len())
                             .map(|r| {
@@ -164,6 +166,33 @@ impl<'a> View<'a> {
                                 })
                             })
                             .collect()
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The grid of the stay length bands, whose three leaves `bands` (from
+    /// [`band_leaves`]) are among `leaves` with accumulators `accs`.
+    pub(super) fn bands_grid(
+        &self,
+        leaves: &[&CustomIndicator],
+        accs: &Accs,
+        periods: usize,
+        bands: &[CustomIndicator; 3],
+    ) -> Grid {
+        let at = |band: &CustomIndicator| leaves.iter().position(|l| *l == band).unwrap_or(0);
+        let [short, middle, long] = [at(&bands[0]), at(&bands[1]), at(&bands[2])];
+        (0..periods)
+            .map(|p| {
+                (0..=self.regions.len())
+                    .map(|r| {
+                        let v = Value::Bands {
+                            under_6_weeks: accs[short][p][r].n,
+                            weeks_6_to_30: accs[middle][p][r].n,
+                            over_30_weeks: accs[long][p][r].n,
+                        };
+                        (v, None)
                     })
                     .collect()
             })
@@ -542,6 +571,19 @@ impl<'a> View<'a> {
         }
         facts
     }
+}
+
+/// The three counts of stays by net length behind [`Indicator::StayLengthBands`], by
+/// discharge: under 6 weeks (at most 41 days), 6 to 30 weeks (42 to 210 days), and longer.
+pub(super) fn band_leaves() -> [CustomIndicator; 3] {
+    let band = |min, max| {
+        CustomIndicator::stays_count(Anchor::Discharge, Some(Filter::NetStayDays { min, max }))
+    };
+    [
+        band(None, Some(41)),
+        band(Some(42), Some(210)),
+        band(Some(211), None),
+    ]
 }
 
 /// Up to this many stay leaves, `add_stays` tests each leaf's day against the periods;
