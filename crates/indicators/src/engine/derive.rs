@@ -2,6 +2,8 @@
 //! records: the engine's own state with every valid retraction applied, and the per-client
 //! derivations a view as of an earlier date needs.
 
+use std::sync::mpsc::sync_channel;
+
 use super::*;
 
 /// Slots withdrawn by a valid retraction, each with the date of its earliest one.
@@ -29,7 +31,8 @@ const MIN_THREAD_CLIENTS: usize = if cfg!(test) { 1 } else { 2048 };
 struct Piece {
     stays: Vec<Stay>,
     bridges: Vec<(i32, i32)>,
-    /// Each client's events in canonical order, one client after another.
+    /// Each client's events, one client after another: in list order when gathered, in
+    /// canonical order once derived.
     order: Vec<Sym>,
     /// Each client's rejected events, sorted by slot, one client after another.
     rejected: Vec<(Sym, RejectReason)>,
@@ -38,12 +41,125 @@ struct Piece {
 }
 
 impl Piece {
+    /// Derives the clients gathered into the piece (see [`Derivations::gather`]): their
+    /// events go in canonical order, and their stays, bridging periods and rejections
+    /// are counted per client.
+    fn derive(&mut self, records: &Slots<'_>, retracted: &Retracted, scratch: &mut Scratch) {
+        self.stays.clear();
+        self.bridges.clear();
+        self.rejected.clear();
+        let active = |s: Sym| {
+            records.slots[s as usize].status == Status::Live && !retracted.contains_key(&s)
+        };
+        let mut from = 0;
+        for d in &mut self.clients {
+            let events = &mut self.order[from..from + d.events as usize];
+            from += d.events as usize;
+            let (stays, bridges, rejected) =
+                (self.stays.len(), self.bridges.len(), self.rejected.len());
+            derive(
+                records,
+                events,
+                &active,
+                Out {
+                    stays: &mut self.stays,
+                    bridges: &mut self.bridges,
+                    rejected: &mut self.rejected,
+                },
+                scratch,
+            );
+            // Sorted by slot, so that walking the client's events finds them by search.
+            self.rejected[rejected..].sort_unstable_by_key(|(slot, _)| *slot);
+            d.stays = (self.stays.len() - stays) as u32;
+            d.bridges = (self.bridges.len() - bridges) as u32;
+            d.rejected = (self.rejected.len() - rejected) as u32;
+        }
+    }
+
     fn clear(&mut self) {
         self.stays.clear();
         self.bridges.clear();
         self.order.clear();
         self.rejected.clear();
         self.clients.clear();
+    }
+}
+
+/// The parts of an engine a derivation is put into: the arenas of stays and bridging
+/// periods, the clients and their lists, and the rejections (see [`Engine::split`]).
+struct Derivations<'e> {
+    clients: &'e mut [Client],
+    next: &'e mut [Sym],
+    stays: &'e mut Vec<Stay>,
+    bridges: &'e mut Vec<(i32, i32)>,
+    rejected: &'e mut BTreeMap<u32, Vec<(Sym, RejectReason)>>,
+    garbage: &'e mut usize,
+}
+
+impl Derivations<'_> {
+    /// Clears `piece` and gathers the events of `clients` into it from their lists.
+    fn gather(&self, clients: &[u32], piece: &mut Piece) {
+        piece.clear();
+        for &c in clients {
+            let from = piece.order.len();
+            let mut at = self.clients[c as usize].head;
+            while at != NONE {
+                piece.order.push(at);
+                at = self.next[at as usize];
+            }
+            piece.clients.push(Derivation {
+                client: c,
+                events: (piece.order.len() - from) as u32,
+                stays: 0,
+                bridges: 0,
+                rejected: 0,
+            });
+        }
+    }
+
+    /// Puts a derived piece in place: each client's stays and bridging periods at the
+    /// end of the arenas (the old ones become garbage), its list relinked in canonical
+    /// order, so that later walks need no sort, and its rejections. The piece is left
+    /// empty.
+    fn apply(&mut self, piece: &mut Piece) {
+        // The piece's stays and bridging periods go to the arenas' ends in one copy each,
+        // in client order; each client's range follows from the counts.
+        let (mut stays, mut bridges) = (self.stays.len(), self.bridges.len());
+        self.stays.extend_from_slice(&piece.stays);
+        self.bridges.extend_from_slice(&piece.bridges);
+        let mut order = 0usize;
+        // Drained, not taken, so that the piece keeps its room for the next round.
+        let mut rejected = piece.rejected.drain(..);
+        for d in &piece.clients {
+            let client = &mut self.clients[d.client as usize];
+            client.dirty = false;
+            *self.garbage += (client.stays_len + client.bridges_len) as usize;
+            client.stays_from = stays as u32;
+            client.stays_len = d.stays;
+            client.bridges_from = bridges as u32;
+            client.bridges_len = d.bridges;
+            let events = &piece.order[order..order + d.events as usize];
+            client.head = events.first().copied().unwrap_or(NONE);
+            for w in events.windows(2) {
+                self.next[w[0] as usize] = w[1];
+            }
+            if let Some(&last) = events.last() {
+                self.next[last as usize] = NONE;
+            }
+            let had_rejections = client.rejections;
+            client.rejections = d.rejected > 0;
+            if d.rejected > 0 {
+                let list = rejected.by_ref().take(d.rejected as usize).collect();
+                self.rejected.insert(d.client, list);
+            } else if had_rejections {
+                self.rejected.remove(&d.client);
+            }
+            order += d.events as usize;
+            stays += d.stays as usize;
+            bridges += d.bridges as usize;
+        }
+        drop(rejected);
+        piece.clear();
     }
 }
 
@@ -72,10 +188,11 @@ impl Engine {
     /// clients touched by retractions it does not know yet.
     ///
     /// Clients are independent, so the dirty ones are derived in rounds of
-    /// [`ROUND_CLIENTS`], each round's clients shared over the engine's threads: every
-    /// thread derives its share into a [`Piece`] of its own, reading the records, and the
-    /// calling thread then puts the pieces into the arenas and relinks the lists. A round
-    /// bounds the memory the pieces take, whatever the number of clients.
+    /// [`ROUND_CLIENTS`]: the calling thread gathers each client's events from its list
+    /// into a [`Piece`], the piece's clients are derived from the records alone, and the
+    /// calling thread puts the piece into the arenas and relinks the lists. A round bounds
+    /// the memory the pieces take, whatever the number of clients. With several threads,
+    /// see [`Engine::refresh_on_threads`].
     pub(super) fn refresh(&mut self, retracted: &Retracted) {
         let mut dirty = std::mem::take(&mut self.dirty);
         dirty.sort_unstable();
@@ -89,29 +206,15 @@ impl Engine {
             .threads()
             .min(dirty.len().div_ceil(MIN_THREAD_CLIENTS))
             .max(1);
-        let mut pieces: Vec<(Piece, Scratch)> = (0..threads).map(|_| Default::default()).collect();
-        for round in dirty.chunks(ROUND_CLIENTS) {
-            let share = round.len().div_ceil(threads);
-            let engine = &*self;
-            let work = |(piece, scratch): &mut (Piece, Scratch), clients: &[u32]| {
-                engine.derive_piece(clients, retracted, piece, scratch);
-            };
-            if threads == 1 {
-                work(&mut pieces[0], round);
-            } else {
-                std::thread::scope(|scope| {
-                    let mut shares = pieces.iter_mut().zip(round.chunks(share));
-                    let first = shares.next();
-                    for (p, clients) in shares {
-                        scope.spawn(move || work(p, clients));
-                    }
-                    if let Some((p, clients)) = first {
-                        work(p, clients);
-                    }
-                });
-            }
-            for (piece, _) in &mut pieces {
-                self.apply_piece(piece);
+        if threads > 1 {
+            self.refresh_on_threads(&dirty, retracted, threads);
+        } else {
+            let (records, mut arenas) = self.split();
+            let (mut piece, mut scratch) = (Piece::default(), Scratch::default());
+            for round in dirty.chunks(ROUND_CLIENTS) {
+                arenas.gather(round, &mut piece);
+                piece.derive(&records, retracted, &mut scratch);
+                arenas.apply(&mut piece);
             }
         }
         if self.garbage > (self.stays.len() + self.bridges.len()) / 2 {
@@ -119,93 +222,86 @@ impl Engine {
         }
     }
 
-    /// Derives `clients` into `piece` (cleared first).
-    fn derive_piece(
-        &self,
-        clients: &[u32],
-        retracted: &Retracted,
-        piece: &mut Piece,
-        scratch: &mut Scratch,
-    ) {
-        piece.clear();
-        let slots = self.slots();
-        let active =
-            |s: Sym| slots.slots[s as usize].status == Status::Live && !retracted.contains_key(&s);
-        for &c in clients {
-            let from = piece.order.len();
-            let mut at = self.clients[c as usize].head;
-            while at != NONE {
-                piece.order.push(at);
-                at = self.next[at as usize];
-            }
-            let (stays, bridges, rejected) =
-                (piece.stays.len(), piece.bridges.len(), piece.rejected.len());
-            derive(
-                &slots,
-                &mut piece.order[from..],
-                &active,
-                Out {
-                    stays: &mut piece.stays,
-                    bridges: &mut piece.bridges,
-                    rejected: &mut piece.rejected,
-                },
-                scratch,
-            );
-            // Sorted by slot, so that walking the client's events finds them by search.
-            piece.rejected[rejected..].sort_unstable_by_key(|(slot, _)| *slot);
-            piece.clients.push(Derivation {
-                client: c,
-                events: (piece.order.len() - from) as u32,
-                stays: (piece.stays.len() - stays) as u32,
-                bridges: (piece.bridges.len() - bridges) as u32,
-                rejected: (piece.rejected.len() - rejected) as u32,
-            });
+    /// [`Engine::refresh`] on `threads` threads. The calling thread gathers, derives the
+    /// first part of each round (the smaller, since it alone puts pieces in place) and
+    /// puts the round's pieces in place in client order, so the arenas end up as on one
+    /// thread. The other threads each derive a share of the rest of the round, a round
+    /// ahead: while the calling thread puts round `k` in place, they derive round `k + 1`,
+    /// which reads only the records and the events gathered for it.
+    fn refresh_on_threads(&mut self, dirty: &[u32], retracted: &Retracted, threads: usize) {
+        let rounds: Vec<&[u32]> = dirty.chunks(ROUND_CLIENTS).collect();
+        // The calling thread's part of a round, then the helpers' shares.
+        fn shares(round: &[u32], threads: usize) -> (&[u32], std::slice::Chunks<'_, u32>) {
+            let (mine, rest) = round.split_at(round.len() / (2 * threads));
+            (mine, rest.chunks(rest.len().div_ceil(threads - 1).max(1)))
         }
+        let (records, mut arenas) = self.split();
+        let records = &records;
+        std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..threads)
+                .map(|_| {
+                    let (to_helper, gathered) = sync_channel::<Piece>(1);
+                    let (to_caller, derived) = sync_channel::<Piece>(1);
+                    scope.spawn(move || {
+                        let mut scratch = Scratch::default();
+                        for mut piece in gathered {
+                            piece.derive(records, retracted, &mut scratch);
+                            if to_caller.send(piece).is_err() {
+                                break;
+                            }
+                        }
+                    });
+                    (to_helper, derived)
+                })
+                .collect();
+            let mut spare: Vec<Piece> = Vec::new();
+            let hand_out = |round: &[u32], arenas: &Derivations<'_>, spare: &mut Vec<Piece>| {
+                for ((to_helper, _), clients) in helpers.iter().zip(shares(round, threads).1) {
+                    let mut piece = spare.pop().unwrap_or_default();
+                    arenas.gather(clients, &mut piece);
+                    // A helper that is gone panicked; the scope reports its panic.
+                    let _ = to_helper.send(piece);
+                }
+            };
+            let (mut mine, mut scratch) = (Piece::default(), Scratch::default());
+            if let Some(first) = rounds.first() {
+                hand_out(first, &arenas, &mut spare);
+            }
+            for (k, round) in rounds.iter().enumerate() {
+                if let Some(next) = rounds.get(k + 1) {
+                    hand_out(next, &arenas, &mut spare);
+                }
+                arenas.gather(shares(round, threads).0, &mut mine);
+                mine.derive(records, retracted, &mut scratch);
+                arenas.apply(&mut mine);
+                for (_, derived) in helpers.iter().take(shares(round, threads).1.len()) {
+                    let Ok(mut piece) = derived.recv() else {
+                        return;
+                    };
+                    arenas.apply(&mut piece);
+                    spare.push(piece);
+                }
+            }
+        });
     }
 
-    /// Puts a derived piece in place: each client's stays and bridging periods at the
-    /// end of the arenas (the old ones become garbage), its list relinked in canonical
-    /// order, so that later walks need no sort, and its rejections. The piece is left
-    /// empty.
-    fn apply_piece(&mut self, piece: &mut Piece) {
-        // The piece's stays and bridging periods go to the arenas' ends in one copy each,
-        // in client order; each client's range follows from the counts.
-        let (mut stays, mut bridges) = (self.stays.len(), self.bridges.len());
-        self.stays.extend_from_slice(&piece.stays);
-        self.bridges.extend_from_slice(&piece.bridges);
-        let mut order = 0usize;
-        // Drained, not taken, so that the piece keeps its room for the next round.
-        let mut rejected = piece.rejected.drain(..);
-        for d in &piece.clients {
-            let client = &mut self.clients[d.client as usize];
-            client.dirty = false;
-            self.garbage += (client.stays_len + client.bridges_len) as usize;
-            client.stays_from = stays as u32;
-            client.stays_len = d.stays;
-            client.bridges_from = bridges as u32;
-            client.bridges_len = d.bridges;
-            let events = &piece.order[order..order + d.events as usize];
-            client.head = events.first().copied().unwrap_or(NONE);
-            for w in events.windows(2) {
-                self.next[w[0] as usize] = w[1];
-            }
-            if let Some(&last) = events.last() {
-                self.next[last as usize] = NONE;
-            }
-            let had_rejections = client.rejections;
-            client.rejections = d.rejected > 0;
-            if d.rejected > 0 {
-                let list = rejected.by_ref().take(d.rejected as usize).collect();
-                self.rejected.insert(d.client, list);
-            } else if had_rejections {
-                self.rejected.remove(&d.client);
-            }
-            order += d.events as usize;
-            stays += d.stays as usize;
-            bridges += d.bridges as usize;
-        }
-        drop(rejected);
-        piece.clear();
+    /// The records (read by derivation) apart from the arenas and lists a derivation is
+    /// put into, so that threads can derive while the calling thread puts pieces in place.
+    fn split(&mut self) -> (Slots<'_>, Derivations<'_>) {
+        (
+            Slots {
+                slots: &self.slots,
+                ids: &self.ids,
+            },
+            Derivations {
+                clients: &mut self.clients,
+                next: &mut self.next,
+                stays: &mut self.stays,
+                bridges: &mut self.bridges,
+                rejected: &mut self.rejected,
+                garbage: &mut self.garbage,
+            },
+        )
     }
 
     /// Drops arena entries no client owns.
