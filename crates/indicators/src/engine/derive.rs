@@ -17,6 +17,14 @@ pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 /// The set counterpart of [`FastMap`].
 pub(crate) type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
+/// A client's list: the slots of its events from `head` on, each followed by its
+/// `next` ([`NONE`] ends the list).
+fn list(head: Sym, next: &[Sym]) -> impl Iterator<Item = Sym> + '_ {
+    std::iter::successors((head != NONE).then_some(head), move |&at| {
+        Some(next[at as usize]).filter(|&n| n != NONE)
+    })
+}
+
 /// How many dirty clients a round of [`Engine::refresh`] derives (a handful in the
 /// crate's tests, so that small streams take many rounds).
 const ROUND_CLIENTS: usize = if cfg!(test) { 7 } else { 1 << 15 };
@@ -102,11 +110,9 @@ impl Derivations<'_> {
         piece.clear();
         for &c in clients {
             let from = piece.order.len();
-            let mut at = self.clients[c as usize].head;
-            while at != NONE {
-                piece.order.push(at);
-                at = self.next[at as usize];
-            }
+            piece
+                .order
+                .extend(list(self.clients[c as usize].head, self.next));
             piece.clients.push(Derivation {
                 client: c,
                 events: (piece.order.len() - from) as u32,
@@ -347,12 +353,7 @@ impl Engine {
     /// leaving the engine's own derivation as it is. Used for views as of a date before
     /// some retraction of the client's events.
     pub(crate) fn derive_client(&self, client: u32, active: &dyn Fn(Sym) -> bool) -> Derived {
-        let mut events: Vec<Sym> = Vec::new();
-        let mut at = self.clients[client as usize].head;
-        while at != NONE {
-            events.push(at);
-            at = self.next[at as usize];
-        }
+        let mut events: Vec<Sym> = list(self.clients[client as usize].head, &self.next).collect();
         let mut d = Derived::default();
         derive(
             &self.slots(),
@@ -424,11 +425,8 @@ impl Engine {
             ),
         };
         let mut current: Option<usize> = None;
-        let mut at = c.head;
-        while at != NONE {
-            let rec = &self.slots[at as usize];
-            let slot = at;
-            at = self.next[at as usize];
+        for slot in list(c.head, &self.next) {
+            let rec = &self.slots[slot as usize];
             if rec.status != Status::Live
                 || skip(slot)
                 || rejected.binary_search_by_key(&slot, |(s, _)| *s).is_ok()
@@ -500,8 +498,7 @@ impl Engine {
             _ if rec.kind.is_client_event() => {
                 let c = self.client_of_record(rec)?;
                 let mut best: Option<(i32, Sym)> = None;
-                let mut at = self.clients[c as usize].head;
-                while at != NONE {
+                for at in list(self.clients[c as usize].head, &self.next) {
                     let r = &self.slots[at as usize];
                     if let Fields::Admission { region, .. } = r.fields() {
                         if r.status == Status::Live
@@ -511,7 +508,6 @@ impl Engine {
                             best = Some((r.date, region));
                         }
                     }
-                    at = self.next[at as usize];
                 }
                 best.and_then(|(_, region)| self.string(region))
             }
