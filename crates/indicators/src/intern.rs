@@ -26,6 +26,9 @@ pub(crate) struct StrTable {
     buf: String,
     ends: Vec<u32>,
     buckets: Vec<u64>,
+    /// Strings in the index: all of them, except those [`StrTable::push_unindexed`]
+    /// stored.
+    indexed: usize,
     hasher: RandomState,
 }
 
@@ -50,9 +53,25 @@ impl StrTable {
     }
 
     pub(crate) fn reserve(&mut self, strings: usize, bytes: usize) {
+        self.reserve_text(strings, bytes);
+        self.grow_for(self.indexed + strings);
+    }
+
+    /// Reserves room for the text of `strings` strings of `bytes` bytes in all, and none
+    /// in the index.
+    pub(crate) fn reserve_text(&mut self, strings: usize, bytes: usize) {
         self.buf.reserve(bytes);
         self.ends.reserve(strings);
-        self.grow_for(self.ends.len() + strings);
+    }
+
+    /// How many strings the table holds, indexed or not.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// How many strings the index holds.
+    pub(crate) fn indexed(&self) -> usize {
+        self.indexed
     }
 
     pub(crate) fn resolve(&self, sym: Sym) -> &str {
@@ -109,13 +128,33 @@ impl StrTable {
 
     /// [`StrTable::intern`] with the hash already computed by [`StrTable::hash`].
     pub(crate) fn intern_hashed(&mut self, s: &str, hash: u64) -> Result<(Sym, bool), Full> {
-        if (self.ends.len() + 1) * 10 > self.buckets.len() * 7 {
-            self.grow_for(self.ends.len() + 1);
+        self.intern_growing(s, hash, 1)
+    }
+
+    /// [`StrTable::intern_hashed`], growing the index, when it must grow, for `more`
+    /// strings beyond those it holds.
+    pub(crate) fn intern_growing(
+        &mut self,
+        s: &str,
+        hash: u64,
+        more: usize,
+    ) -> Result<(Sym, bool), Full> {
+        if (self.indexed + 1) * 10 > self.buckets.len() * 7 {
+            self.grow_for(self.indexed + more.max(1));
         }
         let vacant = match self.probe(s, hash) {
             Ok(sym) => return Ok((sym, false)),
             Err(i) => i,
         };
+        let sym = self.push_unindexed(s)?;
+        self.buckets[vacant] = ((hash >> 32) << 32) | u64::from(sym + 1);
+        self.indexed += 1;
+        Ok((sym, true))
+    }
+
+    /// Stores `s` as a new string without indexing it: the caller finds it by its symbol
+    /// some other way, and must never look it up (or intern it) by text here.
+    pub(crate) fn push_unindexed(&mut self, s: &str) -> Result<Sym, Full> {
         let end = self
             .buf
             .len()
@@ -128,8 +167,7 @@ impl StrTable {
             .ok_or(Full)?;
         self.buf.push_str(s);
         self.ends.push(end as u32);
-        self.buckets[vacant] = ((hash >> 32) << 32) | u64::from(sym + 1);
-        Ok((sym, true))
+        Ok(sym)
     }
 
     /// Looks `s` up: `Ok(sym)` when present, `Err(bucket)` with the empty bucket where it

@@ -70,6 +70,7 @@ mod engine;
 mod error;
 mod eval;
 mod event;
+mod ids;
 mod indicator;
 mod intern;
 mod knowledge;

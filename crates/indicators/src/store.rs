@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 
 use crate::event::Kind;
-use crate::intern::{NONE, StrTable, Sym};
+use crate::intern::{NONE, Sym};
 
 /// What an event holds, per kind: strings as symbols ([`NONE`] when absent), decimals as
 /// indexes into the engine's decimals, a retraction's target as its slot.
@@ -328,7 +328,7 @@ pub(crate) struct Content {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Slots<'a> {
     pub(crate) slots: &'a [Record],
-    pub(crate) ids: &'a StrTable,
+    pub(crate) ids: &'a crate::ids::IdTable,
 }
 
 impl Slots<'_> {

@@ -23,6 +23,7 @@ use crate::event::{
     Event, EventBody, EventError, ExtensionReason, Kind, ParseOptions, Urgency, parse_line,
     parse_text,
 };
+use crate::ids::{IdKey, IdTable};
 use crate::intern::{Memo, NONE, StrTable, Sym};
 use crate::span::{day_number, from_day_number};
 use crate::stays::{Out, RejectReason, Scratch, Stay, derive};
@@ -125,7 +126,7 @@ impl Limits {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Engine {
-    ids: StrTable,
+    ids: IdTable,
     strings: StrTable,
     /// Short strings recently interned in `strings`.
     memo: Memo,
@@ -362,11 +363,11 @@ impl Engine {
     /// Pushes a batch: first the buckets of every id and client are read, so that the
     /// processor waits for all of them at once, then the events are added one by one.
     fn push_batch<S: AsRef<str>, E: std::borrow::Borrow<Event<S>>>(&mut self, batch: &[E]) {
-        let mut hashes = [(0u64, None); BATCH];
+        let mut hashes = [(IdKey::Hashed(0), None); BATCH];
         for (h, e) in hashes.iter_mut().zip(batch) {
             let e = e.borrow();
             *h = (
-                self.ids.hash(e.id.as_ref()),
+                self.ids.key(e.id.as_ref()),
                 e.client().map(|c| self.strings.hash(c)),
             );
         }
@@ -379,11 +380,11 @@ impl Engine {
     fn push_prehashed<S: AsRef<str>, E: std::borrow::Borrow<Event<S>>>(
         &mut self,
         batch: &[E],
-        hashes: &[(u64, Option<u64>)],
+        hashes: &[(IdKey, Option<u64>)],
     ) {
         let mut sink = 0u64;
-        for (h, _) in hashes {
-            sink = sink.wrapping_add(self.ids.touch(*h));
+        for ((key, _), e) in hashes.iter().zip(batch) {
+            sink = sink.wrapping_add(self.ids.touch(e.borrow().id.as_ref(), *key));
         }
         let clients: [Option<u64>; BATCH] =
             std::array::from_fn(|i| hashes.get(i).and_then(|h| h.1));

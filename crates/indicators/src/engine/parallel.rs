@@ -45,7 +45,7 @@ struct Parsed {
 /// engine computes, so that it can be computed off this thread.
 #[derive(Clone)]
 struct Hashers {
-    ids: foldhash::fast::RandomState,
+    ids: crate::ids::Keyer,
     strings: foldhash::fast::RandomState,
 }
 
@@ -53,7 +53,7 @@ struct Hashers {
 type ParsedLine<'a> = Result<Option<Event<std::borrow::Cow<'a, str>>>, EventError>;
 
 /// A list of parsed events, sent back empty to be filled again.
-type Events = Vec<(Event<Piece>, u64, Option<u64>)>;
+type Events = Vec<(Event<Piece>, crate::ids::IdKey, Option<u64>)>;
 
 fn parse_chunk(bytes: Vec<u8>, mut events: Events, options: ParseOptions, h: &Hashers) -> Parsed {
     use std::hash::BuildHasher;
@@ -86,7 +86,7 @@ fn parse_chunk(bytes: Vec<u8>, mut events: Events, options: ParseOptions, h: &Ha
         out.lines += 1;
         match parsed {
             Ok(Some(e)) => {
-                let id = h.ids.hash_one(e.id.as_ref());
+                let id = h.ids.key(e.id.as_ref());
                 let client = e.client().map(|c| h.strings.hash_one(c));
                 out.events.push((e.map(piece), id, client));
             }
@@ -279,7 +279,7 @@ impl Engine {
         threads: usize,
     ) -> std::io::Result<JsonlSummary> {
         let hashers = Hashers {
-            ids: self.ids.hasher(),
+            ids: self.ids.keyer(),
             strings: self.strings.hasher(),
         };
         let chunk_bytes = match self.chunk_bytes {
@@ -434,7 +434,7 @@ impl Engine {
         *lines += p.lines_in_chunk;
         let text = &p.text;
         let mut batch: Vec<Event<&str>> = Vec::with_capacity(BATCH);
-        let mut hashes: Vec<(u64, Option<u64>)> = Vec::with_capacity(BATCH);
+        let mut hashes: Vec<(crate::ids::IdKey, Option<u64>)> = Vec::with_capacity(BATCH);
         for group in p.events.chunks(BATCH) {
             batch.clear();
             hashes.clear();

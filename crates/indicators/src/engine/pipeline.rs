@@ -13,6 +13,7 @@
 
 use std::sync::mpsc::sync_channel;
 
+use crate::ids::{IdKey, IdTable};
 use crate::intern::Full;
 
 use super::*;
@@ -63,18 +64,18 @@ impl IdBlock {
 
     /// Interns the ids of `events` in input order, an event's id before its target, in
     /// groups whose buckets are read first so that their misses overlap.
-    fn resolve<S: AsRef<str>>(&mut self, events: &[&Event<S>], ids: &mut StrTable) {
+    fn resolve<S: AsRef<str>>(&mut self, events: &[&Event<S>], ids: &mut IdTable) {
         self.slots.clear();
         for group in events.chunks(BATCH) {
-            let mut hashes = [0u64; BATCH];
+            let mut keys = [IdKey::Hashed(0); BATCH];
             let mut sink = 0u64;
-            for (e, h) in group.iter().zip(hashes.iter_mut()) {
-                *h = ids.hash(e.id.as_ref());
-                sink = sink.wrapping_add(ids.touch(*h));
+            for (e, k) in group.iter().zip(keys.iter_mut()) {
+                *k = ids.key(e.id.as_ref());
+                sink = sink.wrapping_add(ids.touch(e.id.as_ref(), *k));
             }
             std::hint::black_box(sink);
-            for (e, h) in group.iter().zip(hashes) {
-                let slot = ids.intern_hashed(e.id.as_ref(), h).map(|(s, _)| s);
+            for (e, k) in group.iter().zip(keys) {
+                let slot = ids.intern_key(e.id.as_ref(), k).map(|(s, _)| s);
                 // When the id found no room, the target is not interned either, as on
                 // one thread.
                 let target = match &e.body {

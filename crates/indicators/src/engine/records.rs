@@ -296,16 +296,16 @@ impl Engine {
 
     /// The slot of an id, created as a placeholder when new.
     pub(super) fn slot_for(&mut self, id: &str) -> Result<Sym, crate::intern::Full> {
-        let hash = self.ids.hash(id);
-        self.slot_for_hashed(id, hash)
+        let key = self.ids.key(id);
+        self.slot_for_key(id, key)
     }
 
-    pub(super) fn slot_for_hashed(
+    pub(super) fn slot_for_key(
         &mut self,
         id: &str,
-        hash: u64,
+        key: IdKey,
     ) -> Result<Sym, crate::intern::Full> {
-        let (slot, new) = self.ids.intern_hashed(id, hash)?;
+        let (slot, new) = self.ids.intern_key(id, key)?;
         if new {
             // What `ensure_slot` does, for the one new slot: this is the hot path of
             // adding on one thread, where the loop there costs about 1 % more.
@@ -399,15 +399,16 @@ impl Engine {
         }
     }
 
-    /// `hashes`: the id's hash and the client's, when the caller computed them already.
+    /// `hashes`: the id's key and the client's hash, when the caller computed them
+    /// already.
     pub(super) fn push_copies(
         &mut self,
         e: &Event<&str>,
         copies: u32,
-        hashes: Option<(u64, Option<u64>)>,
+        hashes: Option<(IdKey, Option<u64>)>,
     ) {
-        let hash = hashes.map_or_else(|| self.ids.hash(e.id), |(h, _)| h);
-        let Ok(slot) = self.slot_for_hashed(e.id, hash) else {
+        let key = hashes.map_or_else(|| self.ids.key(e.id), |(k, _)| k);
+        let Ok(slot) = self.slot_for_key(e.id, key) else {
             return self.full(e);
         };
         self.push_at(e, slot, None, copies, hashes.and_then(|(_, c)| c));
