@@ -2,8 +2,12 @@
 //! catalogue per year per region, from in-memory events or from JSON Lines.
 //!
 //! ```text
-//! cargo run --release -p benches --bin scale -- <events> <memory|jsonl>
+//! cargo run --release -p benches --bin scale -- <events> <memory|borrowed|jsonl>
 //! ```
+//!
+//! `borrowed` adds the same events as `memory`, but as `Event<&str>` borrowed from one
+//! buffer holding all their strings, instead of `Event<String>` with a heap string per
+//! field: the difference is what the input's layout costs the engine.
 //!
 //! `THREADS=2` gives the engine two threads (see `Engine::with_threads`): in memory, a
 //! second thread interns the event ids; from JSON Lines, both threads parse; either way
@@ -22,7 +26,7 @@ use std::time::Instant;
 
 use benches::{jsonl, peak_rss, stream, years};
 use chrono::NaiveDate;
-use indicators::{Engine, Indicator, ParseOptions};
+use indicators::{Engine, Event, Indicator, ParseOptions};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -50,6 +54,28 @@ fn main() {
     } else {
         events.len()
     };
+    // For `borrowed`: every string of the events in one buffer, in the order `Event::map`
+    // visits them, then the events again with their strings borrowed from it.
+    let buffer = std::cell::RefCell::new(String::new());
+    if mode == "borrowed" {
+        for e in &events {
+            let _ = e.map(|s| buffer.borrow_mut().push_str(s));
+        }
+    }
+    let buffer = buffer.into_inner();
+    let at = std::cell::Cell::new(0usize);
+    let borrowed: Vec<Event<&str>> = match mode {
+        "borrowed" => events
+            .iter()
+            .map(|e| {
+                e.map(|s| {
+                    let from = at.replace(at.get() + s.len());
+                    buffer.get(from..from + s.len()).unwrap_or_default()
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     let before = peak_rss().unwrap_or(0);
     let as_of = NaiveDate::from_ymd_opt(2020, 12, 31).unwrap_or_default();
     let t0 = Instant::now();
@@ -61,6 +87,8 @@ fn main() {
     let mut engine = Engine::new().with_threads(threads);
     if mode == "jsonl" {
         let _ = engine.push_jsonl(&bytes, ParseOptions::default());
+    } else if mode == "borrowed" {
+        engine.extend(&borrowed);
     } else {
         engine.extend(&events);
     }
