@@ -104,11 +104,10 @@ pub(crate) struct IdTable {
     /// The text of every id, and the hash index of those not in runs.
     table: StrTable,
     stems: Vec<Stem>,
-    /// The stem of the previous numbered id, looked at first.
-    last_stem: usize,
     /// The page of each (stem, page number): its index in `symbols`.
     pages: FastMap<(u32, u64), u32>,
-    /// The page of the previous numbered id kept in a page, looked at first.
+    /// The page of the previous numbered id kept in a page, looked at first (and its
+    /// stem before the others).
     last_page: Option<((u32, u64), u32)>,
     /// `PAGE` symbols per page; [`NONE`] for a number not seen.
     symbols: Vec<Sym>,
@@ -175,7 +174,6 @@ impl IdTable {
         let hash = match (key, self.home(id, key)) {
             (IdKey::Hashed(hash), _) => hash,
             (_, Some(Home::Page(stem, page, p))) => {
-                self.last_stem = stem as usize;
                 self.last_page = Some(((stem, page), p));
                 return self.fill(id, at(p, key));
             }
@@ -221,8 +219,9 @@ impl IdTable {
         };
         let text = id.get(..stem as usize)?;
         let is = |s: &Stem| s.digits == digits && *s.text == *text;
-        let s = match self.stems.get(self.last_stem) {
-            Some(s) if is(s) => self.last_stem,
+        let last = self.last_page.map_or(0, |((s, _), _)| s as usize);
+        let s = match self.stems.get(last) {
+            Some(s) if is(s) => last,
             _ => self.stems.iter().position(is)?,
         } as u32;
         let page = number >> PAGE_BITS;
@@ -260,7 +259,6 @@ impl IdTable {
         let p = self.pages.len() as u32;
         self.pages.insert((stem, page), p);
         self.symbols.resize((p as usize + 1) * PAGE, NONE);
-        self.last_stem = stem as usize;
         self.last_page = Some(((stem, page), p));
         p
     }
@@ -278,7 +276,6 @@ impl IdTable {
             text: id.get(..stem as usize)?.into(),
             digits,
         });
-        self.last_stem = self.stems.len() - 1;
         Some(())
     }
 

@@ -1,5 +1,6 @@
-//! Adding events from memory on two threads. Interning the event ids is the largest
-//! single cost of adding: nearly every id is new, and the table of ids is the one every
+//! Adding events from memory on two threads. Interning the event ids is a large share of
+//! adding: nearly every id is new, and although ids that end in a number are found
+//! through pages of their neighbours (see `ids`), the rest go through a hash index every
 //! event misses in. So a thread of its own owns that table while a call adds: it interns
 //! the ids of each block of events, and hashes their clients, a few blocks ahead of the
 //! calling thread, which interns the other strings (clients, regions, providers) and adds
