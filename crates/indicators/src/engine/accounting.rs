@@ -174,8 +174,8 @@ impl Engine {
             Vec::new()
         } else {
             retracted
-                .keys()
-                .map(|&s| self.ids.resolve(s).to_owned())
+                .iter()
+                .map(|(s, _)| self.ids.resolve(s).to_owned())
                 .collect()
         };
         retracted.sort();

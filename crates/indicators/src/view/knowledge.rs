@@ -28,8 +28,8 @@ impl Known<'_> {
     /// Whether a slot is withdrawn by a retraction known here.
     pub(crate) fn withdrawn(&self, slot: Sym) -> bool {
         self.retracted
-            .get(&slot)
-            .is_some_and(|&d| d <= self.corrections)
+            .date(slot)
+            .is_some_and(|d| d <= self.corrections)
     }
 }
 

@@ -125,7 +125,7 @@ impl<'a> View<'a> {
                 add(other_region(&slots.record(slot)));
             }
         }
-        let mut by_date: Vec<(i32, Sym)> = retracted.iter().map(|(&s, &d)| (d, s)).collect();
+        let mut by_date: Vec<(i32, Sym)> = retracted.iter().map(|(s, d)| (d, s)).collect();
         by_date.sort_unstable();
         // Under less knowledge a retracted admission counts, and so may one that the
         // retracted events crowded out: every admission's region can be seen.
@@ -165,7 +165,7 @@ impl<'a> View<'a> {
             base_bridging: Mutex::new(HashMap::new()),
         };
         view.first_seen = view.first_seen_in(engine.stays_by_client(), &|slot| {
-            view.retracted.contains_key(&slot)
+            view.retracted.contains(slot)
         });
         view
     }
