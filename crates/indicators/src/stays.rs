@@ -24,6 +24,26 @@ use crate::store::{Fields, Record, Slots};
 /// A day that never comes: an open stay's discharge, a stay without goals reached.
 pub(crate) const NEVER: i32 = i32::MAX;
 
+/// A stay that stands for none, to write room in an arena before its stays are known.
+pub(crate) const FILLER: Stay = Stay {
+    admitted: NEVER,
+    discharged: NEVER,
+    region: NONE,
+    provider: NONE,
+    reason: NONE,
+    destination: NONE,
+    end_reason: NONE,
+    goals: NEVER,
+    first_extension_gna: NEVER,
+    bridges_from: 0,
+    bridges_len: 0,
+    readmission: false,
+    segment: NONE,
+    approved: false,
+    referred: NEVER,
+    crisis: false,
+};
+
 /// One stay, derived. Dates are day numbers (days from the common era).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Stay {
