@@ -44,6 +44,11 @@ struct IdBlock {
     slots: Vec<(Interned, Option<Interned>)>,
     /// Per event: the hash of its client in the engine's string table.
     client_hashes: Vec<Option<u64>>,
+    /// The slots the calling thread will read that were interned before: ids seen
+    /// before (duplicates and other versions) and the events retractions name.
+    earlier: Vec<Sym>,
+    /// Of those, the slots retractions name, whose clients are marked too.
+    named: Vec<Sym>,
 }
 
 impl IdBlock {
@@ -67,6 +72,8 @@ impl IdBlock {
     /// groups whose buckets are read first so that their misses overlap.
     fn resolve<S: AsRef<str>>(&mut self, events: &[&Event<S>], ids: &mut IdTable) {
         self.slots.clear();
+        self.earlier.clear();
+        self.named.clear();
         for group in events.chunks(BATCH) {
             let mut keys = [IdKey::Hashed(0); BATCH];
             let mut sink = 0u64;
@@ -76,12 +83,23 @@ impl IdBlock {
             }
             std::hint::black_box(sink);
             for (e, k) in group.iter().zip(keys) {
-                let slot = ids.intern_key(e.id.as_ref(), k).map(|(s, _)| s);
+                let slot = ids.intern_key(e.id.as_ref(), k).map(|(s, new)| {
+                    if !new {
+                        self.earlier.push(s);
+                    }
+                    s
+                });
                 // When the id found no room, the target is not interned either, as on
                 // one thread.
                 let target = match &e.body {
                     EventBody::Retraction { target } if slot.is_ok() => {
-                        Some(ids.intern(target.as_ref()).map(|(s, _)| s))
+                        Some(ids.intern(target.as_ref()).map(|(t, new)| {
+                            if !new {
+                                self.earlier.push(t);
+                                self.named.push(t);
+                            }
+                            t
+                        }))
                     }
                     _ => None,
                 };
@@ -199,6 +217,7 @@ impl Engine {
     /// Adds a block of events whose ids the id thread interned, in groups whose clients
     /// are read ahead.
     fn add_resolved<S: AsRef<str>>(&mut self, list: &[&Event<S>], block: &IdBlock) {
+        std::hint::black_box(self.read_ahead_earlier(block));
         for ((group, slots), hashes) in list
             .chunks(BATCH)
             .zip(block.slots.chunks(BATCH))
@@ -223,6 +242,39 @@ impl Engine {
                 }
             }
         }
+    }
+}
+
+impl Engine {
+    /// Reads ahead, for a whole block, what adding it will read outside the records the
+    /// block makes: the records of ids seen before, then the clients of the events that
+    /// retractions name (which are marked for derivation). Those lie anywhere in the
+    /// engine's arrays, so each is a miss of the cache and of the address translation,
+    /// and on their own they made the end of a stream with its corrections a stretch
+    /// where the calling thread worked alone. Read in tight loops of independent reads,
+    /// the misses overlap. The result means nothing.
+    fn read_ahead_earlier(&self, block: &IdBlock) -> u64 {
+        let mut sink = 0u64;
+        for &s in &block.earlier {
+            sink = sink.wrapping_add(self.slots.get(s as usize).map_or(0, |r| r.date as u64));
+        }
+        for &t in &block.named {
+            let client = self.slots.get(t as usize).and_then(Record::client);
+            if let Some(&c) = client.and_then(|c| self.client_of.get(c as usize)) {
+                sink = sink.wrapping_add(u64::from(c));
+            }
+        }
+        for &t in &block.named {
+            let client = self.slots.get(t as usize).and_then(Record::client);
+            if let Some(&c) = client.and_then(|c| self.client_of.get(c as usize)) {
+                sink = sink.wrapping_add(
+                    self.clients
+                        .get(c as usize)
+                        .map_or(0, |c| u64::from(c.events)),
+                );
+            }
+        }
+        sink
     }
 }
 
@@ -355,6 +407,39 @@ mod tests {
         let after = arena.done();
         assert_eq!(after, before);
         assert!(after.capacity() >= before.len() + 15);
+    }
+
+    /// The id thread lists the slots interned before that the block reads again: a
+    /// repeated id, and a retraction's target (whose client is marked), but not an id
+    /// or a target interned by the event itself.
+    #[test]
+    fn a_block_lists_the_slots_it_reads_again() {
+        let retraction = |id: &str, target: &str| Event {
+            id: id.to_owned(),
+            date: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or_default(),
+            body: EventBody::Retraction {
+                target: target.to_owned(),
+            },
+        };
+        let events = [
+            retraction("a", "x"),
+            retraction("b", "a"),
+            retraction("a", "x"),
+            retraction("c", "later"),
+        ];
+        let list: Vec<&Event> = events.iter().collect();
+        let (mut ids, mut block) = (IdTable::default(), IdBlock::default());
+        block.resolve(&list, &mut ids);
+        let sym = |id: &str| ids.find(id).expect("interned");
+        let (a, b, x) = (sym("a"), sym("b"), sym("x"));
+        // The first event interns "a" and its target "x" (a placeholder); "b" names
+        // "a"; the third repeats "a" and names "x" again; "c" and "later" are new.
+        assert_eq!(block.earlier, vec![a, a, x]);
+        assert_eq!(block.named, vec![a, x]);
+        // A block that only repeats them reads them all again.
+        block.resolve(&list[..2], &mut ids);
+        assert_eq!(block.earlier, vec![a, x, b, a]);
+        assert_eq!(block.named, vec![x, a]);
     }
 
     /// The table of ids goes to the id thread and comes back: a later call finds the
