@@ -122,18 +122,41 @@ impl IdBlock {
 /// is written earlier and by another thread.
 struct Arena {
     stays: Vec<Stay>,
+    /// The arena's length when it came.
     len: usize,
+    /// The events the call adds (as their iterator tells), and those read so far with
+    /// their admissions.
+    expected: usize,
+    events: usize,
+    admissions: usize,
 }
 
 impl Arena {
-    fn new(stays: Vec<Stay>) -> Arena {
+    fn new(stays: Vec<Stay>, expected: usize) -> Arena {
         let len = stays.len();
-        Arena { stays, len }
+        Arena {
+            stays,
+            len,
+            expected,
+            events: 0,
+            admissions: 0,
+        }
     }
 
-    /// Writes the room of `admissions` more stays.
-    fn prepare(&mut self, admissions: usize) {
-        self.stays.reserve(admissions);
+    /// Writes the room of the stays a block of `events` events with `admissions`
+    /// admissions may make. When the room runs out, the arena grows by what the rest of
+    /// the call will need at the share of admissions read so far, and an eighth more,
+    /// rather than doubling: room that is reserved counts in [`Engine::heap_bytes`], and
+    /// doubling reserved half as much again as 10M events need.
+    fn prepare(&mut self, events: usize, admissions: usize) {
+        self.events += events;
+        self.admissions += admissions;
+        if self.stays.capacity() - self.stays.len() < admissions {
+            let rest = self.expected.saturating_sub(self.events);
+            let ahead = rest.saturating_mul(self.admissions) / self.events.max(1);
+            let more = admissions + ahead;
+            self.stays.reserve_exact(more + more / 8);
+        }
         self.stays
             .extend(std::iter::repeat_n(crate::stays::FILLER, admissions));
     }
@@ -155,7 +178,7 @@ impl Engine {
         let mut ids = std::mem::take(&mut self.ids);
         // The arena of stays is not used while events are added; the id thread, which has
         // time to spare, writes the room the new stays will take (see `Arena::prepare`).
-        let mut arena = Arena::new(std::mem::take(&mut self.stays));
+        let mut arena = Arena::new(std::mem::take(&mut self.stays), events.size_hint().0);
         let strings = self.strings.hasher();
         let mut events = events.peekable();
         let panicked = std::thread::scope(|scope| {
@@ -165,14 +188,16 @@ impl Engine {
                 for (list, mut block) in from_adder {
                     block.resolve(&list, &mut ids);
                     block.hash_clients(&list, &strings);
-                    let admissions = list
-                        .iter()
-                        .filter(|e| matches!(e.body, EventBody::Admission { .. }))
-                        .count();
+                    let (events, admissions) = (
+                        list.len(),
+                        list.iter()
+                            .filter(|e| matches!(e.body, EventBody::Admission { .. }))
+                            .count(),
+                    );
                     if to_adder.send((list, block)).is_err() {
                         break;
                     }
-                    arena.prepare(admissions);
+                    arena.prepare(events, admissions);
                 }
                 (ids, arena.done())
             });
@@ -400,10 +425,14 @@ mod tests {
         engine.extend(&hostile(5, 30));
         let before = engine.stays.clone();
         assert!(!before.is_empty());
-        let mut arena = Arena::new(std::mem::take(&mut engine.stays));
-        arena.prepare(10);
-        arena.prepare(0);
-        arena.prepare(5);
+        // A clone has no room beyond its stays.
+        let mut arena = Arena::new(before.clone(), 400);
+        arena.prepare(100, 10);
+        assert_eq!(arena.stays.len(), before.len() + 10);
+        // Room for the 300 events to come at one admission in ten, and an eighth more.
+        assert_eq!(arena.stays.capacity(), before.len() + (10 + 30) * 9 / 8);
+        arena.prepare(100, 0);
+        arena.prepare(100, 5);
         let after = arena.done();
         assert_eq!(after, before);
         assert!(after.capacity() >= before.len() + 15);
