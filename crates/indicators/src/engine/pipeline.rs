@@ -417,6 +417,32 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 24,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// The same law over generated dirty streams, cut into two calls anywhere: every
+        /// id the same slot, every list the same order, the same stays.
+        #[test]
+        fn any_stream_added_on_two_or_three_threads_is_added_on_one(
+            seed in 0u64..1_000_000,
+            clients in 1usize..60,
+            threads in 2usize..=3,
+            per_mille in 0usize..=1000,
+        ) {
+            let events = hostile(seed, clients);
+            let (a, b) = events.split_at(events.len() * per_mille / 1000);
+            let (mut one, mut many) = (Engine::new(), Engine::new().with_threads(threads));
+            one.extend(a);
+            one.extend(b);
+            many.extend(a);
+            many.extend(b);
+            proptest::prop_assert_eq!(state(&many), state(&one));
+        }
+    }
+
     /// The arena of stays comes back from the id thread as it went, with room written
     /// for every admission the id thread read.
     #[test]
