@@ -301,7 +301,7 @@ impl Engine {
     /// Adds one event.
     pub fn push<S: AsRef<str>>(&mut self, event: &Event<S>) {
         self.read += 1;
-        self.push_copies(&event.as_borrowed(), 1, None);
+        self.push_copies(event, 1, None);
         self.settle();
     }
 
@@ -391,8 +391,7 @@ impl Engine {
         std::hint::black_box(sink.wrapping_add(self.read_ahead_clients(&clients[..hashes.len()])));
         for (h, e) in hashes.iter().zip(batch) {
             self.read += 1;
-            let e = e.borrow().as_borrowed();
-            self.push_copies(&e, 1, Some(*h));
+            self.push_copies(e.borrow(), 1, Some(*h));
         }
     }
 

@@ -251,19 +251,18 @@ impl Engine {
             std::hint::black_box(self.read_ahead_clients(hashes));
             for ((e, &(slot, target)), &client) in group.iter().zip(slots).zip(hashes) {
                 self.read += 1;
-                let e = e.as_borrowed();
                 let Ok(slot) = slot else {
-                    self.full(&e);
+                    self.full(*e);
                     continue;
                 };
                 self.ensure_slot(slot);
                 match target {
-                    Some(Err(Full)) => self.full(&e),
+                    Some(Err(Full)) => self.full(*e),
                     Some(Ok(t)) => {
                         self.ensure_slot(t);
-                        self.push_at(&e, slot, Some(t), 1, client);
+                        self.push_at(*e, slot, Some(t), 1, client);
                     }
-                    None => self.push_at(&e, slot, None, 1, client),
+                    None => self.push_at(*e, slot, None, 1, client),
                 }
             }
         }

@@ -152,11 +152,12 @@ impl Engine {
     }
 
     /// The symbol of a client, skipping the hash when it is the previous event's client.
-    pub(super) fn client_sym(
+    pub(super) fn client_sym<T: AsRef<str> + ?Sized>(
         &mut self,
-        client: &str,
+        client: &T,
         hash: Option<u64>,
     ) -> Result<Sym, crate::intern::Full> {
+        let client = client.as_ref();
         if let Some(sym) = self.last_client {
             if self.strings.resolve(sym) == client {
                 return Ok(sym);
@@ -168,12 +169,15 @@ impl Engine {
         Ok(sym)
     }
 
-    pub(super) fn sym(&mut self, s: &str) -> Result<Sym, crate::intern::Full> {
-        self.memo.intern(&mut self.strings, s)
+    pub(super) fn sym<T: AsRef<str> + ?Sized>(
+        &mut self,
+        s: &T,
+    ) -> Result<Sym, crate::intern::Full> {
+        self.memo.intern(&mut self.strings, s.as_ref())
     }
 
-    pub(super) fn opt(&mut self, s: Option<&str>) -> Result<Sym, crate::intern::Full> {
-        s.map_or(Ok(NONE), |s| self.sym(s))
+    pub(super) fn opt<T: AsRef<str>>(&mut self, s: &Option<T>) -> Result<Sym, crate::intern::Full> {
+        s.as_ref().map_or(Ok(NONE), |s| self.sym(s))
     }
 
     pub(super) fn decimal_index(&mut self, d: Decimal) -> Sym {
@@ -183,13 +187,13 @@ impl Engine {
 
     /// The record of `e`. `target`: the slot of a retraction's target, when the caller
     /// interned it already; otherwise it is interned here.
-    pub(super) fn record(
+    pub(super) fn record<S: AsRef<str>>(
         &mut self,
-        e: &Event<&str>,
+        e: &Event<S>,
         client_hash: Option<u64>,
         target: Option<Sym>,
     ) -> Result<Record, crate::intern::Full> {
-        let fields = match e.body {
+        let fields = match &e.body {
             EventBody::Admission {
                 client,
                 region,
@@ -223,7 +227,7 @@ impl Engine {
             },
             EventBody::AuthorizationExtension { client, reason } => Fields::Extension {
                 client: self.client_sym(client, client_hash)?,
-                goals_not_achieved: reason == ExtensionReason::GoalsNotAchieved,
+                goals_not_achieved: *reason == ExtensionReason::GoalsNotAchieved,
             },
             EventBody::Tariff {
                 provider,
@@ -233,7 +237,7 @@ impl Engine {
             } => Fields::Tariff {
                 provider: self.sym(provider)?,
                 unit: self.sym(unit)?,
-                amount: self.decimal_index(amount),
+                amount: self.decimal_index(*amount),
                 segment: self.opt(segment)?,
             },
             EventBody::Deliverable {
@@ -254,12 +258,12 @@ impl Engine {
                 metric: self.sym(metric)?,
                 region: self.opt(region)?,
                 provider: self.opt(provider)?,
-                value: self.decimal_index(value),
+                value: self.decimal_index(*value),
             },
             EventBody::Retraction { target: id } => Fields::Retraction {
                 target: match target {
                     Some(slot) => slot,
-                    None => self.slot_for(id)?,
+                    None => self.slot_for(id.as_ref())?,
                 },
             },
             EventBody::Approval { client, segment } => Fields::Approval {
@@ -268,7 +272,7 @@ impl Engine {
             },
             EventBody::Referral { client, urgency } => Fields::Referral {
                 client: self.client_sym(client, client_hash)?,
-                crisis: urgency == Urgency::Crisis,
+                crisis: *urgency == Urgency::Crisis,
             },
             EventBody::ReportSubmitted {
                 provider,
@@ -277,7 +281,7 @@ impl Engine {
             } => Fields::ReportSubmitted {
                 provider: self.sym(provider)?,
                 name: self.sym(name)?,
-                period: day_number(period),
+                period: day_number(*period),
             },
             EventBody::ReportedClient {
                 client,
@@ -288,7 +292,7 @@ impl Engine {
                 client: self.sym(client)?,
                 provider: self.sym(provider)?,
                 name: self.sym(name)?,
-                period: day_number(period),
+                period: day_number(*period),
             },
         };
         Ok(Record::new(day_number(e.date), fields))
@@ -401,23 +405,24 @@ impl Engine {
 
     /// `hashes`: the id's key and the client's hash, when the caller computed them
     /// already.
-    pub(super) fn push_copies(
+    pub(super) fn push_copies<S: AsRef<str>>(
         &mut self,
-        e: &Event<&str>,
+        e: &Event<S>,
         copies: u32,
         hashes: Option<(IdKey, Option<u64>)>,
     ) {
-        let key = hashes.map_or_else(|| self.ids.key(e.id), |(k, _)| k);
-        let Ok(slot) = self.slot_for_key(e.id, key) else {
+        let id = e.id.as_ref();
+        let key = hashes.map_or_else(|| self.ids.key(id), |(k, _)| k);
+        let Ok(slot) = self.slot_for_key(id, key) else {
             return self.full(e);
         };
         self.push_at(e, slot, None, copies, hashes.and_then(|(_, c)| c));
     }
 
     /// Records an event the engine has no room for.
-    pub(super) fn full(&mut self, e: &Event<&str>) {
+    pub(super) fn full<S: AsRef<str>>(&mut self, e: &Event<S>) {
         self.full.push(Rejected {
-            id: Some(e.id.to_owned()),
+            id: Some(e.id.as_ref().to_owned()),
             input: None,
             line: None,
             event: Some(e.to_owned_event()),
@@ -427,9 +432,9 @@ impl Engine {
 
     /// Adds `copies` copies of `e`, whose id has the slot `slot`: a new record, a
     /// duplicate, or another version of the id. `target`: see [`Engine::record`].
-    pub(super) fn push_at(
+    pub(super) fn push_at<S: AsRef<str>>(
         &mut self,
-        e: &Event<&str>,
+        e: &Event<S>,
         slot: Sym,
         target: Option<Sym>,
         copies: u32,
@@ -445,7 +450,7 @@ impl Engine {
                 let client = self.client_of_record(&rec);
                 if client.is_some_and(|c| self.clients[c as usize].events >= limit) {
                     self.full.push(Rejected {
-                        id: Some(e.id.to_owned()),
+                        id: Some(e.id.as_ref().to_owned()),
                         input: None,
                         line: None,
                         event: Some(e.to_owned_event()),
