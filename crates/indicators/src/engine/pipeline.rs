@@ -12,7 +12,7 @@
 //! the one-thread path does, so every id gets the same slot either way and the engine
 //! ends up the same, field by field; tests compare the two.
 
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{TryRecvError, sync_channel};
 
 use crate::ids::{IdKey, IdTable};
 use crate::intern::Full;
@@ -115,11 +115,13 @@ impl IdBlock {
 /// copies into the arena. Memory the process has not written yet costs a page fault
 /// when first written (about 1.2 µs per 4 KiB page here, the kernel clearing it), and
 /// those faults were a quarter of the calling thread's part of that refresh. So the id
-/// thread, which waits for the calling thread anyway, writes filler stays into the room
-/// the admissions of each block will take, and takes them off again at the end: the
-/// arena is handed back as it came, with its room written. What the engine holds is
-/// unchanged; only the room (at most one stay per admission read, duplicates included)
-/// is written earlier and by another thread.
+/// thread, whenever it would otherwise wait for the calling thread, writes filler stays
+/// into the room the admissions read so far will take, and takes them off again at the
+/// end: the arena is handed back as it came, with its room written. Only waiting time is
+/// used, since writing the room while the calling thread waits for ids slowed adding as
+/// much as it sped up the refresh. What the engine holds is unchanged; only the room (at
+/// most one stay per admission read, duplicates included) is written earlier and by
+/// another thread.
 struct Arena {
     stays: Vec<Stay>,
     /// The arena's length when it came.
@@ -130,6 +132,10 @@ struct Arena {
     events: usize,
     admissions: usize,
 }
+
+/// The most filler stays written in one go while the id thread waits (56 KiB), so that
+/// a block that arrives meanwhile waits little.
+const ROOM_STEP: usize = 1024;
 
 impl Arena {
     fn new(stays: Vec<Stay>, expected: usize) -> Arena {
@@ -143,22 +149,32 @@ impl Arena {
         }
     }
 
-    /// Writes the room of the stays a block of `events` events with `admissions`
-    /// admissions may make. When the room runs out, the arena grows by what the rest of
-    /// the call will need at the share of admissions read so far, and an eighth more,
-    /// rather than doubling: room that is reserved counts in [`Engine::heap_bytes`], and
-    /// doubling reserved half as much again as 10M events need.
-    fn prepare(&mut self, events: usize, admissions: usize) {
+    /// Counts a block of `events` events with `admissions` admissions.
+    fn read(&mut self, events: usize, admissions: usize) {
         self.events += events;
         self.admissions += admissions;
-        if self.stays.capacity() - self.stays.len() < admissions {
+    }
+
+    /// Whether room is still to be written for some admission read.
+    fn behind(&self) -> bool {
+        self.stays.len() - self.len < self.admissions
+    }
+
+    /// Writes the room of up to `most` more of the stays the admissions read so far may
+    /// make. When the room runs out, the arena grows by what the rest of the call will
+    /// need at the share of admissions read so far, and an eighth more, rather than
+    /// doubling: room that is reserved counts in [`Engine::heap_bytes`], and doubling
+    /// reserved half as much again as 10M events need.
+    fn write(&mut self, most: usize) {
+        let n = (self.admissions - (self.stays.len() - self.len)).min(most);
+        if self.stays.capacity() - self.stays.len() < n {
             let rest = self.expected.saturating_sub(self.events);
             let ahead = rest.saturating_mul(self.admissions) / self.events.max(1);
-            let more = admissions + ahead;
+            let more = n + ahead;
             self.stays.reserve_exact(more + more / 8);
         }
         self.stays
-            .extend(std::iter::repeat_n(crate::stays::FILLER, admissions));
+            .extend(std::iter::repeat_n(crate::stays::FILLER, n));
     }
 
     /// The arena as it came, its room written.
@@ -185,10 +201,25 @@ impl Engine {
             let (to_ids, from_adder) = sync_channel::<Block<'a, S>>(AHEAD);
             let (to_adder, from_ids) = sync_channel::<Block<'a, S>>(AHEAD);
             let worker = scope.spawn(move || {
-                for (list, mut block) in from_adder {
+                loop {
+                    let next = match from_adder.try_recv() {
+                        Ok(next) => next,
+                        // Nothing to do yet: write room while there is room to write,
+                        // then wait.
+                        Err(TryRecvError::Empty) if arena.behind() => {
+                            arena.write(ROOM_STEP);
+                            continue;
+                        }
+                        Err(TryRecvError::Empty) => match from_adder.recv() {
+                            Ok(next) => next,
+                            Err(_) => break,
+                        },
+                        Err(TryRecvError::Disconnected) => break,
+                    };
+                    let (list, mut block) = next;
                     block.resolve(&list, &mut ids);
                     block.hash_clients(&list, &strings);
-                    let (events, admissions) = (
+                    arena.read(
                         list.len(),
                         list.iter()
                             .filter(|e| matches!(e.body, EventBody::Admission { .. }))
@@ -197,7 +228,6 @@ impl Engine {
                     if to_adder.send((list, block)).is_err() {
                         break;
                     }
-                    arena.prepare(events, admissions);
                 }
                 (ids, arena.done())
             });
@@ -452,12 +482,20 @@ mod tests {
         assert!(!before.is_empty());
         // A clone has no room beyond its stays.
         let mut arena = Arena::new(before.clone(), 400);
-        arena.prepare(100, 10);
+        arena.read(100, 10);
+        assert!(arena.behind());
+        arena.write(4);
+        assert_eq!(arena.stays.len(), before.len() + 4);
+        // Room for the 4 now and the 300 events to come at one admission in ten, and an
+        // eighth more.
+        assert_eq!(arena.stays.capacity(), before.len() + (4 + 30) * 9 / 8);
+        arena.write(100);
         assert_eq!(arena.stays.len(), before.len() + 10);
-        // Room for the 300 events to come at one admission in ten, and an eighth more.
-        assert_eq!(arena.stays.capacity(), before.len() + (10 + 30) * 9 / 8);
-        arena.prepare(100, 0);
-        arena.prepare(100, 5);
+        assert!(!arena.behind());
+        arena.read(100, 0);
+        arena.read(100, 5);
+        arena.write(100);
+        assert!(!arena.behind());
         let after = arena.done();
         assert_eq!(after, before);
         assert!(after.capacity() >= before.len() + 15);
