@@ -26,6 +26,7 @@
 //! and the text of every id is kept in one arena, so the symbols are those a plain hash
 //! table gives.
 
+use crate::bits::Bits;
 use crate::engine::FastMap;
 use crate::intern::{Full, NONE, StrTable, Sym};
 
@@ -113,7 +114,7 @@ pub(crate) struct IdTable {
     symbols: Vec<Sym>,
     /// A bit per (stem, page number), by hash: set when an id of that page went to the
     /// hash index, after which the page is never made.
-    spilled: Vec<u64>,
+    spilled: Bits,
     /// Ids the caller said are coming ([`IdTable::reserve`]), to size the hash index in
     /// one step when most ids turn out to go there.
     expected: usize,
@@ -204,7 +205,7 @@ impl IdTable {
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.table.heap_bytes() + self.symbols.capacity() * 4 + self.spilled.capacity() * 8
+        self.table.heap_bytes() + self.symbols.capacity() * 4 + self.spilled.heap_bytes()
     }
 
     /// Where a numbered id is kept; `None` when its stem has no runs (yet).
@@ -285,18 +286,11 @@ impl IdTable {
     }
 
     fn is_spilled(&self, stem: u32, page: u64) -> bool {
-        let bit = IdTable::spill_bit(stem, page);
-        self.spilled
-            .get(bit / 64)
-            .is_some_and(|w| w & (1 << (bit % 64)) != 0)
+        self.spilled.contains(IdTable::spill_bit(stem, page))
     }
 
     fn spill(&mut self, stem: u32, page: u64) {
-        if self.spilled.is_empty() {
-            self.spilled = vec![0; SPILL_BITS / 64];
-        }
-        let bit = IdTable::spill_bit(stem, page);
-        self.spilled[bit / 64] |= 1 << (bit % 64);
+        self.spilled.insert(IdTable::spill_bit(stem, page));
     }
 }
 
@@ -409,7 +403,7 @@ mod tests {
         assert!(t.table.indexed() > 90_000, "{}", t.table.indexed());
         // Each of those pages has its own bit, nearly always: about 94,500 bits for
         // 99,600 pages spread over 2^20.
-        let bits: u32 = t.spilled.iter().map(|w| w.count_ones()).sum();
+        let bits = t.spilled.len();
         assert!(bits > 90_000, "{bits} bits");
     }
 

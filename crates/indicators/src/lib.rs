@@ -65,6 +65,7 @@
 //! None. `foldhash` hashes the strings of the engine's string tables (a fast, good-quality
 //! hash for short keys; the tables themselves are the crate's own).
 
+mod bits;
 pub mod custom;
 mod engine;
 mod error;

@@ -4,6 +4,8 @@
 
 use std::sync::mpsc::sync_channel;
 
+use crate::bits::Bits;
+
 use super::*;
 
 /// Slots withdrawn by a valid retraction, each with the date of its earliest one.
@@ -14,9 +16,8 @@ use super::*;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Retracted {
     dates: FastMap<Sym, i32>,
-    /// Bit `s % 64` of word `s / 64` is set for each withdrawn slot `s`; words past the
-    /// last withdrawn slot are left out.
-    bits: Vec<u64>,
+    /// The withdrawn slots.
+    bits: Bits,
 }
 
 impl Retracted {
@@ -26,19 +27,13 @@ impl Retracted {
             .entry(slot)
             .and_modify(|d| *d = (*d).min(date))
             .or_insert(date);
-        let word = slot as usize / 64;
-        if self.bits.len() <= word {
-            self.bits.resize(word + 1, 0);
-        }
-        self.bits[word] |= 1 << (slot % 64);
+        self.bits.insert(slot as usize);
     }
 
     /// Whether a valid retraction withdraws `slot`, whatever its date.
     #[inline]
     pub(crate) fn contains(&self, slot: Sym) -> bool {
-        self.bits
-            .get(slot as usize / 64)
-            .is_some_and(|w| w >> (slot % 64) & 1 == 1)
+        self.bits.contains(slot as usize)
     }
 
     /// The date of the earliest valid retraction of `slot`, if it is withdrawn.
@@ -601,7 +596,7 @@ mod tests {
         let mut retracted = Retracted::default();
         assert!(!retracted.contains(0));
         retracted.insert(70, 5);
-        assert_eq!(retracted.bits.len(), 2);
+        assert_eq!(retracted.bits.words(), 2);
         assert!(retracted.contains(70));
         assert!(!retracted.contains(6));
         assert!(!retracted.contains(128));
