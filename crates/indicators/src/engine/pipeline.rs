@@ -197,8 +197,8 @@ impl Engine {
         events: impl Iterator<Item = &'a Event<S>>,
     ) {
         let mut ids = std::mem::take(&mut self.ids);
-        // The arena of stays is not used while events are added; the id thread, which has
-        // time to spare, writes the room the new stays will take (see `Arena::prepare`).
+        // The arena of stays is not used while events are added; the id thread writes the
+        // room the new stays will take while it would otherwise wait (see `Arena`).
         let mut arena = Arena::new(std::mem::take(&mut self.stays), events.size_hint().0);
         let strings = self.strings.hasher();
         let mut events = events.peekable();
@@ -317,21 +317,17 @@ impl Engine {
         for &s in &block.earlier {
             sink = sink.wrapping_add(self.slots.get(s as usize).map_or(0, |r| r.date as u64));
         }
+        let client = |t: Sym| {
+            self.slots
+                .get(t as usize)
+                .and_then(|r| self.client_of_record(r))
+        };
         for &t in &block.named {
-            let client = self.slots.get(t as usize).and_then(Record::client);
-            if let Some(&c) = client.and_then(|c| self.client_of.get(c as usize)) {
-                sink = sink.wrapping_add(u64::from(c));
-            }
+            sink = sink.wrapping_add(client(t).map_or(0, u64::from));
         }
         for &t in &block.named {
-            let client = self.slots.get(t as usize).and_then(Record::client);
-            if let Some(&c) = client.and_then(|c| self.client_of.get(c as usize)) {
-                sink = sink.wrapping_add(
-                    self.clients
-                        .get(c as usize)
-                        .map_or(0, |c| u64::from(c.events)),
-                );
-            }
+            let c = client(t).and_then(|c| self.clients.get(c as usize));
+            sink = sink.wrapping_add(c.map_or(0, |c| u64::from(c.events)));
         }
         sink
     }

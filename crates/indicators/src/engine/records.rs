@@ -421,12 +421,17 @@ impl Engine {
 
     /// Records an event the engine has no room for.
     pub(super) fn full<S: AsRef<str>>(&mut self, e: &Event<S>) {
+        self.not_added(e, RejectReason::CapacityExceeded);
+    }
+
+    /// Records an event the engine keeps no record of, with the reason.
+    fn not_added<S: AsRef<str>>(&mut self, e: &Event<S>, reason: RejectReason) {
         self.full.push(Rejected {
             id: Some(e.id.as_ref().to_owned()),
             input: None,
             line: None,
             event: Some(e.to_owned_event()),
-            reason: RejectReason::CapacityExceeded,
+            reason,
         });
     }
 
@@ -449,14 +454,7 @@ impl Engine {
                 let limit = self.limits.events_per_client;
                 let client = self.client_of_record(&rec);
                 if client.is_some_and(|c| self.clients[c as usize].events >= limit) {
-                    self.full.push(Rejected {
-                        id: Some(e.id.as_ref().to_owned()),
-                        input: None,
-                        line: None,
-                        event: Some(e.to_owned_event()),
-                        reason: RejectReason::ClientLimit { limit },
-                    });
-                    return;
+                    return self.not_added(e, RejectReason::ClientLimit { limit });
                 }
                 self.slots[slot as usize] = rec;
                 self.register(slot, &rec);
